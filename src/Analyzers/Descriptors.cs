@@ -1,0 +1,73 @@
+using Microsoft.CodeAnalysis;
+
+namespace Steadfast.Analyzers
+{
+    /// <summary>Every diagnostic ID Steadfast reserves. IDs are never renumbered or reused.</summary>
+    public static class DiagnosticIds
+    {
+        /// <summary>Fire-and-forget task: a task nobody observes.</summary>
+        public const string FireAndForget = "SF1001";
+
+        /// <summary>HTTP call with no retry on transient failures.</summary>
+        public const string HttpCallWithoutRetry = "SF2001";
+
+        /// <summary><c>new HttpClient()</c> per call.</summary>
+        public const string HttpClientPerCall = "SF2002";
+
+        /// <summary><c>SELECT *</c> in SQL text.</summary>
+        public const string SelectStar = "SF3001";
+
+        /// <summary>A dictionary used as a cache that only grows.</summary>
+        public const string UnboundedCache = "SF4001";
+
+        /// <summary>The same file read from disk on every call.</summary>
+        public const string RepeatedFileRead = "SF5001";
+    }
+
+    /// <summary>Diagnostic categories (see DiagnosticCategoryAndIdRanges.txt).</summary>
+    public static class Categories
+    {
+        public const string Reliability = "Reliability";
+        public const string Performance = "Performance";
+    }
+
+    /// <summary>The one catalog of Steadfast's diagnostic descriptors.</summary>
+    public static class Descriptors
+    {
+        /// <summary>Where the rule pages live; <see cref="GetHelpUri"/> appends <c>{id}.md</c>.</summary>
+        public const string DocsBaseUri = "https://github.com/steadfast-analyzers/steadfast/blob/main/docs/rules/";
+
+        public static readonly DiagnosticDescriptor SF1001FireAndForget = Create(
+            id: DiagnosticIds.FireAndForget,
+            title: "Task is never observed",
+            messageFormat: "The task returned by '{0}' is never observed: its exceptions are lost and shutdown will not wait for it",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A task that is neither awaited, stored, returned nor handed to a tracker loses its exception silently and is cut off when the process stops. Await it, or track it with Steadfast.BackgroundTasks.");
+
+        /// <summary>Maps a rule ID to its documentation page.</summary>
+        public static string GetHelpUri(string id) => DocsBaseUri + id + ".md";
+
+        private static DiagnosticDescriptor Create(
+            string id,
+            string title,
+            string messageFormat,
+            string category,
+            DiagnosticSeverity defaultSeverity,
+            string description,
+            bool isEnabledByDefault = true)
+        {
+#pragma warning disable RS0030 // The catalog is the one place allowed to create descriptors.
+            return new DiagnosticDescriptor(
+                id,
+                title,
+                messageFormat,
+                category,
+                defaultSeverity,
+                isEnabledByDefault,
+                description,
+                GetHelpUri(id));
+#pragma warning restore RS0030
+        }
+    }
+}

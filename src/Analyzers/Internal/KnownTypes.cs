@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace Steadfast.Analyzers.Internal
+{
+    /// <summary>
+    /// The types Steadfast's rules look for, resolved once per compilation.
+    /// Any of them may be null: a compilation without the type simply has nothing to flag for it.
+    /// </summary>
+    internal sealed class KnownTypes
+    {
+        private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
+
+        private KnownTypes(Compilation compilation)
+        {
+#pragma warning disable RS0030 // KnownTypes is the one place allowed to resolve types by metadata name.
+            INamedTypeSymbol? Get(string name) => compilation.GetTypeByMetadataName(name);
+#pragma warning restore RS0030
+            Task = Get("System.Threading.Tasks.Task");
+            TaskOfT = Get("System.Threading.Tasks.Task`1");
+            ValueTask = Get("System.Threading.Tasks.ValueTask");
+            ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
+            TaskFactory = Get("System.Threading.Tasks.TaskFactory");
+            TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
+            ConfiguredTaskAwaitable = Get("System.Runtime.CompilerServices.ConfiguredTaskAwaitable");
+            ConfiguredTaskAwaitableOfT = Get("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1");
+            ConfiguredValueTaskAwaitable = Get("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable");
+            ConfiguredValueTaskAwaitableOfT = Get("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1");
+            YieldAwaitable = Get("System.Runtime.CompilerServices.YieldAwaitable");
+            ExpressionOfT = Get("System.Linq.Expressions.Expression`1");
+            LambdaExpression = Get("System.Linq.Expressions.LambdaExpression");
+            CancellationToken = Get("System.Threading.CancellationToken");
+            SteadfastBackgroundTasks = Get("Steadfast.BackgroundTasks");
+            SteadfastBackgroundTaskTracker = Get("Steadfast.BackgroundTaskTracker");
+        }
+
+        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? TaskOfT { get; }
+        public INamedTypeSymbol? ValueTask { get; }
+        public INamedTypeSymbol? ValueTaskOfT { get; }
+        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? TaskFactoryOfT { get; }
+        public INamedTypeSymbol? ConfiguredTaskAwaitable { get; }
+        public INamedTypeSymbol? ConfiguredTaskAwaitableOfT { get; }
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitable { get; }
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitableOfT { get; }
+        public INamedTypeSymbol? YieldAwaitable { get; }
+        public INamedTypeSymbol? ExpressionOfT { get; }
+        public INamedTypeSymbol? LambdaExpression { get; }
+        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
+
+        public static KnownTypes GetOrCreate(Compilation compilation) =>
+            Cache.GetValue(compilation, static c => new KnownTypes(c));
+
+        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
+            type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        /// <summary>True for Task, Task&lt;T&gt; and every type derived from Task.</summary>
+        public bool IsTask(ITypeSymbol? type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (Is(t, Task) || Is(t, TaskOfT))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool IsValueTask(ITypeSymbol? type) => Is(type, ValueTask) || Is(type, ValueTaskOfT);
+
+        public bool IsTaskOrValueTask(ITypeSymbol? type) => IsTask(type) || IsValueTask(type);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules.SF1001;
+
+namespace Steadfast.Analyzers.Rules
+{
+    /// <summary>
+    /// SF1001: a task-returning call whose task nobody observes (an expression statement, or <c>_ = …</c>).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SF1001FireAndForgetAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Option key: methods whose tasks are fire-and-forget by design, or that observe the task they are given.</summary>
+        public const string AllowedMethodsOption = "SF1001.allowed_methods";
+
+        /// <summary>Diagnostic property: "true" when the enclosing function is async and an <c>await</c> is legal here.</summary>
+        public const string CanAwaitProperty = "CanAwait";
+
+        /// <summary>Diagnostic property: the name the tracker gives the task.</summary>
+        public const string TaskNameProperty = "TaskName";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.SF1001FireAndForget);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(static start =>
+            {
+                var types = KnownTypes.GetOrCreate(start.Compilation);
+                if (types.Task is null)
+                {
+                    return;
+                }
+
+                var analysis = new Analysis(types);
+                start.RegisterOperationAction(analysis.AnalyzeExpressionStatement, OperationKind.ExpressionStatement);
+            });
+        }
+
+        private sealed class Options
+        {
+            public Options(ImmutableHashSet<string> allowedMethods) => AllowedMethods = allowedMethods;
+
+            public ImmutableHashSet<string> AllowedMethods { get; }
+
+            public static Options Parse(AnalyzerConfigOptions options) =>
+                new Options(OptionParsing.ReadList(options, AllowedMethodsOption));
+        }
+
+        private sealed class Analysis
+        {
+            private readonly KnownTypes _types;
+
+            public Analysis(KnownTypes types) => _types = types;
+
+            public void AnalyzeExpressionStatement(OperationAnalysisContext context)
+            {
+                var statement = (IExpressionStatementOperation)context.Operation;
+                if (!DroppedTask.TryGet(statement, _types, out var dropped))
+                {
+                    return;
+                }
+
+                var method = dropped.Call.TargetMethod;
+                if (IsExempt(method))
+                {
+                    return;
+                }
+
+                var options = OptionsCache<Options>.Get(context.Options, statement.Syntax.SyntaxTree, Options.Parse);
+                if (SymbolNames.MatchesAny(method, options.AllowedMethods) || IsInsideExpressionTree(statement))
+                {
+                    return;
+                }
+
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties.Add(CanAwaitProperty, CanAwait(statement, context.ContainingSymbol) ? "true" : "false");
+                properties.Add(TaskNameProperty, DroppedTask.TaskName(dropped.Call, context.ContainingSymbol, _types));
+
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.SF1001FireAndForget,
+                    dropped.Dropped.Syntax.GetLocation(),
+                    properties.ToImmutable(),
+                    DroppedTask.DisplayName(dropped.Call)));
+            }
+
+            private bool IsExempt(IMethodSymbol method)
+            {
+                var type = method.ContainingType;
+                if (type is null)
+                {
+                    return false;
+                }
+
+                // Already handed to Steadfast's tracker.
+                if (KnownTypes.Is(type, _types.SteadfastBackgroundTasks) || KnownTypes.Is(type, _types.SteadfastBackgroundTaskTracker))
+                {
+                    return true;
+                }
+
+                // Task.FromResult / FromException / FromCanceled: completed tasks, nothing runs.
+                return _types.IsTaskOrValueTask(type) && method.IsStatic && method.Name.StartsWith("From", System.StringComparison.Ordinal);
+            }
+
+            /// <summary>A lambda converted to an expression tree builds an expression; nothing runs.</summary>
+            private bool IsInsideExpressionTree(IOperation operation)
+            {
+                for (var current = operation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation && IsExpressionTreeType(current.Parent?.Type))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private bool IsExpressionTreeType(ITypeSymbol? type)
+            {
+                for (var t = type; t is not null; t = t.BaseType)
+                {
+                    if (KnownTypes.Is(t, _types.ExpressionOfT) || KnownTypes.Is(t, _types.LambdaExpression))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>The nearest enclosing function is async and no lock statement stands between it and the statement.</summary>
+            private static bool CanAwait(IOperation statement, ISymbol containingSymbol)
+            {
+                for (var current = statement.Parent; current is not null; current = current.Parent)
+                {
+                    switch (current)
+                    {
+                        case ILockOperation:
+                            return false;
+                        case IAnonymousFunctionOperation lambda:
+                            return lambda.Symbol.IsAsync;
+                        case ILocalFunctionOperation localFunction:
+                            return localFunction.Symbol.IsAsync;
+                    }
+                }
+
+                return containingSymbol is IMethodSymbol { IsAsync: true };
+            }
+        }
+    }
+}

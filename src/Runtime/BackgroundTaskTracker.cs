@@ -1,0 +1,317 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Steadfast
+{
+    /// <summary>
+    /// Keeps every background task referenced until it completes, reports each failure exactly once
+    /// (to an <see cref="ILogger"/> and to <see cref="TaskFailed"/>), and lets shutdown wait for in-flight work.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="BackgroundTasks"/> is a static facade over <see cref="BackgroundTasks.Tracker"/>; create instances
+    /// of your own for dependency injection or tests. All members are thread safe.
+    /// </remarks>
+    public sealed class BackgroundTaskTracker
+    {
+        private static readonly Action<ILogger, string, Exception?> LogFailure = LoggerMessage.Define<string>(
+            LogLevel.Error, new EventId(1001, "BackgroundTaskFailed"), "Background task '{TaskName}' failed");
+
+        private static readonly Action<Task, object?> OnCompletedCallback = static (task, state) =>
+        {
+            var entry = (RunningBackgroundTask)state!;
+            entry.Tracker.Complete(entry, task);
+        };
+
+        private readonly ConcurrentDictionary<long, RunningBackgroundTask> _running = new ConcurrentDictionary<long, RunningBackgroundTask>();
+        private readonly TimeProvider _timeProvider;
+        private readonly CancellationTokenSource _abandoned = new CancellationTokenSource();
+        private long _nextId;
+        private long _failed;
+        private ILogger? _logger;
+
+        /// <summary>Creates a tracker.</summary>
+        /// <param name="logger">Receives one Error entry per failed task; may be set later through <see cref="Logger"/>.</param>
+        /// <param name="timeProvider">The clock for start times and drain time-outs; <see cref="TimeProvider.System"/> when null.</param>
+        public BackgroundTaskTracker(ILogger? logger = null, TimeProvider? timeProvider = null)
+        {
+            _logger = logger;
+            _timeProvider = timeProvider ?? TimeProvider.System;
+        }
+
+        /// <summary>
+        /// Raised once for each task that fails (faults). Cancellation is not a failure.
+        /// Handlers run on the thread that completed the task; an exception thrown by a handler is reported, never rethrown.
+        /// </summary>
+        public event EventHandler<BackgroundTaskFailedEventArgs>? TaskFailed;
+
+        /// <summary>
+        /// The logger failures go to. When neither a logger nor a <see cref="TaskFailed"/> handler is present,
+        /// failures are written to standard error so that none is ever lost silently.
+        /// </summary>
+        public ILogger? Logger
+        {
+            get => Volatile.Read(ref _logger);
+            set => Volatile.Write(ref _logger, value);
+        }
+
+        /// <summary>How many tasks are running now.</summary>
+        public int Count => _running.Count;
+
+        /// <summary>How many tracked tasks have failed since the tracker was created.</summary>
+        public long FailedCount => Interlocked.Read(ref _failed);
+
+        /// <summary>A snapshot of the tasks running now, oldest first.</summary>
+        public IReadOnlyList<RunningBackgroundTask> Running
+        {
+            get
+            {
+                var list = new List<RunningBackgroundTask>(_running.Count);
+                foreach (var pair in _running)
+                {
+                    list.Add(pair.Value);
+                }
+
+                list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                return list;
+            }
+        }
+
+        /// <summary>Runs <paramref name="work"/> on the thread pool and tracks it until it completes.</summary>
+        /// <param name="work">The work.</param>
+        /// <param name="name">The name failures and <see cref="Running"/> report; the delegate's method name when null.</param>
+        /// <param name="cancellationToken">Cancels the work if it has not started yet, as with <see cref="Task.Run(Func{Task}, CancellationToken)"/>.</param>
+        /// <returns>The handle of the tracked work; its <see cref="RunningBackgroundTask.Task"/> may be awaited, which is optional.</returns>
+        public RunningBackgroundTask Run(Func<Task> work, string? name = null, CancellationToken cancellationToken = default)
+        {
+            if (work is null)
+            {
+                throw new ArgumentNullException(nameof(work));
+            }
+
+            return TrackCore(Task.Run(work, cancellationToken), name ?? NameOf(work));
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on the thread pool and tracks it. The token it receives is cancelled when
+        /// <paramref name="cancellationToken"/> is, or when a drain gives up waiting for it (see <see cref="DrainAsync(TimeSpan)"/>).
+        /// </summary>
+        public RunningBackgroundTask Run(Func<CancellationToken, Task> work, string? name = null, CancellationToken cancellationToken = default)
+        {
+            if (work is null)
+            {
+                throw new ArgumentNullException(nameof(work));
+            }
+
+            Task task;
+            if (cancellationToken.CanBeCanceled)
+            {
+                var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandoned.Token);
+                task = Task.Run(() => work(linked.Token), cancellationToken);
+                task.ContinueWith(static (_, s) => ((CancellationTokenSource)s!).Dispose(), linked, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                var token = _abandoned.Token;
+                task = Task.Run(() => work(token), CancellationToken.None);
+            }
+
+            return TrackCore(task, name ?? NameOf(work));
+        }
+
+        /// <summary>Runs synchronous <paramref name="work"/> on the thread pool and tracks it.</summary>
+        public RunningBackgroundTask Run(Action work, string? name = null, CancellationToken cancellationToken = default)
+        {
+            if (work is null)
+            {
+                throw new ArgumentNullException(nameof(work));
+            }
+
+            return TrackCore(Task.Run(work, cancellationToken), name ?? NameOf(work));
+        }
+
+        /// <summary>Tracks a task that has already been started, until it completes.</summary>
+        /// <returns>The handle of the tracked task.</returns>
+        public RunningBackgroundTask Track(Task task, string? name = null)
+        {
+            if (task is null)
+            {
+                throw new ArgumentNullException(nameof(task));
+            }
+
+            return TrackCore(task, name ?? "background task");
+        }
+
+        /// <summary>Tracks a <see cref="ValueTask"/> until it completes.</summary>
+        /// <returns>The handle of the tracked task.</returns>
+        public RunningBackgroundTask Track(ValueTask task, string? name = null) => Track(task.AsTask(), name);
+
+        /// <summary>Tracks a <see cref="ValueTask{TResult}"/> until it completes.</summary>
+        /// <returns>The handle of the tracked task.</returns>
+        public RunningBackgroundTask Track<T>(ValueTask<T> task, string? name = null) => Track(task.AsTask(), name);
+
+        /// <summary>
+        /// Waits until every tracked task has completed, or <paramref name="timeout"/> has passed.
+        /// Tasks started while draining are waited for too. When the wait gives up, the tokens handed to
+        /// <see cref="Run(Func{CancellationToken, Task}, string?, CancellationToken)"/> work are cancelled.
+        /// </summary>
+        /// <returns>The tasks that had not finished; empty when all did.</returns>
+        public async Task<IReadOnlyList<RunningBackgroundTask>> DrainAsync(TimeSpan timeout)
+        {
+            if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The time-out must be positive or Timeout.InfiniteTimeSpan.");
+            }
+
+            using var cts = new CancellationTokenSource();
+            using var timer = timeout == Timeout.InfiniteTimeSpan ? null : _timeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), cts, timeout, Timeout.InfiniteTimeSpan);
+            return await DrainAsync(cts.Token).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Waits until every tracked task has completed, or <paramref name="cancellationToken"/> is cancelled
+        /// (a host passes its shutdown-timeout token here). Never throws on cancellation.
+        /// </summary>
+        /// <returns>The tasks that had not finished; empty when all did.</returns>
+        public async Task<IReadOnlyList<RunningBackgroundTask>> DrainAsync(CancellationToken cancellationToken)
+        {
+            var gaveUp = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetResult(true), gaveUp))
+            {
+                while (!_running.IsEmpty && !cancellationToken.IsCancellationRequested)
+                {
+                    var snapshot = new List<Task>(_running.Count);
+                    foreach (var pair in _running)
+                    {
+                        snapshot.Add(pair.Value.Task);
+                    }
+
+                    await Task.WhenAny(Task.WhenAll(snapshot), gaveUp.Task).ConfigureAwait(false);
+                }
+            }
+
+            var stragglers = Running;
+            if (stragglers.Count > 0)
+            {
+                _abandoned.Cancel();
+            }
+
+            return stragglers;
+        }
+
+        private RunningBackgroundTask TrackCore(Task task, string name)
+        {
+            var entry = new RunningBackgroundTask(this, Interlocked.Increment(ref _nextId), name, _timeProvider.GetUtcNow(), task);
+            if (task.IsCompleted)
+            {
+                Report(entry, task);
+                return entry;
+            }
+
+            _running[entry.Id] = entry;
+            task.ContinueWith(OnCompletedCallback, entry, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return entry;
+        }
+
+        private void Complete(RunningBackgroundTask entry, Task task)
+        {
+            _running.TryRemove(entry.Id, out _);
+            Report(entry, task);
+        }
+
+        private void Report(RunningBackgroundTask entry, Task task)
+        {
+            if (!task.IsFaulted)
+            {
+                return;
+            }
+
+            // Reading Exception marks the task's failure observed: no UnobservedTaskException later.
+            var aggregate = task.Exception!;
+            var exception = aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
+            if (IsCancellation(exception))
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _failed);
+            var reported = false;
+            var logger = Logger;
+            if (logger is not null)
+            {
+                try
+                {
+                    LogFailure(logger, entry.Name, exception);
+                    reported = true;
+                }
+                catch (Exception loggerFailure)
+                {
+                    WriteToStandardError(entry.Name, new AggregateException(exception, loggerFailure));
+                    reported = true;
+                }
+            }
+
+            var handlers = TaskFailed;
+            if (handlers is not null)
+            {
+                var args = new BackgroundTaskFailedEventArgs(entry.Name, exception, entry.StartedAt);
+                foreach (var handler in handlers.GetInvocationList())
+                {
+                    try
+                    {
+                        ((EventHandler<BackgroundTaskFailedEventArgs>)handler)(this, args);
+                        reported = true;
+                    }
+                    catch (Exception handlerFailure)
+                    {
+                        WriteToStandardError(entry.Name + " (TaskFailed handler)", handlerFailure);
+                    }
+                }
+            }
+
+            if (!reported)
+            {
+                WriteToStandardError(entry.Name, exception);
+            }
+        }
+
+        /// <summary>Cancellation someone asked for is not a failure; a time-out dressed as cancellation is.</summary>
+        private static bool IsCancellation(Exception exception) =>
+            exception is OperationCanceledException oce &&
+            oce.CancellationToken.IsCancellationRequested &&
+            oce.InnerException is not TimeoutException;
+
+        private static void WriteToStandardError(string name, Exception exception)
+        {
+            try
+            {
+                Console.Error.WriteLine($"Steadfast: background task '{name}' failed: {exception}");
+            }
+            catch (Exception)
+            {
+                // Standard error is closed: there is nowhere left to report to.
+            }
+        }
+
+        private static string NameOf(Delegate work)
+        {
+            var method = work.Method;
+            var name = method.Name;
+
+            // Lambdas compile to "<Outer>b__0_0": report the enclosing method's name.
+            if (name.Length > 0 && name[0] == '<')
+            {
+                var end = name.IndexOf('>');
+                if (end > 1)
+                {
+                    return name.Substring(1, end - 1);
+                }
+            }
+
+            return name;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Threading.Tasks;
+
+namespace Steadfast
+{
+    /// <summary>
+    /// A task a <see cref="BackgroundTaskTracker"/> keeps alive, as returned by <c>Run</c> and <c>Track</c>.
+    /// It is deliberately not awaitable (so a call that starts background work is never mistaken for a dropped task);
+    /// await <see cref="Task"/> when the caller does want to wait.
+    /// </summary>
+    public sealed class RunningBackgroundTask
+    {
+        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, Task task)
+        {
+            Tracker = tracker;
+            Id = id;
+            Name = name;
+            StartedAt = startedAt;
+            Task = task;
+        }
+
+        /// <summary>A number unique within its tracker, in start order.</summary>
+        public long Id { get; }
+
+        /// <summary>The name given when the task was started or tracked.</summary>
+        public string Name { get; }
+
+        /// <summary>When the tracker started tracking it.</summary>
+        public DateTimeOffset StartedAt { get; }
+
+        /// <summary>The task itself.</summary>
+        public Task Task { get; }
+
+        internal BackgroundTaskTracker Tracker { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Name} (started {StartedAt:O}, {Task.Status})";
+    }
+
+    /// <summary>Data of <see cref="BackgroundTaskTracker.TaskFailed"/>.</summary>
+    public sealed class BackgroundTaskFailedEventArgs : EventArgs
+    {
+        /// <summary>Creates the event data.</summary>
+        public BackgroundTaskFailedEventArgs(string name, Exception exception, DateTimeOffset startedAt)
+        {
+            Name = name ?? throw new ArgumentNullException(nameof(name));
+            Exception = exception ?? throw new ArgumentNullException(nameof(exception));
+            StartedAt = startedAt;
+        }
+
+        /// <summary>The task's name.</summary>
+        public string Name { get; }
+
+        /// <summary>What it failed with (the single inner exception, or the whole <see cref="AggregateException"/> when there were several).</summary>
+        public Exception Exception { get; }
+
+        /// <summary>When the task was started or tracked.</summary>
+        public DateTimeOffset StartedAt { get; }
+    }
+}

@@ -1,0 +1,483 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Verification;
+using Xunit;
+using VerifySF1001 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF1001FireAndForgetAnalyzer, Steadfast.CodeFixes.Rules.SF1001FireAndForgetCodeFix>;
+
+namespace Steadfast.Tests.Rules
+{
+    public sealed class SF1001FireAndForgetTests
+    {
+        private const string Await = SF1001FireAndForgetCodeFix.AwaitKey;
+        private const string Track = SF1001FireAndForgetCodeFix.TrackKey;
+
+        private const string Service = @"
+interface IService
+{
+    System.Threading.Tasks.Task SendAsync();
+    System.Threading.Tasks.Task<int> CountAsync();
+    System.Threading.Tasks.ValueTask FlushAsync();
+    System.Threading.Tasks.ValueTask<int> PeekAsync();
+}";
+
+        private static string Wrap(string members, string usings = "") => @"using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+" + usings + @"
+class C
+{
+    IService svc = null!;
+" + members + @"
+}
+" + Service;
+
+        // ---------------------------------------------------------------- flagged
+
+        [Fact]
+        public Task Flags_TaskRun_WithMessage() => VerifySF1001.AnalyzerAsync(Wrap(@"
+    void M()
+    {
+        {|#0:Task.Run(() => Work())|};
+    }
+    void Work() { }"), VerifySF1001.Diagnostic("SF1001").WithLocation(0)
+            .WithMessage("The task returned by 'Task.Run' is never observed: its exceptions are lost and shutdown will not wait for it"));
+
+        [Fact]
+        public Task Flags_DroppedCall_NamesTypeAndMethod() => VerifySF1001.AnalyzerAsync(Wrap(@"
+    void M()
+    {
+        {|#0:svc.SendAsync()|};
+    }"), VerifySF1001.Diagnostic("SF1001").WithLocation(0)
+            .WithMessage("The task returned by 'IService.SendAsync' is never observed: its exceptions are lost and shutdown will not wait for it"));
+
+        [Theory]
+        [InlineData("[|Task.Factory.StartNew(() => { })|];")]
+        [InlineData("[|Task.Factory.StartNew(async () => await Task.Delay(1))|];")]
+        [InlineData("[|Task.Delay(10).ContinueWith(t => { })|];")]
+        [InlineData("[|svc.SendAsync()|];")]
+        [InlineData("[|svc.CountAsync()|];")]
+        [InlineData("[|svc.FlushAsync()|];")]
+        [InlineData("[|svc.PeekAsync()|];")]
+        [InlineData("_ = [|svc.SendAsync()|];")]
+        [InlineData("_ = [|Task.Run(() => { })|];")]
+        [InlineData("_ = [|svc.SendAsync().ConfigureAwait(false)|];")]
+        [InlineData("_ = [|svc.PeekAsync().ConfigureAwait(false)|];")]
+        [InlineData("[|svc.SendAsync().ConfigureAwait(false)|];")]
+        [InlineData("[|svc?.SendAsync()|];")]
+        [InlineData("_ = [|svc?.PeekAsync()|];")]
+        [InlineData("[|LocalAsync()|]; Task LocalAsync() => Task.CompletedTask;")]
+        [InlineData("Func<Task> f = () => Task.CompletedTask; [|f()|];")]
+        [InlineData("[|new Custom().RunAsync()|];")]
+        public Task Flags_InSyncMethod(string statement) => VerifySF1001.AnalyzerAsync(Wrap(@"
+    void M()
+    {
+        " + statement + @"
+    }
+    class Custom
+    {
+        public CustomAwaitable RunAsync() => default;
+    }
+    struct CustomAwaitable
+    {
+        public TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter();
+    }", "using System.Runtime.CompilerServices;"));
+
+        [Theory]
+        [InlineData("[|svc.SendAsync()|];")]
+        [InlineData("_ = [|svc.SendAsync()|];")]
+        [InlineData("_ = [|Task.Run(() => { })|];")]
+        [InlineData("_ = [|svc.SendAsync().ConfigureAwait(false)|];")]
+        [InlineData("Action a = () => { [|svc.SendAsync()|]; };")]
+        [InlineData("Action a = () => [|svc.SendAsync()|];")]
+        [InlineData("Action a = () => _ = [|svc.SendAsync()|];")]
+        [InlineData("void Local() { [|svc.SendAsync()|]; } Local();")]
+        [InlineData("void Local() => [|svc.SendAsync()|]; Local();")]
+        [InlineData("lock (this) { [|svc.SendAsync()|]; }")]
+        public Task Flags_InAsyncMethod(string statement) => VerifySF1001.AnalyzerAsync(Wrap(@"
+    async Task M()
+    {
+        await Task.Yield();
+        " + statement + @"
+    }"));
+
+        [Fact]
+        public Task Flags_ExpressionBodiedVoidMember() => VerifySF1001.AnalyzerAsync(Wrap(@"
+    void M() => [|svc.SendAsync()|];"));
+
+        [Fact]
+        public Task Flags_TopLevelStatements() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = @"using System.Threading.Tasks;
+[|Task.Run(() => System.Console.WriteLine(""hi""))|];
+await Task.Delay(1);
+",
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_SeveralDocuments() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            Sources =
+            {
+                "using System.Threading.Tasks; class A { void M() { [|Task.Run(() => { })|]; } }",
+                "using System.Threading.Tasks; class B { void M() { _ = [|Task.Delay(1)|]; } }",
+            },
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- not flagged
+
+        [Theory]
+        [InlineData("await svc.SendAsync();")]
+        [InlineData("await svc.SendAsync().ConfigureAwait(false);")]
+        [InlineData("await svc.PeekAsync().ConfigureAwait(false);")]
+        [InlineData("var t = svc.SendAsync(); await t;")]
+        [InlineData("_field = svc.SendAsync();")]
+        [InlineData("Pending = svc.SendAsync();")]
+        [InlineData("await Task.WhenAll(svc.SendAsync(), svc.CountAsync());")]
+        [InlineData("await Task.WhenAny(svc.SendAsync(), Task.Delay(100));")]
+        [InlineData("var list = new List<Task>(); list.Add(svc.SendAsync()); await Task.WhenAll(list);")]
+        [InlineData("svc.SendAsync().Wait();")]
+        [InlineData("svc.SendAsync().GetAwaiter().GetResult();")]
+        [InlineData("svc.PeekAsync().GetAwaiter().GetResult();")]
+        [InlineData("Func<Task> f = () => svc.SendAsync(); await f();")]
+        [InlineData("Func<Task> f = async () => await svc.SendAsync(); await f();")]
+        [InlineData("_ = Task.CompletedTask;")]
+        [InlineData("_ = Task.FromResult(1);")]
+        [InlineData("_ = ValueTask.FromResult(1);")]
+        [InlineData("_ = Task.FromException(new Exception());")]
+        [InlineData("var t = svc.SendAsync(); _ = t;")]
+        [InlineData("_ = Task.Yield();")]
+        [InlineData("System.Diagnostics.Stopwatch.StartNew();")]
+        [InlineData("_ = int.TryParse(\"1\", out _);")]
+        [InlineData("_ = svc.SendAsync().IsCompleted;")]
+        [InlineData("new Task(() => { });")]
+        [InlineData("LogAsync();")]
+        [InlineData("Steadfast.BackgroundTasks.Track(svc.SendAsync(), name: \"SendAsync\");")]
+        [InlineData("Steadfast.BackgroundTasks.Run(() => svc.SendAsync(), name: \"SendAsync\");")]
+        [InlineData("Steadfast.BackgroundTasks.Tracker.Track(svc.FlushAsync(), \"FlushAsync\");")]
+        [InlineData("Verify(x => x.SendAsync());")]
+        [InlineData("System.Linq.Expressions.Expression<Action<IService>> e = x => x.SendAsync();")]
+        [InlineData("Observe(svc.SendAsync());")]
+        [InlineData("using var cts = new CancellationTokenSource(); await Task.Delay(1, cts.Token);")]
+        public Task DoesNotFlag(string statement) => VerifySF1001.AnalyzerAsync(Wrap(@"
+    Task? _field;
+    Task? Pending { get; set; }
+    void LogAsync() { }
+    void Verify(System.Linq.Expressions.Expression<Action<IService>> call) { }
+    void Observe(Task task) { }
+    async Task M()
+    {
+        " + statement + @"
+    }
+    Task<int> Returned() => svc.CountAsync();
+    Task ReturnedToo() { return svc.SendAsync(); }"));
+
+        [Fact]
+        public Task DoesNotFlag_WithoutTaskType_BrokenCode() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            AllowedCompilerErrors = { "CS0246", "CS0103" },
+            TestCode = @"class C { void M() { Unknown.Run(() => Missing()); _ = Nope(); } }",
+        }.RunAsync();
+
+        [Fact]
+        public Task DoesNotFlag_IncompleteStatement() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            AllowedCompilerErrors = { "CS1002", "CS0201", "CS1513" },
+            TestCode = @"using System.Threading.Tasks; class C { Task S() => Task.CompletedTask; void M() { S }",
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- options
+
+        [Fact]
+        public Task Option_AllowedMethods_ByMethodAndType() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            EditorConfig = @"[*.cs]
+SF1001.allowed_methods = Telemetry.Fire, global::App.Tracker.*",
+            TestCode = @"using System.Threading.Tasks;
+static class Telemetry
+{
+    public static Task Fire() => Task.CompletedTask;
+    public static Task Other() => Task.CompletedTask;
+}
+namespace App
+{
+    static class Tracker
+    {
+        public static Task LogExceptions(this Task task) => task;
+    }
+    class C
+    {
+        async Task M()
+        {
+            Telemetry.Fire();
+            _ = Task.Delay(5).LogExceptions();
+            [|Telemetry.Other()|];
+            await Task.Yield();
+        }
+    }
+}",
+        }.RunAsync();
+
+        [Fact]
+        public Task Option_SeverityNone_Silences() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            EditorConfig = @"[*.cs]
+dotnet_diagnostic.SF1001.severity = none",
+            TestCode = @"using System.Threading.Tasks; class C { void M() { Task.Run(() => { }); } }",
+        }.RunAsync();
+
+        [Fact]
+        public Task Option_SeverityError() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            EditorConfig = @"[*.cs]
+dotnet_diagnostic.SF1001.severity = error",
+            TestCode = @"using System.Threading.Tasks; class C { void M() { {|#0:Task.Run(() => { })|}; } }",
+            ExpectedDiagnostics = { DiagnosticResult.Diagnostic("SF1001").WithLocation(0).WithSeverity(DiagnosticSeverity.Error) },
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- fix: await
+
+        [Fact]
+        public Task Fix_Await_Statement() => VerifySF1001.CodeFixAsync(Wrap(@"
+    async Task M()
+    {
+        // send it
+        [|svc.SendAsync()|]; // trailing
+    }"), Wrap(@"
+    async Task M()
+    {
+        // send it
+        await svc.SendAsync(); // trailing
+    }"), Await);
+
+        [Fact]
+        public Task Fix_Await_DiscardKeepsConfigureAwait() => VerifySF1001.CodeFixAsync(Wrap(@"
+    async Task M()
+    {
+        _ = [|svc.SendAsync().ConfigureAwait(false)|];
+        _ = [|svc.PeekAsync()|];
+    }"), Wrap(@"
+    async Task M()
+    {
+        await svc.SendAsync().ConfigureAwait(false);
+        await svc.PeekAsync();
+    }"), Await);
+
+        [Fact]
+        public Task Fix_Await_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap(@"
+    async Task M()
+    {
+        [|Task.Factory.StartNew(async () => await svc.SendAsync())|];
+    }"), Wrap(@"
+    async Task M()
+    {
+        await Task.Factory.StartNew(async () => await svc.SendAsync()).Unwrap();
+    }"), Await);
+
+        [Fact]
+        public Task Fix_Await_InAsyncLambda() => VerifySF1001.CodeFixAsync(Wrap(@"
+    void M()
+    {
+        Func<Task> f = async () =>
+        {
+            [|svc.SendAsync()|];
+            await Task.Yield();
+        };
+    }"), Wrap(@"
+    void M()
+    {
+        Func<Task> f = async () =>
+        {
+            await svc.SendAsync();
+            await Task.Yield();
+        };
+    }"), Await);
+
+        [Theory]
+        [InlineData("void M() { [|svc.SendAsync()|]; }")]
+        [InlineData("async Task M() { Action a = () => [|svc.SendAsync()|]; a(); await Task.Yield(); }")]
+        [InlineData("async Task M() { void L() { [|svc.SendAsync()|]; } L(); await Task.Yield(); }")]
+        [InlineData("async Task M() { lock (this) { [|svc.SendAsync()|]; } await Task.Yield(); }")]
+        [InlineData("async Task M() { [|svc?.SendAsync()|]; await Task.Yield(); }")]
+        public Task Fix_Await_NotOffered(string member) => VerifySF1001.NoCodeFixAsync(Wrap(member), Await);
+
+        // ---------------------------------------------------------------- fix: track
+
+        [Fact]
+        public Task Fix_Track_TaskRun() => VerifySF1001.CodeFixAsync(Wrap(@"
+    void M()
+    {
+        [|Task.Run(() => svc.SendAsync())|];
+    }"), Wrap(@"
+    void M()
+    {
+        BackgroundTasks.Run(() => svc.SendAsync(), name: ""SendAsync"");
+    }", "using Steadfast;\n"), Track);
+
+        [Fact]
+        public Task Fix_Track_TaskRunKeepsCancellationToken() => VerifySF1001.CodeFixAsync(Wrap(@"
+    void M(CancellationToken ct)
+    {
+        [|Task.Run(async () => await svc.SendAsync().ConfigureAwait(false), ct)|];
+        _ = [|Task.Run(cancellationToken: ct, action: Work)|];
+    }
+    void Work() { }"), Wrap(@"
+    void M(CancellationToken ct)
+    {
+        BackgroundTasks.Run(async () => await svc.SendAsync().ConfigureAwait(false), name: ""SendAsync"", cancellationToken: ct);
+        BackgroundTasks.Run(Work, name: ""Work"", cancellationToken: ct);
+    }
+    void Work() { }", "using Steadfast;\n"), Track);
+
+        [Fact]
+        public Task Fix_Track_BlockLambdaIsNamedAfterEnclosingMethod() => VerifySF1001.CodeFixAsync(Wrap(@"
+    void ProcessQueue()
+    {
+        [|Task.Run(() =>
+        {
+            Console.WriteLine(1);
+            Console.WriteLine(2);
+        })|];
+    }"), Wrap(@"
+    void ProcessQueue()
+    {
+        BackgroundTasks.Run(() =>
+        {
+            Console.WriteLine(1);
+            Console.WriteLine(2);
+        }, name: ""ProcessQueue"");
+    }", "using Steadfast;\n"), Track);
+
+        [Fact]
+        public Task Fix_Track_GenericTaskRunAndCallsAndDiscards() => VerifySF1001.CodeFixAsync(Wrap(@"
+    async Task M()
+    {
+        [|Task.Run(() => 42)|];
+        [|svc.CountAsync()|];
+        _ = [|svc.SendAsync().ConfigureAwait(false)|];
+        [|svc.FlushAsync()|];
+        _ = [|svc.PeekAsync()|];
+        await Task.Yield();
+    }"), Wrap(@"
+    async Task M()
+    {
+        BackgroundTasks.Track(Task.Run(() => 42), name: ""M"");
+        BackgroundTasks.Track(svc.CountAsync(), name: ""CountAsync"");
+        BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
+        BackgroundTasks.Track(svc.FlushAsync(), name: ""FlushAsync"");
+        BackgroundTasks.Track(svc.PeekAsync(), name: ""PeekAsync"");
+        await Task.Yield();
+    }", "using Steadfast;\n"), Track);
+
+        [Fact]
+        public Task Fix_Track_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap(@"
+    void M()
+    {
+        [|Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning)|];
+    }"), Wrap(@"
+    void M()
+    {
+        BackgroundTasks.Track(Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning).Unwrap(), name: ""SendAsync"");
+    }", "using Steadfast;\n"), Track);
+
+        [Fact]
+        public Task Fix_Track_ActionLambdaAndNestedDrop() => VerifySF1001.CodeFixAsync(Wrap(@"
+    void M()
+    {
+        Action a = () => [|svc.SendAsync()|];
+        [|Task.Run(() =>
+        {
+            [|svc.SendAsync()|];
+        })|];
+    }"), Wrap(@"
+    void M()
+    {
+        Action a = () => BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
+        BackgroundTasks.Run(() =>
+        {
+            BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
+        }, name: ""SendAsync"");
+    }", "using Steadfast;\n"), Track);
+
+        [Fact]
+        public Task Fix_Track_KeepsExistingUsingAndFileScopedNamespace() => VerifySF1001.CodeFixAsync(@"using System.Threading.Tasks;
+using Steadfast;
+
+namespace App;
+
+class C
+{
+    void M() => [|Task.Delay(5)|];
+}", @"using System.Threading.Tasks;
+using Steadfast;
+
+namespace App;
+
+class C
+{
+    void M() => BackgroundTasks.Track(Task.Delay(5), name: ""Delay"");
+}", Track);
+
+        [Fact]
+        public Task Fix_Track_QualifiesWhenBackgroundTasksNameIsTaken() => VerifySF1001.CodeFixAsync(@"using System.Threading.Tasks;
+class BackgroundTasks { }
+class C
+{
+    void M() { [|Task.Delay(5)|]; }
+}", @"using System.Threading.Tasks;
+class BackgroundTasks { }
+class C
+{
+    void M() { Steadfast.BackgroundTasks.Track(Task.Delay(5), name: ""Delay""); }
+}", Track);
+
+        [Fact]
+        public Task Fix_Track_NotOfferedWithoutRuntime() => new CodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
+        {
+            ReferenceSteadfastRuntime = false,
+            TestCode = "using System.Threading.Tasks; class C { void M() { [|Task.Run(() => { })|]; } }",
+            CodeActionEquivalenceKey = Track,
+        }.RunAsync();
+
+        [Theory]
+        [InlineData("void M() { [|svc?.SendAsync()|]; }")]
+        [InlineData("void M() { [|new Custom().RunAsync()|]; } class Custom { public System.Runtime.CompilerServices.YieldAwaitable.YieldAwaiter GetAwaiter() => default; public Custom RunAsync() => this; }")]
+        public Task Fix_Track_NotOffered(string member) => VerifySF1001.NoCodeFixAsync(Wrap(member), Track);
+
+        // ---------------------------------------------------------------- FixAll over several documents
+
+        [Fact]
+        public Task FixAll_Track_SeveralDocuments() => new CodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
+        {
+            Sources =
+            {
+                "using System.Threading.Tasks;\nclass A\n{\n    void M()\n    {\n        [|Task.Run(() => { })|];\n        _ = [|Task.Delay(1)|];\n    }\n}\n",
+                "using System.Threading.Tasks;\nclass B\n{\n    void M() => [|Task.Delay(2)|];\n}\n",
+            },
+            FixedSources =
+            {
+                "using System.Threading.Tasks;\nusing Steadfast;\nclass A\n{\n    void M()\n    {\n        BackgroundTasks.Run(() => { }, name: \"M\");\n        BackgroundTasks.Track(Task.Delay(1), name: \"Delay\");\n    }\n}\n",
+                "using System.Threading.Tasks;\nusing Steadfast;\nclass B\n{\n    void M() => BackgroundTasks.Track(Task.Delay(2), name: \"Delay\");\n}\n",
+            },
+            CodeActionEquivalenceKey = Track,
+        }.RunAsync();
+
+        [Fact]
+        public Task FixAll_Await_LeavesUnawaitableOnesFlagged() => VerifySF1001.CodeFixAsync(Wrap(@"
+    async Task M()
+    {
+        [|svc.SendAsync()|];
+        Action a = () => [|svc.SendAsync()|];
+        _ = [|svc.CountAsync()|];
+    }"), Wrap(@"
+    async Task M()
+    {
+        await svc.SendAsync();
+        Action a = () => [|svc.SendAsync()|];
+        await svc.CountAsync();
+    }"), Await);
+    }
+}

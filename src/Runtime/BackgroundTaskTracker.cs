@@ -43,7 +43,8 @@ namespace Steadfast
         }
 
         /// <summary>
-        /// Raised once for each task that fails (faults). Cancellation is not a failure.
+        /// Raised once for each task that fails. Cancellation is not a failure; a time-out that surfaces as a
+        /// <see cref="TaskCanceledException"/> wrapping a <see cref="TimeoutException"/> (as HttpClient's does) is.
         /// Handlers run on the thread that completed the task; an exception thrown by a handler is reported, never rethrown.
         /// </summary>
         public event EventHandler<BackgroundTaskFailedEventArgs>? TaskFailed;
@@ -224,14 +225,32 @@ namespace Steadfast
 
         private void Report(RunningBackgroundTask entry, Task task)
         {
-            if (!task.IsFaulted)
+            Exception exception;
+            if (task.IsFaulted)
+            {
+                // Reading Exception marks the task's failure observed: no UnobservedTaskException later.
+                var aggregate = task.Exception!;
+                exception = aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
+            }
+            else if (task.IsCanceled)
+            {
+                // An async method that throws TaskCanceledException ends Canceled, not Faulted: an HttpClient
+                // time-out does. Awaiting rethrows the exception it ended with, which tells the two apart.
+                try
+                {
+                    task.GetAwaiter().GetResult();
+                    return;
+                }
+                catch (OperationCanceledException canceled)
+                {
+                    exception = canceled;
+                }
+            }
+            else
             {
                 return;
             }
 
-            // Reading Exception marks the task's failure observed: no UnobservedTaskException later.
-            var aggregate = task.Exception!;
-            var exception = aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
             if (IsCancellation(exception))
             {
                 return;
@@ -278,11 +297,9 @@ namespace Steadfast
             }
         }
 
-        /// <summary>Cancellation someone asked for is not a failure; a time-out dressed as cancellation is.</summary>
+        /// <summary>Cancellation is not a failure; a time-out dressed as cancellation (HttpClient's) is.</summary>
         private static bool IsCancellation(Exception exception) =>
-            exception is OperationCanceledException oce &&
-            oce.CancellationToken.IsCancellationRequested &&
-            oce.InnerException is not TimeoutException;
+            exception is OperationCanceledException && exception.InnerException is not TimeoutException;
 
         private static void WriteToStandardError(string name, Exception exception)
         {
@@ -300,6 +317,15 @@ namespace Steadfast
         {
             var method = work.Method;
             var name = method.Name;
+
+            // Local functions compile to "<Outer>g__Name|0_0": report the local function's name.
+            var local = name.IndexOf(">g__", StringComparison.Ordinal);
+            if (local > 0)
+            {
+                var start = local + 4;
+                var bar = name.IndexOf('|', start);
+                return bar > start ? name.Substring(start, bar - start) : name.Substring(start);
+            }
 
             // Lambdas compile to "<Outer>b__0_0": report the enclosing method's name.
             if (name.Length > 0 && name[0] == '<')

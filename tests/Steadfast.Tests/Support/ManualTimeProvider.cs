@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace Steadfast.Tests.Support
+{
+    /// <summary>A clock that moves only when told to; timers fire during <see cref="Advance"/>.</summary>
+    public sealed class ManualTimeProvider : TimeProvider
+    {
+        private readonly object _gate = new object();
+        private readonly List<ManualTimer> _timers = new List<ManualTimer>();
+        private DateTimeOffset _now;
+
+        public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_gate)
+            {
+                return _now;
+            }
+        }
+
+        public int ActiveTimers
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _timers.Count;
+                }
+            }
+        }
+
+        public void Advance(TimeSpan by)
+        {
+            if (by < TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(by));
+            }
+
+            DateTimeOffset target;
+            lock (_gate)
+            {
+                target = _now + by;
+            }
+
+            while (true)
+            {
+                ManualTimer? due = null;
+                lock (_gate)
+                {
+                    foreach (var timer in _timers)
+                    {
+                        if (timer.DueAt <= target && (due is null || timer.DueAt < due.DueAt))
+                        {
+                            due = timer;
+                        }
+                    }
+
+                    if (due is null)
+                    {
+                        _now = target;
+                        return;
+                    }
+
+                    _now = due.DueAt;
+                    if (due.Period is { } period && period > TimeSpan.Zero)
+                    {
+                        due.DueAt = _now + period;
+                    }
+                    else
+                    {
+                        _timers.Remove(due);
+                    }
+                }
+
+                due.Callback(due.State);
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new ManualTimer(this, callback, state);
+            timer.Change(dueTime, period);
+            return timer;
+        }
+
+        private sealed class ManualTimer : ITimer
+        {
+            private readonly ManualTimeProvider _owner;
+
+            public ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state)
+            {
+                _owner = owner;
+                Callback = callback;
+                State = state;
+            }
+
+            public TimerCallback Callback { get; }
+
+            public object? State { get; }
+
+            public DateTimeOffset DueAt { get; set; }
+
+            public TimeSpan? Period { get; private set; }
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                lock (_owner._gate)
+                {
+                    _owner._timers.Remove(this);
+                    if (dueTime == Timeout.InfiniteTimeSpan)
+                    {
+                        return true;
+                    }
+
+                    DueAt = _owner._now + dueTime;
+                    Period = period == Timeout.InfiniteTimeSpan ? null : period;
+                    _owner._timers.Add(this);
+                    return true;
+                }
+            }
+
+            public void Dispose()
+            {
+                lock (_owner._gate)
+                {
+                    _owner._timers.Remove(this);
+                }
+            }
+
+            public System.Threading.Tasks.ValueTask DisposeAsync()
+            {
+                Dispose();
+                return default;
+            }
+        }
+    }
+}

@@ -16,11 +16,17 @@ namespace Steadfast.Analyzers.Rules
         /// <summary>Option key: methods whose tasks are fire-and-forget by design, or that observe the task they are given.</summary>
         public const string AllowedMethodsOption = "SF1001.allowed_methods";
 
+        /// <summary>Option key: which fix comes first (the one <c>dotnet format analyzers</c> applies): <c>await</c> (default) or <c>track</c>.</summary>
+        public const string PreferredFixOption = "SF1001.preferred_fix";
+
         /// <summary>Diagnostic property: "true" when the enclosing function is async and an <c>await</c> is legal here.</summary>
         public const string CanAwaitProperty = "CanAwait";
 
         /// <summary>Diagnostic property: the name the tracker gives the task.</summary>
         public const string TaskNameProperty = "TaskName";
+
+        /// <summary>Diagnostic property: "track" when <see cref="PreferredFixOption"/> puts the track fix first.</summary>
+        public const string PreferredFixProperty = "PreferredFix";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.SF1001FireAndForget);
@@ -44,12 +50,20 @@ namespace Steadfast.Analyzers.Rules
 
         private sealed class Options
         {
-            public Options(ImmutableHashSet<string> allowedMethods) => AllowedMethods = allowedMethods;
+            public Options(ImmutableHashSet<string> allowedMethods, bool preferTrack)
+            {
+                AllowedMethods = allowedMethods;
+                PreferTrack = preferTrack;
+            }
 
             public ImmutableHashSet<string> AllowedMethods { get; }
 
+            public bool PreferTrack { get; }
+
             public static Options Parse(AnalyzerConfigOptions options) =>
-                new Options(OptionParsing.ReadList(options, AllowedMethodsOption));
+                new Options(
+                    OptionParsing.ReadList(options, AllowedMethodsOption),
+                    options.TryGetValue(PreferredFixOption, out var preferred) && string.Equals(preferred.Trim(), "track", System.StringComparison.OrdinalIgnoreCase));
         }
 
         private sealed class Analysis
@@ -81,6 +95,7 @@ namespace Steadfast.Analyzers.Rules
                 var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties.Add(CanAwaitProperty, CanAwait(statement, context.ContainingSymbol) ? "true" : "false");
                 properties.Add(TaskNameProperty, DroppedTask.TaskName(dropped.Call, context.ContainingSymbol, _types));
+                properties.Add(PreferredFixProperty, options.PreferTrack ? "track" : "await");
 
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.SF1001FireAndForget,

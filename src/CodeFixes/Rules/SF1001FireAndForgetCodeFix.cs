@@ -24,6 +24,9 @@ namespace Steadfast.CodeFixes.Rules
         public const string AwaitKey = "SF1001.Await";
         public const string TrackKey = "SF1001.Track";
 
+        private static readonly (string Key, string Title)[] AwaitFirst = { (AwaitKey, "Await the task"), (TrackKey, "Track as a background task") };
+        private static readonly (string Key, string Title)[] TrackFirst = { AwaitFirst[1], AwaitFirst[0] };
+
         private static readonly FixAllProvider FixAll = new SequentialFixAllProvider(ApplyAsync, ImportHelper.FinishAsync);
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FireAndForget);
@@ -46,7 +49,8 @@ namespace Steadfast.CodeFixes.Rules
                     continue;
                 }
 
-                foreach (var (key, title) in new[] { (AwaitKey, "Await the task"), (TrackKey, "Track as a background task") })
+                var preferTrack = diagnostic.Properties.TryGetValue(SF1001FireAndForgetAnalyzer.PreferredFixProperty, out var preferred) && preferred == "track";
+                foreach (var (key, title) in preferTrack ? TrackFirst : AwaitFirst)
                 {
                     if (await PlanAsync(context.Document, node, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
                     {

@@ -238,6 +238,30 @@ dotnet_diagnostic.SF1001.severity = error",
             ExpectedDiagnostics = { DiagnosticResult.Diagnostic("SF1001").WithLocation(0).WithSeverity(DiagnosticSeverity.Error) },
         }.RunAsync();
 
+        [Theory]
+        [InlineData(null, new[] { Await, Track })]
+        [InlineData("SF1001.preferred_fix = await", new[] { Await, Track })]
+        [InlineData("SF1001.preferred_fix = track", new[] { Track, Await })]
+        [InlineData("SF1001.preferred_fix = TRACK", new[] { Track, Await })]
+        [InlineData("SF1001.preferred_fix = nonsense", new[] { Await, Track })]
+        public async Task Option_PreferredFix_OrdersTheFixes(string? option, string[] expectedOrder)
+        {
+            var solution = TestProject.Create(
+                new[] { "using System.Threading.Tasks; class C { async Task M() { Task.Delay(1); await Task.Yield(); } }" },
+                option is null ? null : "[*.cs]\n" + option,
+                System.Array.Empty<(string, string)>(),
+                OutputKind.DynamicallyLinkedLibrary,
+                TestReferences.All);
+            var project = System.Linq.Enumerable.Single(solution.Projects);
+            var (diagnostics, _) = await TestProject.AnalyzeAsync(project, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new SF1001FireAndForgetAnalyzer()));
+            var diagnostic = Assert.Single(diagnostics);
+            var keys = new System.Collections.Generic.List<string?>();
+            var document = solution.GetDocument(diagnostic.Location.SourceTree)!;
+            await new SF1001FireAndForgetCodeFix().RegisterCodeFixesAsync(
+                new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (a, _) => keys.Add(a.EquivalenceKey), default));
+            Assert.Equal(expectedOrder, keys);
+        }
+
         // ---------------------------------------------------------------- fix: await
 
         [Fact]

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,13 +19,10 @@ namespace Steadfast
         private static readonly Action<ILogger, string, Exception?> LogFailure = LoggerMessage.Define<string>(
             LogLevel.Error, new EventId(1001, "BackgroundTaskFailed"), "Background task '{TaskName}' failed");
 
-        private static readonly Action<Task, object?> OnCompletedCallback = static (task, state) =>
-        {
-            var entry = (RunningBackgroundTask)state!;
-            entry.Tracker.Complete(entry, task);
-        };
-
-        private readonly ConcurrentDictionary<long, RunningBackgroundTask> _running = new ConcurrentDictionary<long, RunningBackgroundTask>();
+        // Running tasks live in striped, intrusive doubly-linked lists: adding and removing allocate nothing and
+        // contend on one stripe's lock at most (a ConcurrentDictionary node per task cost more than Task.Run itself).
+        private readonly Stripe[] _stripes = CreateStripes();
+        private int _count;
         private readonly TimeProvider _timeProvider;
         private readonly CancellationTokenSource _abandoned = new CancellationTokenSource();
         private long _nextId;
@@ -60,7 +56,7 @@ namespace Steadfast
         }
 
         /// <summary>How many tasks are running now.</summary>
-        public int Count => _running.Count;
+        public int Count => Volatile.Read(ref _count);
 
         /// <summary>How many tracked tasks have failed since the tracker was created.</summary>
         public long FailedCount => Interlocked.Read(ref _failed);
@@ -70,10 +66,16 @@ namespace Steadfast
         {
             get
             {
-                var list = new List<RunningBackgroundTask>(_running.Count);
-                foreach (var pair in _running)
+                var list = new List<RunningBackgroundTask>(Count);
+                foreach (var stripe in _stripes)
                 {
-                    list.Add(pair.Value);
+                    lock (stripe)
+                    {
+                        for (var e = stripe.Head; e is not null; e = e.Next)
+                        {
+                            list.Add(e);
+                        }
+                    }
                 }
 
                 list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
@@ -182,12 +184,13 @@ namespace Steadfast
             var gaveUp = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             using (cancellationToken.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetResult(true), gaveUp))
             {
-                while (!_running.IsEmpty && !cancellationToken.IsCancellationRequested)
+                while (Count > 0 && !cancellationToken.IsCancellationRequested)
                 {
-                    var snapshot = new List<Task>(_running.Count);
-                    foreach (var pair in _running)
+                    var running = Running;
+                    var snapshot = new Task[running.Count];
+                    for (var i = 0; i < snapshot.Length; i++)
                     {
-                        snapshot.Add(pair.Value.Task);
+                        snapshot[i] = running[i].Task;
                     }
 
                     await Task.WhenAny(Task.WhenAll(snapshot), gaveUp.Task).ConfigureAwait(false);
@@ -205,22 +208,80 @@ namespace Steadfast
 
         private RunningBackgroundTask TrackCore(Task task, string name)
         {
-            var entry = new RunningBackgroundTask(this, Interlocked.Increment(ref _nextId), name, _timeProvider.GetUtcNow(), task);
+            var id = Interlocked.Increment(ref _nextId);
+            var entry = new RunningBackgroundTask(this, id, name, _timeProvider.GetUtcNow(), task, (int)(id & (_stripes.Length - 1)));
             if (task.IsCompleted)
             {
                 Report(entry, task);
                 return entry;
             }
 
-            _running[entry.Id] = entry;
-            task.ContinueWith(OnCompletedCallback, entry, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var stripe = _stripes[entry.Stripe];
+            lock (stripe)
+            {
+                entry.Next = stripe.Head;
+                if (stripe.Head is not null)
+                {
+                    stripe.Head.Previous = entry;
+                }
+
+                stripe.Head = entry;
+            }
+
+            Interlocked.Increment(ref _count);
+
+            // A bare awaiter continuation: no continuation Task, no ExecutionContext capture; runs inline on completion.
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(entry.OnCompleted);
             return entry;
         }
 
-        private void Complete(RunningBackgroundTask entry, Task task)
+        internal void Complete(RunningBackgroundTask entry)
         {
-            _running.TryRemove(entry.Id, out _);
-            Report(entry, task);
+            // Report before forgetting: once a drain sees the task gone, its failure has been reported.
+            Report(entry, entry.Task);
+            var stripe = _stripes[entry.Stripe];
+            lock (stripe)
+            {
+                if (entry.Previous is not null)
+                {
+                    entry.Previous.Next = entry.Next;
+                }
+                else
+                {
+                    stripe.Head = entry.Next;
+                }
+
+                if (entry.Next is not null)
+                {
+                    entry.Next.Previous = entry.Previous;
+                }
+
+                entry.Next = entry.Previous = null;
+            }
+
+            Interlocked.Decrement(ref _count);
+        }
+
+        private static Stripe[] CreateStripes()
+        {
+            var count = 1;
+            while (count < Environment.ProcessorCount * 4 && count < 256)
+            {
+                count <<= 1;
+            }
+
+            var stripes = new Stripe[count];
+            for (var i = 0; i < stripes.Length; i++)
+            {
+                stripes[i] = new Stripe();
+            }
+
+            return stripes;
+        }
+
+        private sealed class Stripe
+        {
+            public RunningBackgroundTask? Head;
         }
 
         private void Report(RunningBackgroundTask entry, Task task)

@@ -10,13 +10,15 @@ namespace Steadfast
     /// </summary>
     public sealed class RunningBackgroundTask
     {
-        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, Task task)
+        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, Task task, int stripe)
         {
             Tracker = tracker;
             Id = id;
             Name = name;
             StartedAt = startedAt;
             Task = task;
+            Stripe = stripe;
+            OnCompleted = Complete;
         }
 
         /// <summary>A number unique within its tracker, in start order.</summary>
@@ -32,6 +34,16 @@ namespace Steadfast
         public Task Task { get; }
 
         internal BackgroundTaskTracker Tracker { get; }
+
+        internal int Stripe { get; }
+
+        // Links of the tracker's running list (guarded by the stripe's lock).
+        internal RunningBackgroundTask? Next;
+        internal RunningBackgroundTask? Previous;
+
+        internal Action OnCompleted { get; }
+
+        private void Complete() => Tracker.Complete(this);
 
         /// <inheritdoc />
         public override string ToString() => $"{Name} (started {StartedAt:O}, {Task.Status})";

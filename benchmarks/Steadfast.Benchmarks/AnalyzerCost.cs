@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Steadfast.Benchmarks
+{
+    /// <summary>
+    /// Analyzer cost: compiles a corpus against the .NET and ASP.NET Core reference packs, runs Steadfast's analyzers
+    /// with telemetry, and compares each with a do-nothing analyzer that registers the same kinds of actions (the floor)
+    /// and with the compiler's own time to produce diagnostics for the same code. Exits 1 on any analyzer exception.
+    /// </summary>
+    public static class AnalyzerCost
+    {
+        public static async Task<int> RunAsync(string[] args)
+        {
+            var size = 200_000;
+            var iterations = 3;
+            string? path = null;
+            var scaling = false;
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--size": size = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--path": path = args[++i]; break;
+                    case "--scaling": scaling = true; break;
+                    default: Console.Error.WriteLine("unknown option " + args[i]); return 2;
+                }
+            }
+
+            var references = ReferencePacks();
+            Console.WriteLine($"references: {references.Length} assemblies (.NET and ASP.NET Core reference packs, Steadfast.Runtime)");
+            var sizes = path is not null ? new[] { 0 } : scaling ? new[] { size, size * 2, size * 4 } : new[] { size };
+            foreach (var s in sizes)
+            {
+                var trees = path is not null ? LoadFolder(path) : Corpus(s);
+                var lines = trees.Sum(t => t.GetText().Lines.Count);
+                Console.WriteLine();
+                Console.WriteLine(path is not null ? $"corpus: {path}, {trees.Length} files, {lines:N0} lines" : $"corpus: synthetic, {trees.Length} files, {lines:N0} lines");
+                var result = await MeasureAsync(trees, references, iterations);
+                if (result.Exceptions.Count > 0)
+                {
+                    Console.Error.WriteLine("AD0001: an analyzer threw:\n" + string.Join("\n", result.Exceptions));
+                    return 1;
+                }
+
+                Print(result, path is null ? SyntheticCorpus.SF1001PerFile * trees.Length : (int?)null);
+            }
+
+            return 0;
+        }
+
+        public sealed class Measurement
+        {
+            public List<string> Exceptions { get; } = new List<string>();
+
+            public double CompilerMs { get; set; }
+
+            public Dictionary<string, double> AnalyzerMs { get; } = new Dictionary<string, double>();
+
+            public Dictionary<string, double> FloorMs { get; } = new Dictionary<string, double>();
+
+            public Dictionary<string, double> AnalyzerWallMs { get; } = new Dictionary<string, double>();
+
+            public Dictionary<string, double> FloorWallMs { get; } = new Dictionary<string, double>();
+
+            public Dictionary<string, int> Findings { get; } = new Dictionary<string, int>();
+        }
+
+        /// <summary>Median over <paramref name="iterations"/> runs, each on a fresh compilation.</summary>
+        public static async Task<Measurement> MeasureAsync(
+            ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, int iterations, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+        {
+            var steadfast = analyzers ?? SteadfastAnalyzers();
+            var result = new Measurement();
+            var compiler = new List<double>();
+            var analyzerRuns = new Dictionary<string, List<double>>();
+            var floorRuns = new Dictionary<string, List<double>>();
+            var analyzerWall = new Dictionary<string, List<double>>();
+            var floorWall = new Dictionary<string, List<double>>();
+            for (var i = 0; i < iterations; i++)
+            {
+                var compilation = Compile(trees, references);
+                var sw = Stopwatch.StartNew();
+                compilation.GetDiagnostics();
+                compiler.Add(sw.Elapsed.TotalMilliseconds);
+
+                foreach (var analyzer in steadfast)
+                {
+                    // Each in its own run on a fresh compilation, in alternating order: operation trees are built
+                    // once per run, and their cost must fall on the analyzer and the floor alike.
+                    var id = analyzer.SupportedDiagnostics[0].Id;
+                    var floor = new EmptyAnalyzer(analyzer);
+                    var order = i % 2 == 0 ? new DiagnosticAnalyzer[] { analyzer, floor } : new DiagnosticAnalyzer[] { floor, analyzer };
+                    foreach (var measured in order)
+                    {
+                        var run = await RunOneAsync(Compile(trees, references), measured);
+                        result.Exceptions.AddRange(run.Exceptions);
+                        if (measured == analyzer)
+                        {
+                            result.Findings[id] = run.Findings.Count(d => d.Id == id);
+                            Add(analyzerRuns, id, run.ExecutionMs);
+                            Add(analyzerWall, id, run.WallMs);
+                        }
+                        else
+                        {
+                            Add(floorRuns, id, run.ExecutionMs);
+                            Add(floorWall, id, run.WallMs);
+                        }
+                    }
+                }
+            }
+
+            result.CompilerMs = Median(compiler);
+            foreach (var pair in analyzerRuns)
+            {
+                result.AnalyzerMs[pair.Key] = Median(pair.Value);
+                result.FloorMs[pair.Key] = Median(floorRuns[pair.Key]);
+                result.AnalyzerWallMs[pair.Key] = Median(analyzerWall[pair.Key]);
+                result.FloorWallMs[pair.Key] = Median(floorWall[pair.Key]);
+            }
+
+            return result;
+        }
+
+        private static async Task<(double ExecutionMs, double WallMs, ImmutableArray<Diagnostic> Findings, List<string> Exceptions)> RunOneAsync(
+            Compilation compilation, DiagnosticAnalyzer analyzer)
+        {
+            var exceptions = new List<string>();
+            var withAnalyzers = compilation.WithAnalyzers(
+                ImmutableArray.Create(analyzer),
+                new CompilationWithAnalyzersOptions(
+                    new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                    (e, a, d) => { lock (exceptions) { exceptions.Add($"{a.GetType().Name}: {e}"); } },
+                    concurrentAnalysis: true,
+                    logAnalyzerExecutionTime: true,
+                    reportSuppressedDiagnostics: false));
+            var sw = Stopwatch.StartNew();
+            var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            var wall = sw.Elapsed.TotalMilliseconds;
+            exceptions.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.ToString()));
+            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+            return (telemetry.ExecutionTime.TotalMilliseconds, wall, diagnostics, exceptions);
+        }
+
+        private static void Print(Measurement m, int? planted)
+        {
+            Console.WriteLine($"compiler diagnostics (binding and flow analysis, no emit): {m.CompilerMs:F0} ms (median)");
+            Console.WriteLine("| rule | findings | analyzer ms | floor ms | x floor | % of compiler | run wall ms | floor run wall ms |");
+            Console.WriteLine("|------|----------|-------------|----------|---------|---------------|-------------|-------------------|");
+            double total = 0, totalFloor = 0;
+            foreach (var id in m.AnalyzerMs.Keys.OrderBy(k => k, StringComparer.Ordinal))
+            {
+                var a = m.AnalyzerMs[id];
+                var f = m.FloorMs[id];
+                total += a;
+                totalFloor += f;
+                var findings = m.Findings[id] + (planted is int p && id == "SF1001" ? $" (planted {p})" : string.Empty);
+                Console.WriteLine($"| {id} | {findings} | {a:F1} | {f:F1} | {Ratio(a, f)} | {100 * a / m.CompilerMs:F2}% | {m.AnalyzerWallMs[id]:F0} | {m.FloorWallMs[id]:F0} |");
+            }
+
+            Console.WriteLine($"| all | | {total:F1} | {totalFloor:F1} | {Ratio(total, totalFloor)} | {100 * total / m.CompilerMs:F2}% | | |");
+        }
+
+        private static string Ratio(double a, double floor) => floor <= 0 ? "n/a" : (a / floor).ToString("F2", CultureInfo.InvariantCulture);
+
+        public static ImmutableArray<DiagnosticAnalyzer> SteadfastAnalyzers() =>
+            typeof(Steadfast.Analyzers.Descriptors).Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
+                .OrderBy(t => t.Name, StringComparer.Ordinal)
+                .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+                .ToImmutableArray();
+
+        public static CSharpCompilation Compile(ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references) =>
+            CSharpCompilation.Create("Corpus", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        public static ImmutableArray<SyntaxTree> Corpus(int lines)
+        {
+            var options = new CSharpParseOptions(LanguageVersion.Latest);
+            return SyntheticCorpus.Generate(lines).Select(f => CSharpSyntaxTree.ParseText(f.Text, options, "/corpus/" + f.Name)).ToImmutableArray();
+        }
+
+        private static ImmutableArray<SyntaxTree> LoadFolder(string path)
+        {
+            var options = new CSharpParseOptions(LanguageVersion.Latest);
+            return Directory.EnumerateFiles(path, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
+                            !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), options, f))
+                .ToImmutableArray();
+        }
+
+        /// <summary>The newest .NET and ASP.NET Core reference packs of the SDK running this, and Steadfast.Runtime.</summary>
+        public static ImmutableArray<MetadataReference> ReferencePacks()
+        {
+            var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+            var builder = ImmutableArray.CreateBuilder<MetadataReference>();
+            foreach (var pack in new[] { "Microsoft.NETCore.App.Ref", "Microsoft.AspNetCore.App.Ref" })
+            {
+                var versions = Path.Combine(root, "packs", pack);
+                var newest = Directory.GetDirectories(versions).OrderBy(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version(0, 0)).Last();
+                var refDir = Directory.GetDirectories(Path.Combine(newest, "ref")).OrderBy(d => d, StringComparer.Ordinal).Last();
+                foreach (var dll in Directory.GetFiles(refDir, "*.dll"))
+                {
+                    builder.Add(MetadataReference.CreateFromFile(dll));
+                }
+            }
+
+            builder.Add(MetadataReference.CreateFromFile(typeof(BackgroundTasks).Assembly.Location));
+            return builder.ToImmutable();
+        }
+
+        private static void Add(Dictionary<string, List<double>> runs, string key, double value)
+        {
+            if (!runs.TryGetValue(key, out var list))
+            {
+                runs[key] = list = new List<double>();
+            }
+
+            list.Add(value);
+        }
+
+        private static double Median(List<double> values)
+        {
+            var sorted = values.OrderBy(v => v).ToList();
+            return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+        }
+
+        /// <summary>
+        /// The floor: registers what the measured analyzer registers (compilation start, then operation actions on
+        /// expression statements) and does nothing in them.
+        /// </summary>
+        [DiagnosticAnalyzer(LanguageNames.CSharp)]
+        private sealed class EmptyAnalyzer : DiagnosticAnalyzer
+        {
+#pragma warning disable RS2008, RS1033 // A private measuring stub, never shipped.
+            private static readonly DiagnosticDescriptor Never = new DiagnosticDescriptor("EMPTY0001", "never", "never", "Benchmark", DiagnosticSeverity.Hidden, true);
+#pragma warning restore RS2008, RS1033
+
+            private readonly string _of;
+
+            public EmptyAnalyzer(DiagnosticAnalyzer of) => _of = of.GetType().Name;
+
+            public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Never);
+
+            public override void Initialize(AnalysisContext context)
+            {
+                context.EnableConcurrentExecution();
+                context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+                context.RegisterCompilationStartAction(static start =>
+                    start.RegisterOperationAction(static _ => { }, OperationKind.ExpressionStatement));
+            }
+
+            public string Of => _of;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Text;
+
+namespace Steadfast.Benchmarks
+{
+    /// <summary>
+    /// A deterministic corpus of service-like C# (handlers, repositories, HTTP clients, background loops) with a known
+    /// number of each Steadfast pattern and of its look-alikes. Same size, same text, every time; no network.
+    /// </summary>
+    public static class SyntheticCorpus
+    {
+        /// <summary>Lines one generated file has (every file has the same shape).</summary>
+        public static int LinesPerFile { get; } = File(0).Split('\n').Length - 1;
+
+        /// <summary>SF1001 findings planted in each file.</summary>
+        public const int SF1001PerFile = 4;
+
+        /// <summary>SF1001 look-alikes (must not be flagged) in each file.</summary>
+        public const int SF1001LookAlikesPerFile = 12;
+
+        public static int FileCountFor(int lines) => System.Math.Max(1, (lines + LinesPerFile - 1) / LinesPerFile);
+
+        /// <summary>Files of about <paramref name="lines"/> lines in all, named Service0000.cs, …</summary>
+        public static IEnumerable<(string Name, string Text)> Generate(int lines)
+        {
+            var files = FileCountFor(lines);
+            for (var i = 0; i < files; i++)
+            {
+                yield return ($"Service{i:D4}.cs", File(i));
+            }
+        }
+
+        private static string File(int i)
+        {
+            var b = new StringBuilder(4096);
+            b.Append("using System;\n");
+            b.Append("using System.Collections.Generic;\n");
+            b.Append("using System.Diagnostics;\n");
+            b.Append("using System.Linq;\n");
+            b.Append("using System.Threading;\n");
+            b.Append("using System.Threading.Tasks;\n");
+            b.Append('\n');
+            b.Append($"namespace Corpus.Module{i % 20}\n");
+            b.Append("{\n");
+            b.Append($"    public interface IRepository{i}\n");
+            b.Append("    {\n");
+            b.Append("        Task SaveAsync(string key, CancellationToken ct);\n");
+            b.Append("        Task<int> CountAsync(string key);\n");
+            b.Append("        ValueTask FlushAsync();\n");
+            b.Append("    }\n");
+            b.Append('\n');
+            b.Append($"    public sealed class Service{i}\n");
+            b.Append("    {\n");
+            b.Append($"        private readonly IRepository{i} _repo;\n");
+            b.Append("        private readonly List<Task> _pending = new List<Task>();\n");
+            b.Append("        private Task? _last;\n");
+            b.Append('\n');
+            b.Append($"        public Service{i}(IRepository{i} repo) => _repo = repo;\n");
+            b.Append('\n');
+            b.Append("        public async Task<int> HandleAsync(string user, string text, CancellationToken ct)\n");
+            b.Append("        {\n");
+            b.Append("            var watch = Stopwatch.StartNew();\n");                               // look-alike 1
+            b.Append("            if (!int.TryParse(text, out var amount))\n");                         // look-alike 2
+            b.Append("            {\n");
+            b.Append("                amount = text.Length;\n");
+            b.Append("            }\n");
+            b.Append('\n');
+            b.Append("            await _repo.SaveAsync(user, ct);\n");                                 // look-alike 3
+            b.Append("            await _repo.SaveAsync(user + \":audit\", ct).ConfigureAwait(false);\n"); // look-alike 4
+            b.Append("            _repo.SaveAsync(user + \":stats\", ct);\n");                           // SF1001 #1
+            b.Append("            _ = _repo.FlushAsync();\n");                                          // SF1001 #2
+            b.Append("            var count = await _repo.CountAsync(user);\n");                        // look-alike 5
+            b.Append("            _last = _repo.SaveAsync(user + \":last\", ct);\n");                    // look-alike 6
+            b.Append("            _pending.Add(_repo.SaveAsync(user + \":pending\", ct));\n");           // look-alike 7
+            b.Append("            await Task.WhenAll(_pending);\n");                                    // look-alike 8
+            b.Append("            var total = Enumerable.Range(0, amount % 10).Select(x => x * count).Sum();\n");
+            b.Append("            Log(user, total, watch.Elapsed);\n");
+            b.Append("            return total;\n");
+            b.Append("        }\n");
+            b.Append('\n');
+            b.Append("        public void OnTimer(object? state)\n");
+            b.Append("        {\n");
+            b.Append("            Task.Run(() => SweepAsync(CancellationToken.None));\n");             // SF1001 #3
+            b.Append("            Func<Task> later = () => SweepAsync(CancellationToken.None);\n");    // look-alike 9
+            b.Append("            _pending.Add(later());\n");
+            b.Append("        }\n");
+            b.Append('\n');
+            b.Append("        public Task SweepAsync(CancellationToken ct)\n");
+            b.Append("        {\n");
+            b.Append("            if (ct.IsCancellationRequested)\n");
+            b.Append("            {\n");
+            b.Append("                return Task.CompletedTask;\n");                                  // look-alike 10
+            b.Append("            }\n");
+            b.Append('\n');
+            b.Append("            return _repo.SaveAsync(\"sweep\", ct);\n");                          // look-alike 11
+            b.Append("        }\n");
+            b.Append('\n');
+            b.Append("        public void Notify(IEnumerable<string> users)\n");
+            b.Append("        {\n");
+            b.Append("            foreach (var user in users)\n");
+            b.Append("            {\n");
+            b.Append("                Action send = () => _repo.FlushAsync();\n");                      // SF1001 #4
+            b.Append("                send();\n");
+            b.Append("                _pending.Add(_repo.CountAsync(user));\n");                        // look-alike 12
+            b.Append("            }\n");
+            b.Append("        }\n");
+            b.Append('\n');
+            b.Append("        private static void Log(string user, int total, TimeSpan elapsed)\n");
+            b.Append("        {\n");
+            b.Append("            var line = $\"{user}: {total} in {elapsed.TotalMilliseconds:F1} ms\";\n");
+            b.Append("            Debug.WriteLine(line);\n");
+            b.Append("        }\n");
+            b.Append("    }\n");
+            b.Append('\n');
+            b.Append($"    public static class Helpers{i}\n");
+            b.Append("    {\n");
+            for (var m = 0; m < 5; m++)
+            {
+                b.Append($"        public static int Compute{m}(int[] values)\n");
+                b.Append("        {\n");
+                b.Append("            var sum = 0;\n");
+                b.Append("            for (var k = 0; k < values.Length; k++)\n");
+                b.Append("            {\n");
+                b.Append($"                sum += values[k] * {m + 1};\n");
+                b.Append("            }\n");
+                b.Append('\n');
+                b.Append("            return sum;\n");
+                b.Append("        }\n");
+            }
+
+            b.Append("    }\n");
+            b.Append("}\n");
+            return b.ToString();
+        }
+    }
+}

@@ -22,7 +22,6 @@ namespace Steadfast
         // Running tasks live in striped, intrusive doubly-linked lists: adding and removing allocate nothing and
         // contend on one stripe's lock at most (a ConcurrentDictionary node per task cost more than Task.Run itself).
         private readonly Stripe[] _stripes = CreateStripes();
-        private int _count;
         private readonly TimeProvider _timeProvider;
         private readonly CancellationTokenSource _abandoned = new CancellationTokenSource();
         private long _nextId;
@@ -56,7 +55,19 @@ namespace Steadfast
         }
 
         /// <summary>How many tasks are running now.</summary>
-        public int Count => Volatile.Read(ref _count);
+        public int Count
+        {
+            get
+            {
+                var count = 0;
+                foreach (var stripe in _stripes)
+                {
+                    count += Volatile.Read(ref stripe.Count);
+                }
+
+                return count;
+            }
+        }
 
         /// <summary>How many tracked tasks have failed since the tracker was created.</summary>
         public long FailedCount => Interlocked.Read(ref _failed);
@@ -226,9 +237,8 @@ namespace Steadfast
                 }
 
                 stripe.Head = entry;
+                stripe.Count++;
             }
-
-            Interlocked.Increment(ref _count);
 
             // A bare awaiter continuation: no continuation Task, no ExecutionContext capture; runs inline on completion.
             task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(entry.OnCompleted);
@@ -257,9 +267,8 @@ namespace Steadfast
                 }
 
                 entry.Next = entry.Previous = null;
+                stripe.Count--;
             }
-
-            Interlocked.Decrement(ref _count);
         }
 
         private static Stripe[] CreateStripes()
@@ -282,6 +291,7 @@ namespace Steadfast
         private sealed class Stripe
         {
             public RunningBackgroundTask? Head;
+            public int Count;
         }
 
         private void Report(RunningBackgroundTask entry, Task task)

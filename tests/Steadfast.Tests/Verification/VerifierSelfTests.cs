@@ -91,10 +91,10 @@ namespace Steadfast.Tests.Verification
             var e = await Assert.ThrowsAnyAsync<XunitException>(() => new CodeFixTest<FlagLocalsNamedFlagged, BreakingFix>
             {
                 TestCode = Flagged,
-                FixedCode = "class C { void M() { int renamed = 1; undefined(); } }",
+                FixedCode = "class C { void M() { int renamed = 1;  undefined();} }",
                 CodeActionEquivalenceKey = BreakingFix.Key,
             }.RunAsync());
-            Assert.Contains("introduced compiler errors", e.Message, StringComparison.Ordinal);
+            Assert.True(e.Message.Contains("introduced compiler errors", StringComparison.Ordinal), e.Message);
         }
 
         [Fact]
@@ -106,7 +106,7 @@ namespace Steadfast.Tests.Verification
                 FixedCode = "class C { void M() { int renamed = --1; } }",
                 CodeActionEquivalenceKey = MisshapenFix.Key,
             }.RunAsync());
-            Assert.Contains("reparse", e.Message, StringComparison.Ordinal);
+            Assert.True(e.Message.Contains("reparse", StringComparison.Ordinal), e.Message);
         }
 
         [Fact]
@@ -254,9 +254,11 @@ class Service
             {
                 var renamed = root.ReplaceToken(identifier, SyntaxFactory.Identifier(identifier.LeadingTrivia, "renamed", identifier.TrailingTrivia));
                 var value = renamed.DescendantNodes().OfType<EqualsValueClauseSyntax>().First().Value;
+                var minus = SyntaxFactory.Token(SyntaxTriviaList.Empty, SyntaxKind.MinusToken, SyntaxTriviaList.Empty);
                 var negated = SyntaxFactory.PrefixUnaryExpression(
                     SyntaxKind.UnaryMinusExpression,
-                    SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, value.WithoutTrivia()));
+                    minus,
+                    SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, minus, value.WithoutTrivia()));
                 return renamed.ReplaceNode(value, negated.WithTriviaFrom(value));
             }
         }

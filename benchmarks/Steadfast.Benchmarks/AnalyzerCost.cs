@@ -26,6 +26,7 @@ namespace Steadfast.Benchmarks
             var iterations = 3;
             string? path = null;
             var scaling = false;
+            var plantEvery = 1;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -34,6 +35,7 @@ namespace Steadfast.Benchmarks
                     case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--path": path = args[++i]; break;
                     case "--scaling": scaling = true; break;
+                    case "--plant-every": plantEvery = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     default: Console.Error.WriteLine("unknown option " + args[i]); return 2;
                 }
             }
@@ -43,10 +45,12 @@ namespace Steadfast.Benchmarks
             var sizes = path is not null ? new[] { 0 } : scaling ? new[] { size, size * 2, size * 4 } : new[] { size };
             foreach (var s in sizes)
             {
-                var trees = path is not null ? LoadFolder(path) : Corpus(s);
+                var trees = path is not null ? LoadFolder(path) : Corpus(s, plantEvery);
                 var lines = trees.Sum(t => t.GetText().Lines.Count);
                 Console.WriteLine();
-                Console.WriteLine(path is not null ? $"corpus: {path}, {trees.Length} files, {lines:N0} lines" : $"corpus: synthetic, {trees.Length} files, {lines:N0} lines");
+                Console.WriteLine(path is not null
+                    ? $"corpus: {path}, {trees.Length} files, {lines:N0} lines"
+                    : $"corpus: synthetic, {trees.Length} files, {lines:N0} lines, findings planted in every {plantEvery}. file");
                 var result = await MeasureAsync(trees, references, iterations);
                 if (result.Exceptions.Count > 0)
                 {
@@ -54,7 +58,7 @@ namespace Steadfast.Benchmarks
                     return 1;
                 }
 
-                Print(result, path is null ? SyntheticCorpus.SF1001PerFile * trees.Length : (int?)null);
+                Print(result, path is null ? SyntheticCorpus.PlantedSF1001(s, plantEvery) : (int?)null);
             }
 
             return 0;
@@ -184,10 +188,10 @@ namespace Steadfast.Benchmarks
         public static CSharpCompilation Compile(ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references) =>
             CSharpCompilation.Create("Corpus", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-        public static ImmutableArray<SyntaxTree> Corpus(int lines)
+        public static ImmutableArray<SyntaxTree> Corpus(int lines, int plantEvery = 1)
         {
             var options = new CSharpParseOptions(LanguageVersion.Latest);
-            return SyntheticCorpus.Generate(lines).Select(f => CSharpSyntaxTree.ParseText(f.Text, options, "/corpus/" + f.Name)).ToImmutableArray();
+            return SyntheticCorpus.Generate(lines, plantEvery).Select(f => CSharpSyntaxTree.ParseText(f.Text, options, "/corpus/" + f.Name)).ToImmutableArray();
         }
 
         private static ImmutableArray<SyntaxTree> LoadFolder(string path)

@@ -20,17 +20,30 @@ namespace Steadfast.Benchmarks
 
         public static int FileCountFor(int lines) => System.Math.Max(1, (lines + LinesPerFile - 1) / LinesPerFile);
 
-        /// <summary>Files of about <paramref name="lines"/> lines in all, named Service0000.cs, …</summary>
-        public static IEnumerable<(string Name, string Text)> Generate(int lines)
+        /// <summary>
+        /// Files of about <paramref name="lines"/> lines in all, named Service0000.cs, …. Every
+        /// <paramref name="plantEvery"/>-th file (the first included) carries the planted findings; the others carry
+        /// the same code with each finding observed (awaited or kept), so the density of findings is known.
+        /// </summary>
+        public static IEnumerable<(string Name, string Text)> Generate(int lines, int plantEvery = 1)
         {
+            if (plantEvery < 1)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(plantEvery));
+            }
+
             var files = FileCountFor(lines);
             for (var i = 0; i < files; i++)
             {
-                yield return ($"Service{i:D4}.cs", File(i));
+                yield return ($"Service{i:D4}.cs", File(i, planted: i % plantEvery == 0));
             }
         }
 
-        private static string File(int i)
+        /// <summary>How many SF1001 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF1001(int lines, int plantEvery = 1) =>
+            ((FileCountFor(lines) + plantEvery - 1) / plantEvery) * SF1001PerFile;
+
+        private static string File(int i, bool planted = true)
         {
             var b = new StringBuilder(4096);
             b.Append("using System;\n");
@@ -67,8 +80,8 @@ namespace Steadfast.Benchmarks
             b.Append('\n');
             b.Append("            await _repo.SaveAsync(user, ct);\n");                                 // look-alike 3
             b.Append("            await _repo.SaveAsync(user + \":audit\", ct).ConfigureAwait(false);\n"); // look-alike 4
-            b.Append("            _repo.SaveAsync(user + \":stats\", ct);\n");                           // SF1001 #1
-            b.Append("            _ = _repo.FlushAsync();\n");                                          // SF1001 #2
+            b.Append(planted ? "            _repo.SaveAsync(user + \":stats\", ct);\n" : "            await _repo.SaveAsync(user + \":stats\", ct);\n"); // SF1001 #1
+            b.Append(planted ? "            _ = _repo.FlushAsync();\n" : "            await _repo.FlushAsync();\n");                                    // SF1001 #2
             b.Append("            var count = await _repo.CountAsync(user);\n");                        // look-alike 5
             b.Append("            _last = _repo.SaveAsync(user + \":last\", ct);\n");                    // look-alike 6
             b.Append("            _pending.Add(_repo.SaveAsync(user + \":pending\", ct));\n");           // look-alike 7
@@ -80,7 +93,7 @@ namespace Steadfast.Benchmarks
             b.Append('\n');
             b.Append("        public void OnTimer(object? state)\n");
             b.Append("        {\n");
-            b.Append("            Task.Run(() => SweepAsync(CancellationToken.None));\n");             // SF1001 #3
+            b.Append(planted ? "            Task.Run(() => SweepAsync(CancellationToken.None));\n" : "            _pending.Add(Task.Run(() => SweepAsync(CancellationToken.None)));\n"); // SF1001 #3
             b.Append("            Func<Task> later = () => SweepAsync(CancellationToken.None);\n");    // look-alike 9
             b.Append("            _pending.Add(later());\n");
             b.Append("        }\n");
@@ -99,7 +112,7 @@ namespace Steadfast.Benchmarks
             b.Append("        {\n");
             b.Append("            foreach (var user in users)\n");
             b.Append("            {\n");
-            b.Append("                Action send = () => _repo.FlushAsync();\n");                      // SF1001 #4
+            b.Append(planted ? "                Action send = () => _repo.FlushAsync();\n" : "                Action send = () => _pending.Add(_repo.FlushAsync().AsTask());\n"); // SF1001 #4
             b.Append("                send();\n");
             b.Append("                _pending.Add(_repo.CountAsync(user));\n");                        // look-alike 12
             b.Append("            }\n");

@@ -87,7 +87,7 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var options = OptionsCache<Options>.Get(context.Options, statement.Syntax.SyntaxTree, Options.Parse);
-                if (SymbolNames.MatchesAny(method, options.AllowedMethods) || IsInsideExpressionTree(statement))
+                if (SymbolNames.MatchesAny(method, options.AllowedMethods) || IsInsideExpressionTree(statement) || IsMockRecording(dropped.Call, statement))
                 {
                     return;
                 }
@@ -120,6 +120,45 @@ namespace Steadfast.Analyzers.Rules
 
                 // Task.FromResult / FromException / FromCanceled: completed tasks, nothing runs.
                 return _types.IsTaskOrValueTask(type) && method.IsStatic && method.Name.StartsWith("From", System.StringComparison.Ordinal);
+            }
+
+            /// <summary>
+            /// Mocking libraries record calls rather than run them: NSubstitute's <c>sub.Received().SendAsync()</c> checks a
+            /// call, and the lambda of <c>sub.When(x => x.SendAsync())</c> is replayed against a recorder. (Moq and
+            /// FakeItEasy take expression trees, handled by <see cref="IsInsideExpressionTree"/>.)
+            /// </summary>
+            private static bool IsMockRecording(IInvocationOperation call, IOperation statement)
+            {
+                if (call.Instance is { } instance && DroppedTask.SkipImplicitConversions(instance) is IInvocationOperation receiver &&
+                    IsMockingNamespace(receiver.TargetMethod.ContainingNamespace))
+                {
+                    return true;
+                }
+
+                for (var current = statement.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IAnonymousFunctionOperation)
+                    {
+                        var argument = current.Parent is IDelegateCreationOperation creation ? creation.Parent : current.Parent;
+                        return argument is IArgumentOperation { Parent: IInvocationOperation consumer } &&
+                               IsMockingNamespace(consumer.TargetMethod.ContainingNamespace);
+                    }
+                }
+
+                return false;
+            }
+
+            private static bool IsMockingNamespace(INamespaceSymbol? ns)
+            {
+                for (; ns is not null && !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
+                {
+                    if (ns.ContainingNamespace is { IsGlobalNamespace: true } && ns.Name == "NSubstitute")
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             /// <summary>A lambda converted to an expression tree builds an expression; nothing runs.</summary>

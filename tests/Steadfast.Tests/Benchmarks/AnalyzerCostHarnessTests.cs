@@ -38,6 +38,18 @@ namespace Steadfast.Tests.Benchmarks
         }
 
         [Fact]
+        public async Task Harness_SparseCorpus_PlantsInEveryNthFileOnly()
+        {
+            var lines = 5 * SyntheticCorpus.LinesPerFile;
+            var trees = AnalyzerCost.Corpus(lines, plantEvery: 3);
+            var result = await AnalyzerCost.MeasureAsync(trees, AnalyzerCost.ReferencePacks(), iterations: 1);
+
+            Assert.Empty(result.Exceptions);
+            Assert.Equal(2 * SyntheticCorpus.SF1001PerFile, SyntheticCorpus.PlantedSF1001(lines, 3));
+            Assert.Equal(SyntheticCorpus.PlantedSF1001(lines, 3), result.Findings["SF1001"]);
+        }
+
+        [Fact]
         public async Task Harness_ReportsAnalyzerExceptions()
         {
             var trees = AnalyzerCost.Corpus(SyntheticCorpus.LinesPerFile);

@@ -176,6 +176,33 @@ await Task.Delay(1);
     Task ReturnedToo() { return svc.SendAsync(); }"));
 
         [Fact]
+        public Task DoesNotFlag_NSubstituteRecordings_ButFlagsRealCallsInTests() => VerifySF1001.AnalyzerAsync(@"using System;
+using System.Threading.Tasks;
+using NSubstitute;
+namespace NSubstitute
+{
+    public static class SubstituteExtensions
+    {
+        public static T Received<T>(this T substitute) where T : class => substitute;
+        public static T DidNotReceive<T>(this T substitute) where T : class => substitute;
+        public static WhenCalled<T> When<T>(this T substitute, Action<T> call) where T : class => new WhenCalled<T>();
+    }
+    public sealed class WhenCalled<T> { public void Do(Action<object> callback) { } }
+}
+public interface ISender { Task SendAsync(string text); }
+public class Tests
+{
+    public void Verifies(ISender sender)
+    {
+        sender.Received().SendAsync(""hi"");
+        sender.DidNotReceive().SendAsync(""bye"");
+        sender.When(x => x.SendAsync(""boom"")).Do(_ => throw new InvalidOperationException());
+        [|sender.SendAsync(""real call, dropped"")|];
+    }
+}
+" + Service);
+
+        [Fact]
         public Task DoesNotFlag_WithoutTaskType_BrokenCode() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
             AllowedCompilerErrors = { "CS0246", "CS0103" },

@@ -81,7 +81,7 @@ namespace Steadfast.Benchmarks
             public Dictionary<string, int> Findings { get; } = new Dictionary<string, int>();
         }
 
-        /// <summary>Median over <paramref name="iterations"/> runs, each on a fresh compilation.</summary>
+        /// <summary>Median over <paramref name="iterations"/> runs, each on a fresh compilation, after one warm-up run (when iterations &gt; 1).</summary>
         public static async Task<Measurement> MeasureAsync(
             ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, int iterations, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
         {
@@ -92,12 +92,17 @@ namespace Steadfast.Benchmarks
             var floorRuns = new Dictionary<string, List<double>>();
             var analyzerWall = new Dictionary<string, List<double>>();
             var floorWall = new Dictionary<string, List<double>>();
-            for (var i = 0; i < iterations; i++)
+            // Iteration 0 warms up (JIT, metadata) and is not counted.
+            for (var i = iterations > 1 ? 0 : 1; i <= iterations; i++)
             {
+                var warmUp = i == 0;
                 var compilation = Compile(trees, references);
                 var sw = Stopwatch.StartNew();
                 compilation.GetDiagnostics();
-                compiler.Add(sw.Elapsed.TotalMilliseconds);
+                if (!warmUp)
+                {
+                    compiler.Add(sw.Elapsed.TotalMilliseconds);
+                }
 
                 foreach (var analyzer in steadfast)
                 {
@@ -110,6 +115,11 @@ namespace Steadfast.Benchmarks
                     {
                         var run = await RunOneAsync(Compile(trees, references), measured);
                         result.Exceptions.AddRange(run.Exceptions);
+                        if (warmUp)
+                        {
+                            continue;
+                        }
+
                         if (measured == analyzer)
                         {
                             result.Findings[id] = run.Findings.Count(d => d.Id == id);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -21,12 +20,8 @@ namespace Steadfast.Tests.Verification
         public const int MaxLineCuts = 80;
         public const int TokenDeletionVariants = 24;
 
-        public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } =
-            typeof(Steadfast.Analyzers.Descriptors).Assembly.GetTypes()
-                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-                .OrderBy(t => t.FullName, StringComparer.Ordinal)
-                .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-                .ToImmutableArray();
+        /// <summary>Every analyzer Steadfast ships (the same list the benchmark harness measures).</summary>
+        public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } = Steadfast.Benchmarks.AnalyzerCost.SteadfastAnalyzers();
 
         public static IEnumerable<string> Variants(string text)
         {

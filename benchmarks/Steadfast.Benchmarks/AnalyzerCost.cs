@@ -27,6 +27,7 @@ namespace Steadfast.Benchmarks
             string? path = null;
             var scaling = false;
             var plantEvery = 1;
+            var peers = false;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -35,6 +36,7 @@ namespace Steadfast.Benchmarks
                     case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--path": path = args[++i]; break;
                     case "--scaling": scaling = true; break;
+                    case "--peers": peers = true; break;
                     case "--plant-every": plantEvery = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     default: Console.Error.WriteLine("unknown option " + args[i]); return 2;
                 }
@@ -51,7 +53,8 @@ namespace Steadfast.Benchmarks
                 Console.WriteLine(path is not null
                     ? $"corpus: {path}, {trees.Length} files, {lines:N0} lines"
                     : $"corpus: synthetic, {trees.Length} files, {lines:N0} lines, findings planted in every {plantEvery}. file");
-                var result = await MeasureAsync(trees, references, iterations);
+                var measured = peers ? Steadfast().Concat(PeerAnalyzers.Load()).ToList() : Steadfast();
+                var result = await MeasureAsync(trees, references, iterations, measured);
                 if (result.Exceptions.Count > 0)
                 {
                     Console.Error.WriteLine("AD0001: an analyzer threw:\n" + string.Join("\n", result.Exceptions));
@@ -63,6 +66,26 @@ namespace Steadfast.Benchmarks
 
             return 0;
         }
+
+        /// <summary>One analyzer to measure: a label, the analyzer, and the rule IDs whose findings count.</summary>
+        public sealed class Measured
+        {
+            public Measured(string label, DiagnosticAnalyzer analyzer, ImmutableArray<string> ruleIds)
+            {
+                Label = label;
+                Analyzer = analyzer;
+                RuleIds = ruleIds;
+            }
+
+            public string Label { get; }
+
+            public DiagnosticAnalyzer Analyzer { get; }
+
+            public ImmutableArray<string> RuleIds { get; }
+        }
+
+        public static IReadOnlyList<Measured> Steadfast() =>
+            SteadfastAnalyzers().Select(a => new Measured(a.SupportedDiagnostics[0].Id, a, a.SupportedDiagnostics.Select(d => d.Id).ToImmutableArray())).ToList();
 
         public sealed class Measurement
         {
@@ -83,9 +106,10 @@ namespace Steadfast.Benchmarks
 
         /// <summary>Median over <paramref name="iterations"/> runs, each on a fresh compilation, after one warm-up run (when iterations &gt; 1).</summary>
         public static async Task<Measurement> MeasureAsync(
-            ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, int iterations, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+            ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, int iterations, IReadOnlyList<Measured>? analyzers = null)
         {
-            var steadfast = analyzers ?? SteadfastAnalyzers();
+            var measuredList = analyzers ?? Steadfast();
+            var enable = measuredList.SelectMany(m => m.RuleIds).ToImmutableArray();
             var result = new Measurement();
             var compiler = new List<double>();
             var analyzerRuns = new Dictionary<string, List<double>>();
@@ -96,7 +120,7 @@ namespace Steadfast.Benchmarks
             for (var i = iterations > 1 ? 0 : 1; i <= iterations; i++)
             {
                 var warmUp = i == 0;
-                var compilation = Compile(trees, references);
+                var compilation = Compile(trees, references, enable);
                 var sw = Stopwatch.StartNew();
                 compilation.GetDiagnostics();
                 if (!warmUp)
@@ -104,16 +128,17 @@ namespace Steadfast.Benchmarks
                     compiler.Add(sw.Elapsed.TotalMilliseconds);
                 }
 
-                foreach (var analyzer in steadfast)
+                foreach (var measuredAnalyzer in measuredList)
                 {
+                    var analyzer = measuredAnalyzer.Analyzer;
                     // Each in its own run on a fresh compilation, in alternating order: operation trees are built
                     // once per run, and their cost must fall on the analyzer and the floor alike.
-                    var id = analyzer.SupportedDiagnostics[0].Id;
+                    var id = measuredAnalyzer.Label;
                     var floor = new EmptyAnalyzer(analyzer);
                     var order = i % 2 == 0 ? new DiagnosticAnalyzer[] { analyzer, floor } : new DiagnosticAnalyzer[] { floor, analyzer };
                     foreach (var measured in order)
                     {
-                        var run = await RunOneAsync(Compile(trees, references), measured);
+                        var run = await RunOneAsync(Compile(trees, references, enable), measured);
                         result.Exceptions.AddRange(run.Exceptions);
                         if (warmUp)
                         {
@@ -122,7 +147,7 @@ namespace Steadfast.Benchmarks
 
                         if (measured == analyzer)
                         {
-                            result.Findings[id] = run.Findings.Count(d => d.Id == id);
+                            result.Findings[id] = run.Findings.Count(d => measuredAnalyzer.RuleIds.Contains(d.Id));
                             Add(analyzerRuns, id, run.ExecutionMs);
                             Add(analyzerWall, id, run.WallMs);
                         }
@@ -173,17 +198,17 @@ namespace Steadfast.Benchmarks
             Console.WriteLine("| rule | findings | analyzer ms | floor ms | x floor | % of compiler | run wall ms | floor run wall ms |");
             Console.WriteLine("|------|----------|-------------|----------|---------|---------------|-------------|-------------------|");
             double total = 0, totalFloor = 0;
-            foreach (var id in m.AnalyzerMs.Keys.OrderBy(k => k, StringComparer.Ordinal))
+            foreach (var id in m.AnalyzerMs.Keys)
             {
                 var a = m.AnalyzerMs[id];
                 var f = m.FloorMs[id];
                 total += a;
                 totalFloor += f;
-                var findings = m.Findings[id] + (planted is int p && id == "SF1001" ? $" (planted {p})" : string.Empty);
+                var findings = m.Findings[id] + (planted is int p ? $" (planted {p})" : string.Empty);
                 Console.WriteLine($"| {id} | {findings} | {a:F1} | {f:F1} | {Ratio(a, f)} | {100 * a / m.CompilerMs:F2}% | {m.AnalyzerWallMs[id]:F0} | {m.FloorWallMs[id]:F0} |");
             }
 
-            Console.WriteLine($"| all | | {total:F1} | {totalFloor:F1} | {Ratio(total, totalFloor)} | {100 * total / m.CompilerMs:F2}% | | |");
+            Console.WriteLine($"| all listed | | {total:F1} | {totalFloor:F1} | {Ratio(total, totalFloor)} | {100 * total / m.CompilerMs:F2}% | | |");
         }
 
         private static string Ratio(double a, double floor) => floor <= 0 ? "n/a" : (a / floor).ToString("F2", CultureInfo.InvariantCulture);
@@ -195,8 +220,12 @@ namespace Steadfast.Benchmarks
                 .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
                 .ToImmutableArray();
 
-        public static CSharpCompilation Compile(ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references) =>
-            CSharpCompilation.Create("Corpus", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        /// <summary>A compilation of the corpus with <paramref name="enable"/> rules switched on (peers ship some of theirs off).</summary>
+        public static CSharpCompilation Compile(ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, ImmutableArray<string> enable = default) =>
+            CSharpCompilation.Create("Corpus", trees, references, new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                specificDiagnosticOptions: enable.IsDefaultOrEmpty ? null : enable.Select(id => new KeyValuePair<string, ReportDiagnostic>(id, ReportDiagnostic.Warn))));
 
         public static ImmutableArray<SyntaxTree> Corpus(int lines, int plantEvery = 1)
         {

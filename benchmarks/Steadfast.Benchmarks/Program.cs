@@ -11,7 +11,7 @@ namespace Steadfast.Benchmarks
     {
         /// <summary>
         /// <c>runtime [BenchmarkDotNet arguments]</c>: the runtime suites (BenchmarkDotNet).
-        /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.
+        /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--peers] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.
         /// </summary>
         public static async Task<int> Main(string[] args)
         {

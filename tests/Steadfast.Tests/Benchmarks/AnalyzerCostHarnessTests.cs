@@ -53,7 +53,7 @@ namespace Steadfast.Tests.Benchmarks
         public async Task Harness_ReportsAnalyzerExceptions()
         {
             var trees = AnalyzerCost.Corpus(SyntheticCorpus.LinesPerFile);
-            var result = await AnalyzerCost.MeasureAsync(trees, AnalyzerCost.ReferencePacks(), iterations: 1, ImmutableArray.Create<DiagnosticAnalyzer>(new ThrowingAnalyzer()));
+            var result = await AnalyzerCost.MeasureAsync(trees, AnalyzerCost.ReferencePacks(), iterations: 1, new[] { new AnalyzerCost.Measured("throwing", new ThrowingAnalyzer(), ImmutableArray.Create("THROW01")) });
             Assert.Contains(result.Exceptions, e => e.Contains("planted failure", StringComparison.Ordinal));
         }
 

@@ -114,7 +114,16 @@ namespace Steadfast.Tests.Package
                     Assert.EndsWith("docs/rules/SF1001.md", rule.GetProperty("helpUri").GetString(), StringComparison.Ordinal);
                 }
 
-                // 6. The fixed code uses the runtime from lib/: it builds clean under -warnaserror and runs.
+                // 6. Bulk fixing, as the README says: dotnet format applies the package's code fix (in a sync method: tracking, named after the call).
+                var format = await DotNetCli.RunAsync(app, Step, "format", "analyzers", "--diagnostics", "SF1001", "--severity", "warn");
+                Assert.True(format.ExitCode == 0, format.Output);
+                var formatted = File.ReadAllText(program);
+                Assert.True(formatted.Contains("BackgroundTasks.Run(() => Console.WriteLine(\"fire and forget\"), name: \"WriteLine\");", StringComparison.Ordinal), formatted);
+                Assert.Contains("using Steadfast;", formatted, StringComparison.Ordinal);
+                var afterFormat = await BuildAsync(app, "-warnaserror");
+                Assert.True(afterFormat.ExitCode == 0, formatted + "\n" + afterFormat.Output);
+
+                // 7. The fixed code uses the runtime from lib/: it builds clean under -warnaserror and runs.
                 File.WriteAllText(program, @"using Steadfast;
 
 BackgroundTasks.Run(() => Console.WriteLine(""tracked work ran""), name: ""demo"");

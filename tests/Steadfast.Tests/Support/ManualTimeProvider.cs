@@ -21,6 +21,11 @@ namespace Steadfast.Tests.Support
             }
         }
 
+        /// <summary>Timestamps move with the manual clock too (in ticks).</summary>
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
         public int ActiveTimers
         {
             get

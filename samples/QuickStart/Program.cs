@@ -15,7 +15,9 @@ sealed class MessageHandler
         // The discard silences the compiler's CS4014, and loses the task all the same.
         _ = NotifyAsync(user);
 
-        await ReplyAsync(user, "Welcome!");
+        // The playbook never changes while the bot runs, yet it is read from disk for every message.
+        var playbook = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "playbook.md"));
+        await ReplyAsync(user, playbook.Length > 0 ? "Welcome!" : "Hi");
     }
 
     private static Task SaveAsync(string user, string text) => Task.Delay(10);

@@ -45,6 +45,14 @@ namespace Steadfast.Analyzers
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A task that is neither awaited, stored, returned nor handed to a tracker loses its exception silently and is cut off when the process stops. Await it, or track it with Steadfast.BackgroundTasks.");
 
+        public static readonly DiagnosticDescriptor SF5001RepeatedFileRead = Create(
+            id: DiagnosticIds.RepeatedFileRead,
+            title: "File is read from disk on every call",
+            messageFormat: "'{0}' reads {1} from disk every time this code runs: cache it with FileCache or load it once",
+            category: Categories.Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A file whose path never changes, read in code that runs per request, per message or in a loop, costs disk I/O and allocation on the hot path and fails when the disk is slow. Read it once and refresh it when it changes (Steadfast.FileCache), or load it once at startup.");
+
         /// <summary>Maps a rule ID to its documentation page.</summary>
         public static string GetHelpUri(string id) => DocsBaseUri + id + ".md";
 

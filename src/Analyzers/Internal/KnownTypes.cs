@@ -31,6 +31,13 @@ namespace Steadfast.Analyzers.Internal
             LambdaExpression = Get("System.Linq.Expressions.LambdaExpression");
             CancellationToken = Get("System.Threading.CancellationToken");
             SteadfastBackgroundTasks = Get("Steadfast.BackgroundTasks");
+            File = Get("System.IO.File");
+            Path = Get("System.IO.Path");
+            FileInfo = Get("System.IO.FileInfo");
+            AppContext = Get("System.AppContext");
+            AppDomain = Get("System.AppDomain");
+            Lazy = Get("System.Lazy`1");
+            SteadfastFileCache = Get("Steadfast.FileCache");
             SteadfastBackgroundTaskTracker = Get("Steadfast.BackgroundTaskTracker");
         }
 
@@ -50,6 +57,13 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? CancellationToken { get; }
         public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
         public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
+        public INamedTypeSymbol? File { get; }
+        public INamedTypeSymbol? Path { get; }
+        public INamedTypeSymbol? FileInfo { get; }
+        public INamedTypeSymbol? AppContext { get; }
+        public INamedTypeSymbol? AppDomain { get; }
+        public INamedTypeSymbol? Lazy { get; }
+        public INamedTypeSymbol? SteadfastFileCache { get; }
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

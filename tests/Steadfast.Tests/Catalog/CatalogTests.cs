@@ -117,7 +117,7 @@ namespace Steadfast.Tests.Catalog
             expected.Append(preset == "strict"
                 ? "# Steadfast strict preset: every rule is an error.\n"
                 : "# Steadfast default preset: every rule at its default severity.\n");
-            expected.Append("# Generated from src/Analyzers/Descriptors.cs; PresetTests fails when it is out of date.\nis_global = true\nglobal_level = -1\n\n");
+            expected.Append("# Generated from src/Analyzers/Descriptors.cs; CatalogTests fails when it is out of date.\nis_global = true\nglobal_level = -1\n\n");
             foreach (var d in AllDescriptors)
             {
                 var severity = preset == "strict" ? "error" : d.DefaultSeverity switch

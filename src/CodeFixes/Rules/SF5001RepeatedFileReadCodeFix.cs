@@ -1,0 +1,193 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using Steadfast.Analyzers;
+using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
+
+namespace Steadfast.CodeFixes.Rules
+{
+    /// <summary>SF5001 fixes: read through <c>Steadfast.FileCache</c>, or load the file once into a static <c>Lazy&lt;T&gt;</c>.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SF5001RepeatedFileReadCodeFix)), Shared]
+    public sealed class SF5001RepeatedFileReadCodeFix : CodeFixProvider
+    {
+        public const string FileCacheKey = "SF5001.FileCache";
+        public const string LoadOnceKey = "SF5001.LoadOnce";
+
+        private static readonly FixAllProvider FixAll = new SequentialFixAllProvider(ApplyAsync, ImportHelper.FinishAsync);
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RepeatedFileRead);
+
+        public override FixAllProvider GetFixAllProvider() => FixAll;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var node = SequentialFixAllProvider.FindNode(root, diagnostic.Location.SourceSpan);
+                if (node is null)
+                {
+                    continue;
+                }
+
+                foreach (var (key, title) in new[] { (FileCacheKey, "Cache the file (FileCache)"), (LoadOnceKey, "Load the file once") })
+                {
+                    if (await PlanAsync(context.Document, node, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
+                    {
+                        continue;
+                    }
+
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            title,
+                            async ct =>
+                            {
+                                var fixedDocument = await ApplyAsync(context.Document, node, diagnostic, key, ct).ConfigureAwait(false);
+                                return fixedDocument is null ? context.Document : await ImportHelper.FinishAsync(fixedDocument, ct).ConfigureAwait(false);
+                            },
+                            key),
+                        diagnostic);
+                }
+            }
+        }
+
+        private static async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+        {
+            var plan = await PlanAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            return plan is null || root is null ? null : document.WithSyntaxRoot(root.ReplaceNode(plan.Value.Target, plan.Value.Replacement));
+        }
+
+        private static async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+        {
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (model is null || node is not InvocationExpressionSyntax invocation ||
+                model.GetOperation(invocation, cancellationToken) is not IInvocationOperation read)
+            {
+                return null;
+            }
+
+            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var method = read.TargetMethod;
+            if (!KnownTypes.Is(method.ContainingType, types.File) || !SF5001RepeatedFileReadAnalyzer.ReadMethods.Contains(method.Name))
+            {
+                return null;
+            }
+
+            return key switch
+            {
+                FileCacheKey => PlanFileCache(model, invocation, method, types),
+                LoadOnceKey => PlanLoadOnce(model, invocation, read, diagnostic),
+                _ => null,
+            };
+        }
+
+        /// <summary><c>File.X(args)</c> to <c>FileCache.X(args)</c>, when FileCache has the very same overload.</summary>
+        private static (SyntaxNode, SyntaxNode)? PlanFileCache(SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol method, KnownTypes types)
+        {
+            if (types.SteadfastFileCache is null || !types.SteadfastFileCache.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m => SameSignature(m, method)))
+            {
+                return null;
+            }
+
+            var fileCache = ImportHelper.SteadfastTypeExpression(model, invocation.SpanStart, "FileCache");
+            ExpressionSyntax callee = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.WithExpression(fileCache.WithTriviaFrom(access.Expression)),
+                IdentifierNameSyntax name => SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fileCache, name.WithoutTrivia()).WithTriviaFrom(name),
+                _ => null!,
+            };
+
+            return callee is null ? null : (invocation.Expression, callee);
+        }
+
+        /// <summary>
+        /// Hoists the read into <c>private static readonly Lazy&lt;T&gt; Name = new Lazy&lt;T&gt;(() =&gt; File.X(args));</c> at the top of
+        /// the type and reads <c>Name.Value</c>. Only for text (strings cannot be corrupted by callers) and only when the
+        /// arguments need no instance, local or parameter.
+        /// </summary>
+        private static (SyntaxNode, SyntaxNode)? PlanLoadOnce(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation read, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(SF5001RepeatedFileReadAnalyzer.CanLoadOnceProperty, out var canLoadOnce) || canLoadOnce != "true" ||
+                read.Type is null || invocation.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } typeDeclaration ||
+                typeDeclaration is InterfaceDeclarationSyntax || model.GetDeclaredSymbol(typeDeclaration) is not INamedTypeSymbol type)
+            {
+                return null;
+            }
+
+            foreach (var argument in read.Arguments)
+            {
+                foreach (var op in argument.Value.DescendantsAndSelf())
+                {
+                    if (op is ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            var baseName = diagnostic.Properties.TryGetValue(SF5001RepeatedFileReadAnalyzer.FieldNameProperty, out var suggested) && !string.IsNullOrEmpty(suggested)
+                ? suggested!
+                : "LoadedText";
+            var name = baseName;
+            for (var i = 2; type.GetMembers(name).Length > 0 || type.Name == name; i++)
+            {
+                name = baseName + i;
+            }
+
+            var typeText = read.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            var field = SyntaxFactory.ParseMemberDeclaration(
+                $"private static readonly global::System.Lazy<{typeText}> {name} = new global::System.Lazy<{typeText}>(() => {invocation.WithoutTrivia().ToFullString()});\n")!;
+            field = field.WithAdditionalAnnotations(Formatter.Annotation);
+            field = field.ReplaceNodes(
+                field.DescendantNodes().OfType<QualifiedNameSyntax>().Where(q => q.Parent is not QualifiedNameSyntax),
+                (_, q) => q.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+            field = field.ReplaceNodes(
+                field.DescendantNodes().OfType<AliasQualifiedNameSyntax>().Where(q => q.Parent is not QualifiedNameSyntax),
+                (_, q) => q.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+
+            var value = SyntaxFactory.MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(name), SyntaxFactory.IdentifierName("Value")).WithTriviaFrom(invocation);
+            var updated = typeDeclaration.ReplaceNode(invocation, value);
+            updated = updated.WithMembers(updated.Members.Insert(0, (MemberDeclarationSyntax)field));
+            return (typeDeclaration, updated);
+        }
+
+        private static bool SameSignature(IMethodSymbol candidate, IMethodSymbol original)
+        {
+            if (candidate.Parameters.Length != original.Parameters.Length || !SymbolEqualityComparer.Default.Equals(candidate.ReturnType, original.ReturnType))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < candidate.Parameters.Length; i++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(candidate.Parameters[i].Type, original.Parameters[i].Type) ||
+                    candidate.Parameters[i].Name != original.Parameters[i].Name)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

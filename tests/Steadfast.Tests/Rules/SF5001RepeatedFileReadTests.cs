@@ -1,0 +1,216 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Verification;
+using Xunit;
+using VerifySF5001 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF5001RepeatedFileReadAnalyzer, Steadfast.CodeFixes.Rules.SF5001RepeatedFileReadCodeFix>;
+
+namespace Steadfast.Tests.Rules
+{
+    public sealed class SF5001RepeatedFileReadTests
+    {
+        private const string CacheKey = SF5001RepeatedFileReadCodeFix.FileCacheKey;
+        private const string LoadOnceKey = SF5001RepeatedFileReadCodeFix.LoadOnceKey;
+
+        private static string Bot(string members) => @"using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+class Bot
+{
+    private const string PlaybookPath = ""playbook.md"";
+    private static readonly string PromptPath = Path.Combine(AppContext.BaseDirectory, ""prompt.txt"");
+    private readonly string _rulesPath = ""rules.md"";
+    private string _mutablePath = ""mutable.md"";
+" + members + @"
+}";
+
+        // ---------------------------------------------------------------- flagged
+
+        [Fact]
+        public Task Flags_WithMessage() => VerifySF5001.AnalyzerAsync(Bot(@"
+    public string Reply() => {|#0:File.ReadAllText(PlaybookPath)|};"),
+            VerifySF5001.Diagnostic("SF5001").WithLocation(0)
+                .WithMessage("'File.ReadAllText' reads 'playbook.md' from disk every time this code runs: cache it with FileCache or load it once"));
+
+        [Theory]
+        [InlineData("var a = [|File.ReadAllText(PlaybookPath)|];")]
+        [InlineData("var a = [|File.ReadAllText(PlaybookPath, System.Text.Encoding.UTF8)|];")]
+        [InlineData("var a = [|File.ReadAllLines(PlaybookPath)|];")]
+        [InlineData("var a = [|File.ReadAllBytes(PlaybookPath)|];")]
+        [InlineData("foreach (var line in [|File.ReadLines(PlaybookPath)|]) { }")]
+        [InlineData("var a = await [|File.ReadAllTextAsync(PlaybookPath)|];")]
+        [InlineData("var a = await [|File.ReadAllLinesAsync(PlaybookPath, ct)|];")]
+        [InlineData("var a = await [|File.ReadAllBytesAsync(PlaybookPath, ct)|];")]
+        public Task Flags_EveryReadMethod(string statement) => VerifySF5001.AnalyzerAsync(Bot(@"
+    public async Task Handle(CancellationToken ct)
+    {
+        " + statement + @"
+    }"));
+
+        [Theory]
+        [InlineData("[|File.ReadAllText(\"playbook.md\")|]")]
+        [InlineData("[|File.ReadAllText(PromptPath)|]")]
+        [InlineData("[|File.ReadAllText(_rulesPath)|]")]
+        [InlineData("[|File.ReadAllText(Path.Combine(AppContext.BaseDirectory, PlaybookPath))|]")]
+        [InlineData("[|File.ReadAllText(Path.Combine(AppDomain.CurrentDomain.BaseDirectory, \"data\", \"faq.md\"))|]")]
+        [InlineData("[|File.ReadAllText(Path.Join(AppContext.BaseDirectory, \"faq.md\"))|]")]
+        [InlineData("[|File.ReadAllText(AppContext.BaseDirectory + \"/faq.md\")|]")]
+        [InlineData("[|File.ReadAllText($\"{AppContext.BaseDirectory}/faq.md\")|]")]
+        public Task Flags_EveryInvariantPathForm(string read) => VerifySF5001.AnalyzerAsync(Bot(@"
+    public string Reply() => " + read + ";"));
+
+        [Fact]
+        public Task Flags_LocalInitialisedFromInvariantPath() => VerifySF5001.AnalyzerAsync(Bot(@"
+    public string Reply()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, ""playbook.md"");
+        return [|File.ReadAllText(path)|];
+    }"));
+
+        [Theory]
+        [InlineData("public string Text => [|File.ReadAllText(PlaybookPath)|];")]
+        [InlineData("public Bot() { var t = new Timer(_ => Console.WriteLine([|File.ReadAllText(PlaybookPath)|]), null, 0, 1000); }")]
+        [InlineData("public Bot() { string Read() => [|File.ReadAllText(PlaybookPath)|]; Console.WriteLine(Read()); }")]
+        [InlineData("static void Main() { while (true) { Console.WriteLine([|File.ReadAllText(PlaybookPath)|]); } }")]
+        [InlineData("public async Task RunAsync(CancellationToken ct) { while (!ct.IsCancellationRequested) { Console.WriteLine(await [|File.ReadAllTextAsync(PlaybookPath, ct)|]); await Task.Delay(1000, ct); } }")]
+        [InlineData("public Bot() { LoadRules(); } public void OnMessage() { LoadRules(); } private void LoadRules() => Console.WriteLine([|File.ReadAllText(PlaybookPath)|]);")]
+        [InlineData("public Bot() { Action a = LoadRules; a(); } private void LoadRules() => Console.WriteLine([|File.ReadAllText(PlaybookPath)|]);")]
+        public Task Flags_RepeatedContexts(string members) => VerifySF5001.AnalyzerAsync(Bot(members));
+
+        [Fact]
+        public Task Flags_MinimalApiHandlerInTopLevelStatements() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = @"using System.IO;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+var app = WebApplication.CreateBuilder(args).Build();
+var setup = File.ReadAllText(""appsettings.local.json"");
+app.MapGet(""/playbook"", () => [|File.ReadAllText(""playbook.md"")|]);
+app.Run();
+",
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_PartialTypes_PerPart() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            Sources =
+            {
+                "using System.IO; partial class P { private const string F = \"a.md\"; public P() { Load(); } }",
+                "using System.IO; partial class P { private void Load() => System.Console.WriteLine(File.ReadAllText(F)); public string Get() => [|File.ReadAllText(F)|]; }",
+            },
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- not flagged
+
+        [Theory]
+        [InlineData("public string Reply(string path) => File.ReadAllText(path);")]
+        [InlineData("public string Reply() => File.ReadAllText(_mutablePath);")]
+        [InlineData("public string Reply() { var p = PlaybookPath; p += \".bak\"; return File.ReadAllText(p); }")]
+        [InlineData("public string Reply(string user) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, user));")]
+        [InlineData("public Bot() { Console.WriteLine(File.ReadAllText(PlaybookPath)); }")]
+        [InlineData("static Bot() { Console.WriteLine(File.ReadAllText(PlaybookPath)); }")]
+        [InlineData("private readonly string _text = File.ReadAllText(PlaybookPath);")]
+        [InlineData("public string Text { get; } = File.ReadAllText(PlaybookPath);")]
+        [InlineData("static void Main() { Console.WriteLine(File.ReadAllText(PlaybookPath)); }")]
+        [InlineData("public Bot() { LoadPlaybook(); } private void LoadPlaybook() => Console.WriteLine(File.ReadAllText(PlaybookPath));")]
+        [InlineData("static void Main() { Run(); } private static void Run() => Helper(); private static void Helper() => Console.WriteLine(File.ReadAllText(PlaybookPath));")]
+        [InlineData("public string Load() => File.ReadAllText(PlaybookPath); public void Save(string s) => File.WriteAllText(PlaybookPath, s);")]
+        [InlineData("public string Count() => File.ReadAllText(PromptPath); public void Bump() => File.AppendAllText(PromptPath, \"x\");")]
+        [InlineData("private string? _text; public string Text => _text ??= File.ReadAllText(PlaybookPath);")]
+        [InlineData("private string? _text; public void Reload() { _text = File.ReadAllText(PlaybookPath); }")]
+        [InlineData("private Task<string>? _text; public Task<string> Text() => _text ??= File.ReadAllTextAsync(PlaybookPath);")]
+        [InlineData("private DateTime _seen; private string _text = \"\"; public string Text() { var t = File.GetLastWriteTimeUtc(PlaybookPath); if (t != _seen) { _seen = t; var s = File.ReadAllText(PlaybookPath); _text = s; } return _text; }")]
+        [InlineData("private readonly ConcurrentDictionary<string, string> _c = new(); public string Get() => _c.GetOrAdd(PlaybookPath, p => File.ReadAllText(PlaybookPath));")]
+        [InlineData("private static readonly Lazy<string> Text = new Lazy<string>(() => File.ReadAllText(PlaybookPath)); public string Get() => Text.Value;")]
+        [InlineData("public string Cpu() => File.ReadAllText(\"/proc/cpuinfo\");")]
+        [InlineData("public string Temp() => File.ReadAllText(Path.Combine(\"/sys/class/thermal\", \"temp\"));")]
+        [InlineData("public string Other() => Fake.File.ReadAllText(PlaybookPath);")]
+        public Task DoesNotFlag(string members) => VerifySF5001.AnalyzerAsync(Bot(members + @"
+    static class Fake { public static class File { public static string ReadAllText(string p) => p; } }"));
+
+        [Fact]
+        public Task DoesNotFlag_TopLevelStatementsWithoutLoop() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = "using System.IO; var config = File.ReadAllText(\"config.json\"); System.Console.WriteLine(config);",
+        }.RunAsync();
+
+        [Fact]
+        public Task Option_FreshPathPrefixes_ReplacesTheDefaults() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            EditorConfig = "[*.cs]\nSF5001.fresh_path_prefixes = /var/log/, live/",
+            TestCode = Bot(@"
+    public string A() => File.ReadAllText(""/var/log/bot.log"");
+    public string B() => File.ReadAllText(""live/playlist.m3u"");
+    public string C() => [|File.ReadAllText(""/proc/cpuinfo"")|];"),
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- fix: FileCache
+
+        [Fact]
+        public Task Fix_FileCache_EveryVariantKeepsItsArguments() => VerifySF5001.CodeFixAsync(Bot(@"
+    public async Task<string> Handle(CancellationToken ct)
+    {
+        var a = [|File.ReadAllText(PlaybookPath)|];
+        var b = [|File.ReadAllLines(PromptPath, System.Text.Encoding.UTF8)|];
+        var c = [|System.IO.File.ReadAllBytes(_rulesPath)|];
+        var d = await [|File.ReadAllTextAsync(PlaybookPath, ct)|];
+        foreach (var line in [|File.ReadLines(PlaybookPath)|]) { }
+        return a + b[0] + c.Length + d;
+    }"), Bot(@"
+    public async Task<string> Handle(CancellationToken ct)
+    {
+        var a = FileCache.ReadAllText(PlaybookPath);
+        var b = FileCache.ReadAllLines(PromptPath, System.Text.Encoding.UTF8);
+        var c = FileCache.ReadAllBytes(_rulesPath);
+        var d = await FileCache.ReadAllTextAsync(PlaybookPath, ct);
+        foreach (var line in FileCache.ReadLines(PlaybookPath)) { }
+        return a + b[0] + c.Length + d;
+    }").Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing Steadfast;\n"), CacheKey);
+
+        [Fact]
+        public Task Fix_FileCache_UsingStatic() => VerifySF5001.CodeFixAsync(@"using static System.IO.File;
+class C
+{
+    public string Get() => [|ReadAllText(""faq.md"")|];
+}", @"using Steadfast;
+using static System.IO.File;
+class C
+{
+    public string Get() => FileCache.ReadAllText(""faq.md"");
+}", CacheKey);
+
+        [Fact]
+        public Task Fix_FileCache_NotOfferedWithoutRuntime() => new CodeFixTest<SF5001RepeatedFileReadAnalyzer, SF5001RepeatedFileReadCodeFix>
+        {
+            ReferenceSteadfastRuntime = false,
+            TestCode = "using System.IO; class C { public string Get() => [|File.ReadAllText(\"faq.md\")|]; }",
+            CodeActionEquivalenceKey = CacheKey,
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- fix: load once
+
+        [Fact]
+        public Task Fix_LoadOnce_Text() => VerifySF5001.CodeFixAsync(Bot(@"
+    public string Reply() => [|File.ReadAllText(Path.Combine(AppContext.BaseDirectory, ""playbook.md""))|];"), Bot(@"
+    public string Reply() => PlaybookText.Value;").Replace("class Bot\n{\n", "class Bot\n{\n    private static readonly Lazy<string> PlaybookText = new Lazy<string>(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, \"playbook.md\")));\n"), LoadOnceKey);
+
+        [Fact]
+        public Task Fix_LoadOnce_AsyncStaysAsync_AndNamesAreUnique() => VerifySF5001.CodeFixAsync(Bot(@"
+    public async Task<string> Reply() => await [|File.ReadAllTextAsync(PromptPath)|] + [|File.ReadAllText(""prompt.md"")|];"), Bot(@"
+    public async Task<string> Reply() => await PromptText.Value + PromptText2.Value;").Replace("class Bot\n{\n", "class Bot\n{\n    private static readonly Lazy<string> PromptText2 = new Lazy<string>(() => File.ReadAllText(\"prompt.md\"));\n    private static readonly Lazy<Task<string>> PromptText = new Lazy<Task<string>>(() => File.ReadAllTextAsync(PromptPath));\n"), LoadOnceKey);
+
+        [Theory]
+        [InlineData("public string Reply() => [|File.ReadAllText(_rulesPath)|];")]
+        [InlineData("public string Reply() { var p = PlaybookPath; return [|File.ReadAllText(p)|]; }")]
+        [InlineData("public string[] Reply() => [|File.ReadAllLines(PlaybookPath)|];")]
+        [InlineData("public Task<string> Reply(CancellationToken ct) => [|File.ReadAllTextAsync(PlaybookPath, ct)|];")]
+        public Task Fix_LoadOnce_NotOffered(string members) => VerifySF5001.NoCodeFixAsync(Bot(members), LoadOnceKey);
+    }
+}

@@ -18,6 +18,12 @@ namespace Steadfast.Benchmarks
         /// <summary>SF1001 look-alikes (must not be flagged) in each file.</summary>
         public const int SF1001LookAlikesPerFile = 12;
 
+        /// <summary>SF5001 findings planted in each file.</summary>
+        public const int SF5001PerFile = 1;
+
+        /// <summary>SF5001 look-alikes (a read in the constructor, a path from a parameter) in each file.</summary>
+        public const int SF5001LookAlikesPerFile = 2;
+
         public static int FileCountFor(int lines) => System.Math.Max(1, (lines + LinesPerFile - 1) / LinesPerFile);
 
         /// <summary>
@@ -40,8 +46,20 @@ namespace Steadfast.Benchmarks
         }
 
         /// <summary>How many SF1001 findings <see cref="Generate"/> plants.</summary>
-        public static int PlantedSF1001(int lines, int plantEvery = 1) =>
-            ((FileCountFor(lines) + plantEvery - 1) / plantEvery) * SF1001PerFile;
+        public static int PlantedSF1001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF1001PerFile;
+
+        /// <summary>How many SF5001 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF5001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF5001PerFile;
+
+        /// <summary>Planted findings by rule ID.</summary>
+        public static System.Collections.Generic.IReadOnlyDictionary<string, int> Planted(int lines, int plantEvery = 1) =>
+            new System.Collections.Generic.Dictionary<string, int>
+            {
+                ["SF1001"] = PlantedSF1001(lines, plantEvery),
+                ["SF5001"] = PlantedSF5001(lines, plantEvery),
+            };
+
+        private static int PlantedFiles(int lines, int plantEvery) => (FileCountFor(lines) + plantEvery - 1) / plantEvery;
 
         private static string File(int i, bool planted = true)
         {
@@ -49,6 +67,7 @@ namespace Steadfast.Benchmarks
             b.Append("using System;\n");
             b.Append("using System.Collections.Generic;\n");
             b.Append("using System.Diagnostics;\n");
+            b.Append("using System.IO;\n");
             b.Append("using System.Linq;\n");
             b.Append("using System.Threading;\n");
             b.Append("using System.Threading.Tasks;\n");
@@ -64,11 +83,20 @@ namespace Steadfast.Benchmarks
             b.Append('\n');
             b.Append($"    public sealed class Service{i}\n");
             b.Append("    {\n");
+            b.Append("        private const string PlaybookPath = \"playbook.md\";\n");
             b.Append($"        private readonly IRepository{i} _repo;\n");
+            b.Append("        private readonly string _playbook;\n");
             b.Append("        private readonly List<Task> _pending = new List<Task>();\n");
             b.Append("        private Task? _last;\n");
             b.Append('\n');
-            b.Append($"        public Service{i}(IRepository{i} repo) => _repo = repo;\n");
+            b.Append($"        public Service{i}(IRepository{i} repo)\n");
+            b.Append("        {\n");
+            b.Append("            _repo = repo;\n");
+            b.Append("            _playbook = File.ReadAllText(PlaybookPath);\n");                    // SF5001 look-alike 1 (set-up)
+            b.Append("        }\n");
+            b.Append('\n');
+            b.Append(planted ? "        public string Playbook() => File.ReadAllText(PlaybookPath);\n" : "        public string Playbook() => _playbook;\n"); // SF5001 #1
+            b.Append("        public string Profile(string user) => File.ReadAllText(user + \".json\");\n"); // SF5001 look-alike 2 (parameter)
             b.Append('\n');
             b.Append("        public async Task<int> HandleAsync(string user, string text, CancellationToken ct)\n");
             b.Append("        {\n");

@@ -283,8 +283,9 @@ namespace Steadfast.Benchmarks
         }
 
         /// <summary>
-        /// The floor: registers what the measured analyzer registers (compilation start, then operation actions on
-        /// expression statements) and does nothing in them.
+        /// The floor: registers what the measured analyzer registers (SF1001: operation actions on expression
+        /// statements; SF5001: symbol start per type, invocation and method-reference actions, symbol end) and does
+        /// nothing in them.
         /// </summary>
         [DiagnosticAnalyzer(LanguageNames.CSharp)]
         private sealed class EmptyAnalyzer : DiagnosticAnalyzer
@@ -303,6 +304,21 @@ namespace Steadfast.Benchmarks
             {
                 context.EnableConcurrentExecution();
                 context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF5001RepeatedFileReadAnalyzer))
+                {
+                    // SF5001's shape: per type, operation actions on invocations and method references, then a type end.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterSymbolStartAction(
+                            static symbolStart =>
+                            {
+                                symbolStart.RegisterOperationAction(static _ => { }, OperationKind.Invocation, OperationKind.MethodReference);
+                                symbolStart.RegisterSymbolEndAction(static _ => { });
+                            },
+                            SymbolKind.NamedType));
+                    return;
+                }
+
+                // SF1001's shape (and the default for peers): operation actions on expression statements.
                 context.RegisterCompilationStartAction(static start =>
                     start.RegisterOperationAction(static _ => { }, OperationKind.ExpressionStatement));
             }

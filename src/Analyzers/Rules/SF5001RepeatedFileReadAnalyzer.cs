@@ -114,12 +114,16 @@ namespace Steadfast.Analyzers.Rules
             {
                 var invocation = (IInvocationOperation)context.Operation;
                 var method = invocation.TargetMethod;
-                if (!SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType, _type))
+                var isFile = KnownTypes.Is(method.ContainingType, _types.File);
+
+                // Cheap tests first: only File calls and calls of this type's private methods matter.
+                if ((!isFile && (method.DeclaredAccessibility != Accessibility.Private || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))) ||
+                    !SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType, _type))
                 {
-                    return; // a nested type's member: its own symbol-start scope judges it
+                    return; // nothing to record, or a nested type's member (its own symbol-start scope judges it)
                 }
 
-                if (KnownTypes.Is(method.ContainingType, _types.File))
+                if (isFile)
                 {
                     if (ReadMethods.Contains(method.Name))
                     {
@@ -142,7 +146,7 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
-                if (method.MethodKind == MethodKind.Ordinary && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))
+                if (method.MethodKind == MethodKind.Ordinary)
                 {
                     var repeated = IsStructurallyRepeated(invocation, out _);
                     lock (_gate)

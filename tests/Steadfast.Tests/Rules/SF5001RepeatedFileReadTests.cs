@@ -97,6 +97,36 @@ app.Run();
         }.RunAsync();
 
         [Fact]
+        public Task Flags_ControllerActionAndHostedServiceLoop() => VerifySF5001.AnalyzerAsync(@"using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
+
+[ApiController]
+public class PlaybookController : ControllerBase
+{
+    private const string PlaybookPath = ""playbook.md"";
+
+    [HttpGet(""/playbook"")]
+    public IActionResult Get() => Ok([|System.IO.File.ReadAllText(PlaybookPath)|]);
+}
+
+public class FollowUpScheduler : BackgroundService
+{
+    private static readonly string TemplatePath = Path.Combine(System.AppContext.BaseDirectory, ""follow-up.txt"");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var template = await [|File.ReadAllTextAsync(TemplatePath, stoppingToken)|];
+            await Task.Delay(60_000, stoppingToken);
+        }
+    }
+}");
+
+        [Fact]
         public Task Flags_PartialTypes_PerPart() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             Sources =

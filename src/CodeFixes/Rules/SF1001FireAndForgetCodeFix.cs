@@ -19,7 +19,7 @@ namespace Steadfast.CodeFixes.Rules
 {
     /// <summary>SF1001 fixes: await the task, or track it with <c>Steadfast.BackgroundTasks</c>.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SF1001FireAndForgetCodeFix)), Shared]
-    public sealed class SF1001FireAndForgetCodeFix : CodeFixProvider
+    public sealed class SF1001FireAndForgetCodeFix : PlannedCodeFixProvider
     {
         public const string AwaitKey = "SF1001.Await";
         public const string TrackKey = "SF1001.Track";
@@ -27,64 +27,15 @@ namespace Steadfast.CodeFixes.Rules
         private static readonly (string Key, string Title)[] AwaitFirst = { (AwaitKey, "Await the task"), (TrackKey, "Track as a background task") };
         private static readonly (string Key, string Title)[] TrackFirst = { AwaitFirst[1], AwaitFirst[0] };
 
-        private static readonly FixAllProvider FixAll = new SequentialFixAllProvider(ApplyAsync, ImportHelper.FinishAsync);
-
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.FireAndForget);
 
-        public override FixAllProvider GetFixAllProvider() => FixAll;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var node = SequentialFixAllProvider.FindNode(root, diagnostic.Location.SourceSpan);
-                if (node is null)
-                {
-                    continue;
-                }
-
-                var preferTrack = diagnostic.Properties.TryGetValue(SF1001FireAndForgetAnalyzer.PreferredFixProperty, out var preferred) && preferred == "track";
-                foreach (var (key, title) in preferTrack ? TrackFirst : AwaitFirst)
-                {
-                    if (await PlanAsync(context.Document, node, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
-                    {
-                        continue;
-                    }
-
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            title,
-                            async ct =>
-                            {
-                                var fixedDocument = await ApplyAsync(context.Document, node, diagnostic, key, ct).ConfigureAwait(false);
-                                return fixedDocument is null ? context.Document : await ImportHelper.FinishAsync(fixedDocument, ct).ConfigureAwait(false);
-                            },
-                            key),
-                        diagnostic);
-                }
-            }
-        }
-
-        private static async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
-        {
-            var plan = await PlanAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
-            if (plan is null)
-            {
-                return null;
-            }
-
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            return root is null ? null : document.WithSyntaxRoot(root.ReplaceNode(plan.Value.Target, plan.Value.Replacement));
-        }
+        protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(SF1001FireAndForgetAnalyzer.PreferredFixProperty, out var preferred) && preferred == "track"
+                ? TrackFirst
+                : AwaitFirst;
 
         /// <summary>What to replace with what, or null when the fix cannot be proven to compile here.</summary>
-        private static async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
+        protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
             Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

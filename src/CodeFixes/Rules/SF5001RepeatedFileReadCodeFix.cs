@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -20,62 +21,18 @@ namespace Steadfast.CodeFixes.Rules
 {
     /// <summary>SF5001 fixes: read through <c>Steadfast.FileCache</c>, or load the file once into a static <c>Lazy&lt;T&gt;</c>.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SF5001RepeatedFileReadCodeFix)), Shared]
-    public sealed class SF5001RepeatedFileReadCodeFix : CodeFixProvider
+    public sealed class SF5001RepeatedFileReadCodeFix : PlannedCodeFixProvider
     {
         public const string FileCacheKey = "SF5001.FileCache";
         public const string LoadOnceKey = "SF5001.LoadOnce";
 
-        private static readonly FixAllProvider FixAll = new SequentialFixAllProvider(ApplyAsync, ImportHelper.FinishAsync);
+        private static readonly (string Key, string Title)[] Offered = { (FileCacheKey, "Cache the file (FileCache)"), (LoadOnceKey, "Load the file once") };
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RepeatedFileRead);
 
-        public override FixAllProvider GetFixAllProvider() => FixAll;
+        protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) => Offered;
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var node = SequentialFixAllProvider.FindNode(root, diagnostic.Location.SourceSpan);
-                if (node is null)
-                {
-                    continue;
-                }
-
-                foreach (var (key, title) in new[] { (FileCacheKey, "Cache the file (FileCache)"), (LoadOnceKey, "Load the file once") })
-                {
-                    if (await PlanAsync(context.Document, node, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
-                    {
-                        continue;
-                    }
-
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            title,
-                            async ct =>
-                            {
-                                var fixedDocument = await ApplyAsync(context.Document, node, diagnostic, key, ct).ConfigureAwait(false);
-                                return fixedDocument is null ? context.Document : await ImportHelper.FinishAsync(fixedDocument, ct).ConfigureAwait(false);
-                            },
-                            key),
-                        diagnostic);
-                }
-            }
-        }
-
-        private static async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
-        {
-            var plan = await PlanAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            return plan is null || root is null ? null : document.WithSyntaxRoot(root.ReplaceNode(plan.Value.Target, plan.Value.Replacement));
-        }
-
-        private static async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
+        protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
             Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -52,30 +52,6 @@ namespace Steadfast.Analyzers.Internal
 
             return builder.ToImmutable();
         }
-
-        /// <summary>A whole number option; a missing or malformed value gives <paramref name="defaultValue"/>.</summary>
-        public static int ReadInt(AnalyzerConfigOptions options, string key, int defaultValue, int min, int max)
-        {
-            if (options.TryGetValue(key, out var value) &&
-                int.TryParse(value.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) &&
-                parsed >= min && parsed <= max)
-            {
-                return parsed;
-            }
-
-            return defaultValue;
-        }
-
-        /// <summary>A true/false option; a missing or malformed value gives <paramref name="defaultValue"/>.</summary>
-        public static bool ReadBool(AnalyzerConfigOptions options, string key, bool defaultValue)
-        {
-            if (options.TryGetValue(key, out var value) && bool.TryParse(value.Trim(), out var parsed))
-            {
-                return parsed;
-            }
-
-            return defaultValue;
-        }
     }
 
     internal static class SymbolNames

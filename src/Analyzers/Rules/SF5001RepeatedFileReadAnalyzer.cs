@@ -343,13 +343,7 @@ namespace Steadfast.Analyzers.Rules
             /// <summary>The same function looks at the file's last write time: it does its own change detection.</summary>
             private bool ChecksLastWriteTime(IOperation read)
             {
-                var root = read;
-                while (root.Parent is not null)
-                {
-                    root = root.Parent;
-                }
-
-                foreach (var op in root.Descendants())
+                foreach (var op in OperationHelpers.Root(read).Descendants())
                 {
                     switch (op)
                     {

@@ -12,16 +12,10 @@ namespace Steadfast.CodeFixes.Internal
     internal static class ImportHelper
     {
         /// <summary>
-        /// <c>global::Steadfast.TypeName</c> as a type name, annotated so that <see cref="FinishAsync"/> adds
-        /// <c>using Steadfast;</c> and reduces it to <c>TypeName</c>; where another <c>TypeName</c> is in scope at
-        /// <paramref name="position"/>, <c>Steadfast.TypeName</c> with no using added.
+        /// <c>global::Steadfast.TypeName</c> as an expression (the receiver of a static call), annotated so that
+        /// <see cref="FinishAsync"/> adds <c>using Steadfast;</c> and reduces it to <c>TypeName</c>; where another
+        /// <c>TypeName</c> is in scope at <paramref name="position"/>, <c>Steadfast.TypeName</c> with no using added.
         /// </summary>
-        public static NameSyntax SteadfastTypeName(SemanticModel model, int position, string typeName) =>
-            IsTakenByAnotherType(model, position, typeName)
-                ? SyntaxFactory.ParseName("Steadfast." + typeName)
-                : SyntaxFactory.ParseName("global::Steadfast." + typeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-
-        /// <summary>The same as <see cref="SteadfastTypeName"/>, shaped as an expression (the receiver of a static call).</summary>
         public static ExpressionSyntax SteadfastTypeExpression(SemanticModel model, int position, string typeName) =>
             IsTakenByAnotherType(model, position, typeName)
                 ? SyntaxFactory.ParseExpression("Steadfast." + typeName)

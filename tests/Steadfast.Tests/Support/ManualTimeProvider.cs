@@ -26,17 +26,6 @@ namespace Steadfast.Tests.Support
 
         public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-        public int ActiveTimers
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _timers.Count;
-                }
-            }
-        }
-
         public void Advance(TimeSpan by)
         {
             if (by < TimeSpan.Zero)

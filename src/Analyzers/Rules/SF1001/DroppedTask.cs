@@ -226,15 +226,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
             call.TargetMethod.Name == "ConfigureAwait" && call.Instance is not null &&
             types.IsTaskOrValueTask(call.TargetMethod.ContainingType);
 
-        public static IOperation SkipImplicitConversions(IOperation operation)
-        {
-            while (operation is IConversionOperation { IsImplicit: true, Operand: { } operand })
-            {
-                operation = operand;
-            }
-
-            return operation;
-        }
+        public static IOperation SkipImplicitConversions(IOperation operation) => OperationHelpers.SkipImplicitConversions(operation);
 
         /// <summary>Task, ValueTask, their configured awaitables, types derived from Task, and custom awaitables (a parameterless GetAwaiter).</summary>
         public static bool IsAwaitable(ITypeSymbol? type, KnownTypes types)

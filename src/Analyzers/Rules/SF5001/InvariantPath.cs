@@ -46,11 +46,7 @@ namespace Steadfast.Analyzers.Rules.SF5001
                 return false;
             }
 
-            while (operation is IConversionOperation { IsImplicit: true, Operand: { } operand })
-            {
-                operation = operand;
-            }
-
+            operation = OperationHelpers.SkipImplicitConversions(operation);
             if (operation.ConstantValue is { HasValue: true, Value: string constant })
             {
                 info = new PathInfo("\"" + constant + "\"", constant, isStatic: true);
@@ -180,14 +176,8 @@ namespace Steadfast.Analyzers.Rules.SF5001
                 return false;
             }
 
-            var root = (IOperation)reference;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
-
             IOperation? initializer = null;
-            foreach (var op in root.Descendants())
+            foreach (var op in OperationHelpers.Root(reference).Descendants())
             {
                 switch (op)
                 {

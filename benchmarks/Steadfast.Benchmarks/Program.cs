@@ -11,6 +11,7 @@ namespace Steadfast.Benchmarks
     {
         /// <summary>
         /// <c>runtime [BenchmarkDotNet arguments]</c>: the runtime suites (BenchmarkDotNet).
+        /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU on Zipf traces, same capacity.
         /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--peers] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.
         /// </summary>
         public static async Task<int> Main(string[] args)
@@ -23,11 +24,32 @@ namespace Steadfast.Benchmarks
                     var config = DefaultConfig.Instance.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(12).AsDefault());
                     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.Length == 0 ? new[] { "--filter", "*" } : rest, config);
                     return 0;
+                case "hitratio":
+                    PrintHitRatios();
+                    return 0;
                 case "analyzers":
                     return await AnalyzerCost.RunAsync(rest);
                 default:
-                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|analyzers [options]");
+                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|analyzers [options]");
                     return 2;
+            }
+        }
+
+        private static void PrintHitRatios()
+        {
+            Console.WriteLine("Hit ratio on Zipf traces of 1,000,000 requests over 100,000 keys (seed 42): look up, store on a miss.");
+            Console.WriteLine();
+            Console.WriteLine("| skew | capacity | BoundedCache (SIEVE) | LRU | difference |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            foreach (var skew in new[] { 0.8, 1.0, 1.2 })
+            {
+                var trace = CacheWorkloads.Zipf(1_000_000, 100_000, skew, seed: 42);
+                foreach (var capacity in new[] { 100, 1_000, 10_000 })
+                {
+                    var sieve = CacheWorkloads.BoundedCacheHitRatio(trace, capacity);
+                    var lru = CacheWorkloads.LruHitRatio(trace, capacity);
+                    Console.WriteLine($"| {skew:0.0} | {capacity:N0} | {sieve:P2} | {lru:P2} | {(sieve - lru) * 100:+0.00;-0.00} pt |");
+                }
             }
         }
     }

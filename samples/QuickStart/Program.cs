@@ -7,6 +7,9 @@ await Task.Delay(100);
 
 sealed class MessageHandler
 {
+    // One entry per user who ever wrote to the bot, never removed: fine in tests, out of memory after a week.
+    private static readonly Dictionary<string, string> ProfileCache = new();
+
     public async Task HandleAsync(string user, string text)
     {
         // Fire-and-forget: if SaveAsync throws, nobody ever hears about it.
@@ -17,7 +20,18 @@ sealed class MessageHandler
 
         // The playbook never changes while the bot runs, yet it is read from disk for every message.
         var playbook = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "playbook.md"));
-        await ReplyAsync(user, playbook.Length > 0 ? "Welcome!" : "Hi");
+        await ReplyAsync(user, playbook.Length > 0 ? $"Welcome, {GetProfile(user)}!" : "Hi");
+    }
+
+    private static string GetProfile(string user)
+    {
+        if (!ProfileCache.TryGetValue(user, out var profile))
+        {
+            profile = user.ToUpperInvariant();
+            ProfileCache[user] = profile;
+        }
+
+        return profile;
     }
 
     private static Task SaveAsync(string user, string text) => Task.Delay(10);

@@ -45,6 +45,14 @@ namespace Steadfast.Analyzers
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A task that is neither awaited, stored, returned nor handed to a tracker loses its exception silently and is cut off when the process stops. Await it, or track it with Steadfast.BackgroundTasks.");
 
+        public static readonly DiagnosticDescriptor SF4001UnboundedCache = Create(
+            id: DiagnosticIds.UnboundedCache,
+            title: "Dictionary cache only grows",
+            messageFormat: "'{0}' {1}, but nothing ever removes an entry: it grows with every new key until the process runs out of memory",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A Dictionary or ConcurrentDictionary that memoises results (or holds a lock) per user, per URL or per prompt gains an entry for every new key and never loses one. It passes every test and runs out of memory after a week in production. Bound it with Steadfast.BoundedCache, which keeps the entries that are used and evicts the rest.");
+
         public static readonly DiagnosticDescriptor SF5001RepeatedFileRead = Create(
             id: DiagnosticIds.RepeatedFileRead,
             title: "File is read from disk on every call",

@@ -39,6 +39,12 @@ namespace Steadfast.Analyzers.Internal
             Lazy = Get("System.Lazy`1");
             SteadfastFileCache = Get("Steadfast.FileCache");
             SteadfastBackgroundTaskTracker = Get("Steadfast.BackgroundTaskTracker");
+            Dictionary = Get("System.Collections.Generic.Dictionary`2");
+            ConcurrentDictionary = Get("System.Collections.Concurrent.ConcurrentDictionary`2");
+            Type = Get("System.Type");
+            MemberInfo = Get("System.Reflection.MemberInfo");
+            ParameterInfo = Get("System.Reflection.ParameterInfo");
+            SteadfastBoundedCache = Get("Steadfast.BoundedCache`2");
         }
 
         public INamedTypeSymbol? Task { get; }
@@ -64,6 +70,12 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? AppDomain { get; }
         public INamedTypeSymbol? Lazy { get; }
         public INamedTypeSymbol? SteadfastFileCache { get; }
+        public INamedTypeSymbol? Dictionary { get; }
+        public INamedTypeSymbol? ConcurrentDictionary { get; }
+        public INamedTypeSymbol? Type { get; }
+        public INamedTypeSymbol? MemberInfo { get; }
+        public INamedTypeSymbol? ParameterInfo { get; }
+        public INamedTypeSymbol? SteadfastBoundedCache { get; }
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));
@@ -77,6 +89,20 @@ namespace Steadfast.Analyzers.Internal
             for (var t = type; t is not null; t = t.BaseType)
             {
                 if (Is(t, Task) || Is(t, TaskOfT))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True for <paramref name="type"/> and every type derived from <paramref name="baseType"/>.</summary>
+        public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            for (var t = type; t is not null && baseType is not null; t = t.BaseType)
+            {
+                if (Is(t, baseType))
                 {
                     return true;
                 }

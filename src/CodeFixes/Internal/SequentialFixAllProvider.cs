@@ -99,7 +99,14 @@ namespace Steadfast.CodeFixes.Internal
                 node = node.Parent;
             }
 
-            return node.Span == span ? node : null;
+            if (node.Span == span)
+            {
+                return node;
+            }
+
+            // A diagnostic on a declaration's name (SF4001 reports the field's identifier): the node that declares it.
+            var token = root.FindToken(span.Start);
+            return token.Span == span ? token.Parent : null;
         }
     }
 }

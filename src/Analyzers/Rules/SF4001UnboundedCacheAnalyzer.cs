@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules.SF4001;
+
+namespace Steadfast.Analyzers.Rules
+{
+    /// <summary>
+    /// SF4001: a private <c>Dictionary</c>/<c>ConcurrentDictionary</c> field used as a cache (or a per-key lock map) that
+    /// gains entries at run time and never loses one. Judged per type (symbol start/end), so every partial part and
+    /// nested type that touches the field is seen before deciding.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SF4001UnboundedCacheAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Option key: the capacity the code fix gives the <c>BoundedCache</c> (a positive integer; default 1024).</summary>
+        public const string CapacityOption = "SF4001.capacity";
+
+        /// <summary>Diagnostic property: the capacity the fix writes.</summary>
+        public const string CapacityProperty = "Capacity";
+
+        /// <summary>Diagnostic property: "true" when the values are locks, semaphores or rate limiters: evicting one that is held would break mutual exclusion, so no fix is offered.</summary>
+        public const string HoldsLocksProperty = "HoldsLocks";
+
+        internal const int DefaultCapacity = 1024;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF4001UnboundedCache);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(static start =>
+            {
+                var types = KnownTypes.GetOrCreate(start.Compilation);
+                if (types.Dictionary is null && types.ConcurrentDictionary is null)
+                {
+                    return;
+                }
+
+                start.RegisterSymbolStartAction(
+                    symbolStart =>
+                    {
+                        var candidates = CacheFields.Find((INamedTypeSymbol)symbolStart.Symbol, types);
+                        if (candidates is null)
+                        {
+                            return; // the usual case: no private dictionary field worth watching, nothing registered
+                        }
+
+                        var state = new TypeState(candidates);
+                        symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
+                        symbolStart.RegisterSymbolEndAction(state.OnEnd);
+                    },
+                    SymbolKind.NamedType);
+            });
+        }
+
+        private sealed class TypeState
+        {
+            private readonly Dictionary<IFieldSymbol, FieldUsage> _fields;
+
+            public TypeState(Dictionary<IFieldSymbol, FieldUsage> fields) => _fields = fields;
+
+            public void OnFieldReference(OperationAnalysisContext context)
+            {
+                var reference = (IFieldReferenceOperation)context.Operation;
+                if (!_fields.TryGetValue(reference.Field.OriginalDefinition, out var usage))
+                {
+                    return;
+                }
+
+                var use = FieldUse.Classify(reference, context.ContainingSymbol);
+                lock (usage)
+                {
+                    usage.Record(use);
+                }
+            }
+
+            public void OnEnd(SymbolAnalysisContext context)
+            {
+                foreach (var pair in _fields)
+                {
+                    var field = pair.Key;
+                    var usage = pair.Value;
+                    if (!usage.TryGetVerdict(out var holdsLocks) || field.Locations.Length == 0 || !field.Locations[0].IsInSource)
+                    {
+                        continue;
+                    }
+
+                    var location = field.Locations[0];
+                    var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(location.SourceTree!);
+                    var capacity = options.TryGetValue(CapacityOption, out var text) &&
+                                   int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+                        ? parsed
+                        : DefaultCapacity;
+
+                    var properties = ImmutableDictionary<string, string?>.Empty
+                        .Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture));
+                    if (holdsLocks)
+                    {
+                        properties = properties.Add(HoldsLocksProperty, "true");
+                    }
+
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.SF4001UnboundedCache,
+                        location,
+                        properties,
+                        field.Name,
+                        holdsLocks ? "holds a lock per key" : "is used as a cache"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using Steadfast.Analyzers;
+using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
+
+namespace Steadfast.CodeFixes.Rules
+{
+    /// <summary>
+    /// SF4001 fix: the field becomes a <c>Steadfast.BoundedCache&lt;TKey, TValue&gt;</c> with a capacity, created where the
+    /// dictionary was created (initializer or constructors), keeping a key comparer and a collection initializer. Every
+    /// other use stays as written; the fix is offered only when the rewritten type compiles with no new error.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SF4001UnboundedCacheCodeFix)), Shared]
+    public sealed class SF4001UnboundedCacheCodeFix : PlannedCodeFixProvider
+    {
+        public const string BoundedCacheKey = "SF4001.BoundedCache";
+
+        private static readonly (string Key, string Title)[] Offered = { (BoundedCacheKey, "Bound the cache (BoundedCache)") };
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnboundedCache);
+
+        protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(SF4001UnboundedCacheAnalyzer.HoldsLocksProperty, out var locks) && locks == "true"
+                ? Enumerable.Empty<(string, string)>() // evicting a lock that is held would let two callers in: no automatic fix
+                : Offered;
+
+        protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+        {
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (key != BoundedCacheKey || model is null ||
+                node is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax fieldDeclaration } declaration } declarator ||
+                fieldDeclaration.Parent is not TypeDeclarationSyntax typeDeclaration ||
+                model.GetDeclaredSymbol(declarator, cancellationToken) is not IFieldSymbol field ||
+                field.Type is not INamedTypeSymbol { TypeArguments.Length: 2 } fieldType)
+            {
+                return null;
+            }
+
+            var types = KnownTypes.GetOrCreate(model.Compilation);
+            if (types.SteadfastBoundedCache is null || !IsDictionary(fieldType, types))
+            {
+                return null; // Steadfast.Runtime is not referenced
+            }
+
+            var capacity = diagnostic.Properties.TryGetValue(SF4001UnboundedCacheAnalyzer.CapacityProperty, out var text) && int.TryParse(text, out var parsed) && parsed > 0
+                ? parsed
+                : SF4001UnboundedCacheAnalyzer.DefaultCapacity;
+
+            // Every place the dictionary is created must be in this declaration (another partial part could not be rewritten).
+            var creations = new List<ExpressionSyntax>();
+            if (declarator.Initializer is { } initializer)
+            {
+                creations.Add(initializer.Value);
+            }
+
+            foreach (var assignment in typeDeclaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, field))
+                {
+                    creations.Add(assignment.Right);
+                }
+            }
+
+            if (await IsAssignedInOtherPartsAsync(document.Project.Solution, field, typeDeclaration, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+            foreach (var creation in creations)
+            {
+                var rewritten = RewriteCreation(model, creation, fieldType, capacity, types, cancellationToken);
+                if (rewritten is null)
+                {
+                    return null;
+                }
+
+                replacements[creation] = rewritten;
+            }
+
+            replacements[declaration.Type] = BoundedCacheType(declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
+            var updated = typeDeclaration.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
+
+            return await CompilesAsync(document, typeDeclaration, updated, cancellationToken).ConfigureAwait(false)
+                ? (typeDeclaration, updated)
+                : null;
+        }
+
+        private static bool IsDictionary(INamedTypeSymbol type, KnownTypes types) =>
+            KnownTypes.Is(type, types.Dictionary) || KnownTypes.Is(type, types.ConcurrentDictionary);
+
+        /// <summary>
+        /// <c>new Dictionary&lt;K, V&gt;(comparer) { ... }</c> to <c>new BoundedCache&lt;K, V&gt;(capacity: N, comparer) { ... }</c>;
+        /// target-typed <c>new(...)</c> stays target-typed. Initial sizes and concurrency levels are dropped; any other
+        /// argument (a source to copy) means no fix.
+        /// </summary>
+        private static ExpressionSyntax? RewriteCreation(SemanticModel model, ExpressionSyntax creation, INamedTypeSymbol fieldType, int capacity, KnownTypes types, CancellationToken cancellationToken)
+        {
+            var operation = OperationHelpers.SkipImplicitConversions(model.GetOperation(creation, cancellationToken)!);
+            if (operation is not IObjectCreationOperation { Constructor: { } constructor } created || created.Type is not INamedTypeSymbol createdType || !IsDictionary(createdType, types))
+            {
+                return null;
+            }
+
+            var arguments = new List<ArgumentSyntax>
+            {
+                SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(capacity)))
+                    .WithNameColon(SyntaxFactory.NameColon("capacity")),
+            };
+            foreach (var argument in created.Arguments)
+            {
+                if (argument.IsImplicit)
+                {
+                    continue; // an optional parameter left out
+                }
+
+                var parameterType = argument.Parameter?.Type;
+                if (parameterType?.SpecialType == SpecialType.System_Int32)
+                {
+                    continue; // initial capacity or concurrency level
+                }
+
+                if (parameterType is INamedTypeSymbol { Name: "IEqualityComparer", TypeArguments.Length: 1 } && argument.Syntax is ArgumentSyntax comparer)
+                {
+                    arguments.Add(comparer.WithNameColon(null).WithoutTrivia());
+                    continue;
+                }
+
+                return null;
+            }
+
+            var argumentList = SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments));
+            return creation switch
+            {
+                ImplicitObjectCreationExpressionSyntax implicitNew when SymbolEqualityComparer.Default.Equals(createdType, fieldType) =>
+                    implicitNew.WithArgumentList(argumentList.WithTriviaFrom(implicitNew.ArgumentList)),
+                ObjectCreationExpressionSyntax explicitNew =>
+                    explicitNew.WithType(BoundedCacheType(explicitNew.Type, createdType).WithTriviaFrom(explicitNew.Type))
+                        .WithArgumentList(explicitNew.ArgumentList is null ? argumentList : argumentList.WithTriviaFrom(explicitNew.ArgumentList)),
+                _ => null,
+            };
+        }
+
+        /// <summary><c>global::Steadfast.BoundedCache&lt;K, V&gt;</c>, keeping the type arguments as the user wrote them; reduced to <c>BoundedCache&lt;K, V&gt;</c> with <c>using Steadfast;</c>.</summary>
+        private static TypeSyntax BoundedCacheType(TypeSyntax original, INamedTypeSymbol dictionaryType)
+        {
+            var generic = original switch
+            {
+                GenericNameSyntax g => g,
+                QualifiedNameSyntax { Right: GenericNameSyntax g } => g,
+                AliasQualifiedNameSyntax { Name: GenericNameSyntax g } => g,
+                _ => null,
+            };
+
+            var typeArguments = generic is { TypeArgumentList.Arguments.Count: 2 }
+                ? generic.TypeArgumentList.ToString()
+                : "<" + string.Join(", ", dictionaryType.TypeArguments.Select(t => t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ">";
+            return SyntaxFactory.ParseTypeName("global::Steadfast.BoundedCache" + typeArguments)
+                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        }
+
+        private static async Task<bool> IsAssignedInOtherPartsAsync(Solution solution, IFieldSymbol field, TypeDeclarationSyntax thisPart, CancellationToken cancellationToken)
+        {
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                var part = await reference.GetSyntaxAsync(cancellationToken).ConfigureAwait(false);
+                if (part.SyntaxTree == thisPart.SyntaxTree && part.Span == thisPart.Span)
+                {
+                    continue;
+                }
+
+                var document = solution.GetDocument(part.SyntaxTree);
+                var model = document is null ? null : await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+                if (model is null)
+                {
+                    return true;
+                }
+
+                foreach (var name in part.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (name.Identifier.ValueText == field.Name &&
+                        SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, field))
+                    {
+                        return true; // used in another part: a use we could not check there could break
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when the document with the rewritten type has no compiler error it did not have before.</summary>
+        private static async Task<bool> CompilesAsync(Document document, SyntaxNode original, SyntaxNode updated, CancellationToken cancellationToken)
+        {
+            var before = await ErrorsAsync(document, cancellationToken).ConfigureAwait(false);
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return false;
+            }
+
+            var after = await ErrorsAsync(document.WithSyntaxRoot(root.ReplaceNode(original, updated)), cancellationToken).ConfigureAwait(false);
+            foreach (var error in after)
+            {
+                if (!before.Remove(error))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static async Task<List<string>> ErrorsAsync(Document document, CancellationToken cancellationToken)
+        {
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var errors = new List<string>();
+            if (model is null)
+            {
+                return errors;
+            }
+
+            foreach (var diagnostic in model.GetDiagnostics(cancellationToken: cancellationToken))
+            {
+                if (diagnostic.Severity == DiagnosticSeverity.Error)
+                {
+                    errors.Add(diagnostic.Id + ": " + diagnostic.GetMessage());
+                }
+            }
+
+            return errors;
+        }
+    }
+}

@@ -284,7 +284,8 @@ namespace Steadfast.Benchmarks
 
         /// <summary>
         /// The floor: registers what the measured analyzer registers (SF1001: operation actions on expression
-        /// statements; SF5001: symbol start per type, invocation and method-reference actions, symbol end) and does
+        /// statements; SF4001: symbol start per type, field-reference actions, symbol end; SF5001: symbol start per type,
+        /// invocation and method-reference actions, symbol end) and does
         /// nothing in them.
         /// </summary>
         [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -304,6 +305,20 @@ namespace Steadfast.Benchmarks
             {
                 context.EnableConcurrentExecution();
                 context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF4001UnboundedCacheAnalyzer))
+                {
+                    // SF4001's shape: per type, operation actions on field references, then a type end.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterSymbolStartAction(
+                            static symbolStart =>
+                            {
+                                symbolStart.RegisterOperationAction(static _ => { }, OperationKind.FieldReference);
+                                symbolStart.RegisterSymbolEndAction(static _ => { });
+                            },
+                            SymbolKind.NamedType));
+                    return;
+                }
+
                 if (_of == nameof(global::Steadfast.Analyzers.Rules.SF5001RepeatedFileReadAnalyzer))
                 {
                     // SF5001's shape: per type, operation actions on invocations and method references, then a type end.

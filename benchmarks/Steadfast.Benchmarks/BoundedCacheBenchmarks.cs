@@ -30,6 +30,7 @@ namespace Steadfast.Benchmarks
         private string[] _zipf = Array.Empty<string>();
         private ConcurrentDictionary<string, string> _dictionary = null!;
         private BoundedCache<string, string> _bounded = null!;
+        private BoundedCache<string, string> _boundedTracked = null!;
         private MemoryCache _memory = null!;
 
         [GlobalSetup]
@@ -48,12 +49,14 @@ namespace Steadfast.Benchmarks
             // evicting, the dictionary holding every key it has seen) within the warm-up.
             _dictionary = new ConcurrentDictionary<string, string>();
             _bounded = new BoundedCache<string, string>(Capacity);
+            _boundedTracked = new BoundedCache<string, string>(new BoundedCacheOptions { Capacity = Capacity, TrackStatistics = true });
             _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = Capacity });
             for (var i = 0; i < HotKeys; i++)
             {
                 var key = "user:" + i;
                 _dictionary[key] = key;
                 _bounded[key] = key;
+                _boundedTracked[key] = key;
                 _memory.Set(key, key, SizeOne);
             }
         }
@@ -88,6 +91,18 @@ namespace Steadfast.Benchmarks
         }
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("read hit, 1 thread")]
+        public int ReadHit_BoundedCache_TrackStatistics()
+        {
+            var found = 0;
+            foreach (var key in _hot)
+            {
+                found += _boundedTracked.TryGetValue(key, out _) ? 1 : 0;
+            }
+
+            return found;
+        }
+
+        [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("read hit, 1 thread")]
         public int ReadHit_MemoryCache()
         {
             var found = 0;
@@ -106,6 +121,9 @@ namespace Steadfast.Benchmarks
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("read hit, 8 threads")]
         public void ReadHit8_BoundedCache() => Parallel8(i => ReadAll(_hot, i, Operations / Threads, static (c, k) => ((BoundedCache<string, string>)c).TryGetValue(k, out _), _bounded));
+
+        [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("read hit, 8 threads")]
+        public void ReadHit8_BoundedCache_TrackStatistics() => Parallel8(i => ReadAll(_hot, i, Operations / Threads, static (c, k) => ((BoundedCache<string, string>)c).TryGetValue(k, out _), _boundedTracked));
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("read hit, 8 threads")]
         public void ReadHit8_MemoryCache() => Parallel8(i => ReadAll(_hot, i, Operations / Threads, static (c, k) => ((MemoryCache)c).TryGetValue(k, out _), _memory));

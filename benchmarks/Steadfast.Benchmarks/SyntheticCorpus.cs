@@ -24,6 +24,12 @@ namespace Steadfast.Benchmarks
         /// <summary>SF5001 look-alikes (a read in the constructor, a path from a parameter) in each file.</summary>
         public const int SF5001LookAlikesPerFile = 2;
 
+        /// <summary>SF4001 findings planted in each file.</summary>
+        public const int SF4001PerFile = 1;
+
+        /// <summary>SF4001 look-alikes (a table filled in the constructor, a Type-keyed reflection cache, a cache with a removal path) in each file.</summary>
+        public const int SF4001LookAlikesPerFile = 3;
+
         public static int FileCountFor(int lines) => System.Math.Max(1, (lines + LinesPerFile - 1) / LinesPerFile);
 
         /// <summary>
@@ -51,11 +57,15 @@ namespace Steadfast.Benchmarks
         /// <summary>How many SF5001 findings <see cref="Generate"/> plants.</summary>
         public static int PlantedSF5001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF5001PerFile;
 
+        /// <summary>How many SF4001 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF4001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF4001PerFile;
+
         /// <summary>Planted findings by rule ID.</summary>
         public static System.Collections.Generic.IReadOnlyDictionary<string, int> Planted(int lines, int plantEvery = 1) =>
             new System.Collections.Generic.Dictionary<string, int>
             {
                 ["SF1001"] = PlantedSF1001(lines, plantEvery),
+                ["SF4001"] = PlantedSF4001(lines, plantEvery),
                 ["SF5001"] = PlantedSF5001(lines, plantEvery),
             };
 
@@ -88,15 +98,26 @@ namespace Steadfast.Benchmarks
             b.Append("        private readonly string _playbook;\n");
             b.Append("        private readonly List<Task> _pending = new List<Task>();\n");
             b.Append("        private Task? _last;\n");
+            b.Append("        private readonly Dictionary<string, int> _countCache = new Dictionary<string, int>();\n");        // SF4001 #1 (planted files)
+            b.Append("        private readonly Dictionary<string, int> _limits = new Dictionary<string, int>();\n");            // SF4001 look-alike 1 (filled in the constructor)
+            b.Append("        private static readonly Dictionary<Type, string> TypeNames = new Dictionary<Type, string>();\n"); // SF4001 look-alike 2 (finite keys)
+            b.Append("        private readonly Dictionary<string, string> _replyCache = new Dictionary<string, string>();\n");  // SF4001 look-alike 3 (has a removal path)
             b.Append('\n');
             b.Append($"        public Service{i}(IRepository{i} repo)\n");
             b.Append("        {\n");
             b.Append("            _repo = repo;\n");
             b.Append("            _playbook = File.ReadAllText(PlaybookPath);\n");                    // SF5001 look-alike 1 (set-up)
+            b.Append("            _limits[\"default\"] = 10;\n");
             b.Append("        }\n");
             b.Append('\n');
             b.Append(planted ? "        public string Playbook() => File.ReadAllText(PlaybookPath);\n" : "        public string Playbook() => _playbook;\n"); // SF5001 #1
             b.Append("        public string Profile(string user) => File.ReadAllText(user + \".json\");\n"); // SF5001 look-alike 2 (parameter)
+            b.Append("        public int CachedCount(string user) { if (!_countCache.TryGetValue(user, out var n)) { n = user.Length; _countCache[user] = n; } return n; }\n");
+            b.Append(planted ? "        public int KnownUsers => _countCache.Count;\n" : "        public void Forget(string user) => _countCache.Remove(user);\n");
+            b.Append("        public int Limit(string key) => _limits.TryGetValue(key, out var l) ? l : 0;\n");
+            b.Append("        public static string NameOf(Type t) => TypeNames.TryGetValue(t, out var n) ? n : TypeNames[t] = t.Name;\n");
+            b.Append("        public string Reply(string user) { if (!_replyCache.TryGetValue(user, out var r)) _replyCache[user] = r = user.ToUpperInvariant(); return r; }\n");
+            b.Append("        public void Reset(string user) => _replyCache.Remove(user);\n");
             b.Append('\n');
             b.Append("        public async Task<int> HandleAsync(string user, string text, CancellationToken ct)\n");
             b.Append("        {\n");

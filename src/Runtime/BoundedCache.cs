@@ -39,8 +39,8 @@ namespace Steadfast
         private readonly object _gate = new object();
         private readonly TimeProvider _time;
         private readonly long _timeToLiveTicks; // in TimeProvider timestamp units; 0 = no expiry
-        private readonly StripedCounter _hits = new StripedCounter();
-        private readonly StripedCounter _misses = new StripedCounter();
+        private readonly StripedCounter? _hits;   // null unless statistics are tracked
+        private readonly StripedCounter? _misses;
         private long _evictions;
         private long _expirations;
 
@@ -73,6 +73,12 @@ namespace Steadfast
             Capacity = options.Capacity;
             TimeToLive = options.TimeToLive;
             Name = options.Name;
+            if (options.TrackStatistics || options.Name is not null)
+            {
+                _hits = new StripedCounter();
+                _misses = new StripedCounter();
+            }
+
             _time = options.TimeProvider ?? TimeProvider.System;
             if (options.TimeToLive is { } ttl)
             {
@@ -149,7 +155,7 @@ namespace Steadfast
                         node.Visited = true;
                     }
 
-                    _hits.Increment();
+                    _hits?.Increment();
                     value = node.Value;
                     return true;
                 }
@@ -157,7 +163,7 @@ namespace Steadfast
                 RemoveExpired(node);
             }
 
-            _misses.Increment();
+            _misses?.Increment();
             value = default!;
             return false;
         }
@@ -373,9 +379,12 @@ namespace Steadfast
             return list.ToArray();
         }
 
-        /// <summary>The hit, miss, eviction and expiration counts since the cache was created, and its size.</summary>
+        /// <summary>
+        /// The hit, miss, eviction and expiration counts since the cache was created, and its size. Hits and misses are
+        /// counted only with <see cref="BoundedCacheOptions.TrackStatistics"/> (or a <see cref="BoundedCacheOptions.Name"/>).
+        /// </summary>
         public BoundedCacheStatistics GetStatistics() =>
-            new BoundedCacheStatistics(_hits.Sum(), _misses.Sum(), Interlocked.Read(ref _evictions), Interlocked.Read(ref _expirations), Count, Capacity);
+            new BoundedCacheStatistics(_hits?.Sum() ?? 0, _misses?.Sum() ?? 0, Interlocked.Read(ref _evictions), Interlocked.Read(ref _expirations), Count, Capacity);
 
         /// <summary>
         /// Enumerates the live entries without a lock. As with <see cref="ConcurrentDictionary{TKey, TValue}"/>, entries added
@@ -422,7 +431,7 @@ namespace Steadfast
             items.CopyTo(array, arrayIndex);
         }
 
-        long[] ICacheCounters.ReadCounters() => new[] { _hits.Sum(), _misses.Sum(), Interlocked.Read(ref _evictions), Interlocked.Read(ref _expirations), Count };
+        long[] ICacheCounters.ReadCounters() => new[] { _hits?.Sum() ?? 0, _misses?.Sum() ?? 0, Interlocked.Read(ref _evictions), Interlocked.Read(ref _expirations), Count };
 
         /// <summary>Test hook: the keys in queue order, oldest first, and where the hand is.</summary>
         internal (List<TKey> OldestFirst, TKey? Hand) DescribeQueue()

@@ -34,8 +34,15 @@ namespace Steadfast
         public TimeProvider? TimeProvider { get; set; }
 
         /// <summary>
+        /// Count hits and misses (<see cref="BoundedCache{TKey, TValue}.GetStatistics"/> and metrics). Off by default, as on
+        /// <c>MemoryCacheOptions.TrackStatistics</c>: counting costs a few nanoseconds on every read. Setting
+        /// <see cref="Name"/> turns it on. Evictions and expirations are always counted.
+        /// </summary>
+        public bool TrackStatistics { get; set; }
+
+        /// <summary>
         /// The cache's name in metrics (meter <c>Steadfast.BoundedCache</c>, tag <c>cache.name</c>, on .NET 8 and later).
-        /// Null (the default) publishes no metrics for this cache; <see cref="BoundedCache{TKey, TValue}.GetStatistics"/> always works.
+        /// Null (the default) publishes no metrics for this cache. Setting a name also turns on <see cref="TrackStatistics"/>.
         /// </summary>
         public string? Name { get; set; }
     }
@@ -53,10 +60,10 @@ namespace Steadfast
             Capacity = capacity;
         }
 
-        /// <summary>Lookups that found a live entry (<c>TryGetValue</c>, the indexer, <c>GetOrAdd</c>).</summary>
+        /// <summary>Lookups that found a live entry (<c>TryGetValue</c>, the indexer, <c>GetOrAdd</c>); counted only with <see cref="BoundedCacheOptions.TrackStatistics"/>.</summary>
         public long Hits { get; }
 
-        /// <summary>Lookups that found nothing, or only an expired entry.</summary>
+        /// <summary>Lookups that found nothing, or only an expired entry; counted only with <see cref="BoundedCacheOptions.TrackStatistics"/>.</summary>
         public long Misses { get; }
 
         /// <summary>Entries removed to make room for a new one.</summary>

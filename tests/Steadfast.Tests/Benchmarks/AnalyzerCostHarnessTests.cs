@@ -34,6 +34,7 @@ namespace Steadfast.Tests.Benchmarks
 
             Assert.Empty(result.Exceptions);
             Assert.Equal(3 * SyntheticCorpus.SF1001PerFile, result.Findings["SF1001"]);
+            Assert.Equal(3 * SyntheticCorpus.SF4001PerFile, result.Findings["SF4001"]);
             Assert.Equal(3 * SyntheticCorpus.SF5001PerFile, result.Findings["SF5001"]);
             Assert.True(result.CompilerMs > 0);
         }
@@ -48,6 +49,7 @@ namespace Steadfast.Tests.Benchmarks
             Assert.Empty(result.Exceptions);
             Assert.Equal(2 * SyntheticCorpus.SF1001PerFile, SyntheticCorpus.PlantedSF1001(lines, 3));
             Assert.Equal(SyntheticCorpus.PlantedSF1001(lines, 3), result.Findings["SF1001"]);
+            Assert.Equal(SyntheticCorpus.PlantedSF4001(lines, 3), result.Findings["SF4001"]);
             Assert.Equal(SyntheticCorpus.PlantedSF5001(lines, 3), result.Findings["SF5001"]);
         }
 

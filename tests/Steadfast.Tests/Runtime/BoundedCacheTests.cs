@@ -175,7 +175,14 @@ namespace Steadfast.Tests.Runtime
         [Fact]
         public void Statistics_CountHitsMissesAndEvictions()
         {
-            var cache = new BoundedCache<int, int>(2);
+            var untracked = new BoundedCache<int, int>(1);
+            untracked.TryGetValue(1, out _);
+            untracked[1] = 1;
+            untracked[2] = 2;
+            untracked.TryGetValue(2, out _);
+            Assert.Equal((0L, 0L, 1L), (untracked.GetStatistics().Hits, untracked.GetStatistics().Misses, untracked.GetStatistics().Evictions));
+
+            var cache = new BoundedCache<int, int>(new BoundedCacheOptions { Capacity = 2, TrackStatistics = true });
             Assert.False(cache.TryGetValue(1, out _));
             cache.GetOrAdd(1, k => k);
             cache.GetOrAdd(1, k => k);

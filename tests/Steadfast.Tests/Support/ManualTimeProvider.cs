@@ -26,6 +26,45 @@ namespace Steadfast.Tests.Support
 
         public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+        /// <summary>How long until the earliest pending timer is due, or null when none is pending.</summary>
+        public TimeSpan? NextTimerDueIn
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    TimeSpan? next = null;
+                    foreach (var timer in _timers)
+                    {
+                        var dueIn = timer.DueAt - _now;
+                        if (next is null || dueIn < next)
+                        {
+                            next = dueIn;
+                        }
+                    }
+
+                    return next;
+                }
+            }
+        }
+
+        /// <summary>Waits (really, bounded) until some code has started a timer, then returns how long until it is due.</summary>
+        public TimeSpan WaitForTimer(TimeSpan? timeout = null)
+        {
+            var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+            while (DateTime.UtcNow < deadline)
+            {
+                if (NextTimerDueIn is { } due)
+                {
+                    return due;
+                }
+
+                Thread.Sleep(1);
+            }
+
+            throw new TimeoutException("No timer was started.");
+        }
+
         public void Advance(TimeSpan by)
         {
             if (by < TimeSpan.Zero)

@@ -23,6 +23,14 @@ sealed class MessageHandler
         await ReplyAsync(user, playbook.Length > 0 ? $"Welcome, {GetProfile(user)}!" : "Hi");
     }
 
+    // A client per call exhausts sockets under load, and one 503 from the enrichment API loses the lead.
+    public async Task<string> EnrichAsync(string company)
+    {
+        using var client = new HttpClient();
+        client.BaseAddress = new Uri("http://127.0.0.1:9/");
+        return await client.GetStringAsync("companies/" + Uri.EscapeDataString(company));
+    }
+
     private static string GetProfile(string user)
     {
         if (!ProfileCache.TryGetValue(user, out var profile))

@@ -45,6 +45,22 @@ namespace Steadfast.Analyzers
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A task that is neither awaited, stored, returned nor handed to a tracker loses its exception silently and is cut off when the process stops. Await it, or track it with Steadfast.BackgroundTasks.");
 
+        public static readonly DiagnosticDescriptor SF2001HttpCallWithoutRetry = Create(
+            id: DiagnosticIds.HttpCallWithoutRetry,
+            title: "HTTP call has no retry on transient failures",
+            messageFormat: "'{0}' is sent once: a 503, a 429 or a dropped connection fails it for good. Retry it with ResilientHttp, or make the client resilient.",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "Upstream APIs fail briefly all the time: a deploy returns 503, a rate limit returns 429, a load balancer drops a connection. A call made once turns each blip into a lost message or a failed request. Send it through a retry pipeline (Steadfast.ResilientHttp, Polly, or a resilience handler on the IHttpClientFactory registration).");
+
+        public static readonly DiagnosticDescriptor SF2002HttpClientPerCall = Create(
+            id: DiagnosticIds.HttpClientPerCall,
+            title: "HttpClient is created per call",
+            messageFormat: "A new HttpClient is created every time '{0}' runs: under load this exhausts sockets. Share one client.",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "Each HttpClient owns its connection pool. Creating one per request opens a new connection each time and leaves the old socket in TIME_WAIT, so a busy service runs out of ports; it also never reuses TLS sessions. Create one client and share it (a static field, a singleton, or IHttpClientFactory).");
+
         public static readonly DiagnosticDescriptor SF4001UnboundedCache = Create(
             id: DiagnosticIds.UnboundedCache,
             title: "Dictionary cache only grows",

@@ -45,6 +45,14 @@ namespace Steadfast.Analyzers.Internal
             MemberInfo = Get("System.Reflection.MemberInfo");
             ParameterInfo = Get("System.Reflection.ParameterInfo");
             SteadfastBoundedCache = Get("Steadfast.BoundedCache`2");
+            HttpClient = Get("System.Net.Http.HttpClient");
+            HttpClientJsonExtensions = Get("System.Net.Http.Json.HttpClientJsonExtensions");
+            HttpClientFactory = Get("System.Net.Http.IHttpClientFactory");
+            HttpClientFactoryExtensions = Get("System.Net.Http.HttpClientFactoryExtensions");
+            ServiceCollection = Get("Microsoft.Extensions.DependencyInjection.IServiceCollection");
+            ControllerBase = Get("Microsoft.AspNetCore.Mvc.ControllerBase");
+            SteadfastResilientHttp = Get("Steadfast.ResilientHttp");
+            SteadfastResilientHttpHandler = Get("Steadfast.ResilientHttpHandler");
         }
 
         public INamedTypeSymbol? Task { get; }
@@ -76,6 +84,14 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? MemberInfo { get; }
         public INamedTypeSymbol? ParameterInfo { get; }
         public INamedTypeSymbol? SteadfastBoundedCache { get; }
+        public INamedTypeSymbol? HttpClient { get; }
+        public INamedTypeSymbol? HttpClientJsonExtensions { get; }
+        public INamedTypeSymbol? HttpClientFactory { get; }
+        public INamedTypeSymbol? HttpClientFactoryExtensions { get; }
+        public INamedTypeSymbol? ServiceCollection { get; }
+        public INamedTypeSymbol? ControllerBase { get; }
+        public INamedTypeSymbol? SteadfastResilientHttp { get; }
+        public INamedTypeSymbol? SteadfastResilientHttpHandler { get; }
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

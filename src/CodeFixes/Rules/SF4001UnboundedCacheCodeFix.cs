@@ -94,7 +94,7 @@ namespace Steadfast.CodeFixes.Rules
             replacements[declaration.Type] = BoundedCacheType(declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
             var updated = typeDeclaration.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
 
-            return await CompilesAsync(document, typeDeclaration, updated, cancellationToken).ConfigureAwait(false)
+            return await FixVerifier.AddsNoErrorAsync(document, typeDeclaration, updated, cancellationToken).ConfigureAwait(false)
                 ? (typeDeclaration, updated)
                 : null;
         }
@@ -200,48 +200,6 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             return false;
-        }
-
-        /// <summary>True when the document with the rewritten type has no compiler error it did not have before.</summary>
-        private static async Task<bool> CompilesAsync(Document document, SyntaxNode original, SyntaxNode updated, CancellationToken cancellationToken)
-        {
-            var before = await ErrorsAsync(document, cancellationToken).ConfigureAwait(false);
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return false;
-            }
-
-            var after = await ErrorsAsync(document.WithSyntaxRoot(root.ReplaceNode(original, updated)), cancellationToken).ConfigureAwait(false);
-            foreach (var error in after)
-            {
-                if (!before.Remove(error))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static async Task<List<string>> ErrorsAsync(Document document, CancellationToken cancellationToken)
-        {
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var errors = new List<string>();
-            if (model is null)
-            {
-                return errors;
-            }
-
-            foreach (var diagnostic in model.GetDiagnostics(cancellationToken: cancellationToken))
-            {
-                if (diagnostic.Severity == DiagnosticSeverity.Error)
-                {
-                    errors.Add(diagnostic.Id + ": " + diagnostic.GetMessage());
-                }
-            }
-
-            return errors;
         }
     }
 }

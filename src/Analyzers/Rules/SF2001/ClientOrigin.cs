@@ -1,0 +1,329 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Steadfast.Analyzers.Internal;
+
+namespace Steadfast.Analyzers.Rules.SF2001
+{
+    internal enum OriginKind
+    {
+        /// <summary>Known to retry: <c>ResilientHttp.CreateClient</c>, or <c>new HttpClient(handler)</c> over a resilience handler.</summary>
+        Resilient,
+
+        /// <summary><c>new HttpClient(...)</c> with no resilience handler: the "make the client resilient" fix can rewrite it.</summary>
+        NewClient,
+
+        /// <summary>Injected into a constructor of this type: a typed client, resilient if its registration says so.</summary>
+        Typed,
+
+        /// <summary><c>IHttpClientFactory.CreateClient(name)</c>: resilient if that name's registration says so.</summary>
+        Named,
+
+        /// <summary>From the factory's defaults or of unknown source (a method parameter): resilient only with <c>ConfigureHttpClientDefaults</c>.</summary>
+        Unknown,
+    }
+
+    /// <summary>Where an <c>HttpClient</c> receiver comes from, as far as the code shows.</summary>
+    internal readonly struct ClientOrigin
+    {
+        private ClientOrigin(OriginKind kind, string? key, INamedTypeSymbol? typedClient)
+        {
+            Kind = kind;
+            Key = key;
+            TypedClient = typedClient;
+        }
+
+        public OriginKind Kind { get; }
+
+        /// <summary>The named client's name key (see <see cref="HttpRegistrations.NameKey"/>).</summary>
+        public string? Key { get; }
+
+        public INamedTypeSymbol? TypedClient { get; }
+
+        public static ClientOrigin Resilient { get; } = new ClientOrigin(OriginKind.Resilient, null, null);
+
+        public static ClientOrigin NewClient { get; } = new ClientOrigin(OriginKind.NewClient, null, null);
+
+        public static ClientOrigin Unknown { get; } = new ClientOrigin(OriginKind.Unknown, null, null);
+
+        public static ClientOrigin Typed(INamedTypeSymbol type) => new ClientOrigin(OriginKind.Typed, null, type);
+
+        public static ClientOrigin Named(string key) => new ClientOrigin(OriginKind.Named, key, null);
+
+        /// <summary>True when the registrations make this origin resilient.</summary>
+        public bool IsResilient(HttpRegistrations registrations)
+        {
+            switch (Kind)
+            {
+                case OriginKind.Resilient:
+                    return true;
+                case OriginKind.NewClient:
+                    return false;
+                case OriginKind.Typed:
+                    if (registrations.DefaultsResilient || registrations.TypedResilient.Contains(TypedClient!.Name))
+                    {
+                        return true;
+                    }
+
+                    foreach (var implemented in TypedClient.AllInterfaces)
+                    {
+                        if (registrations.TypedResilient.Contains(implemented.Name))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case OriginKind.Named:
+                    return registrations.DefaultsResilient || registrations.NamedResilient.Contains(Key!);
+                default:
+                    return registrations.DefaultsResilient;
+            }
+        }
+
+        /// <summary>True when the origin does not depend on registrations (so they need not be scanned).</summary>
+        public bool IsSettled => Kind is OriginKind.Resilient or OriginKind.NewClient;
+    }
+
+    /// <summary>Resolves receivers to origins; the field and property origins come from the type's own assignments.</summary>
+    internal sealed class OriginResolver
+    {
+        private readonly KnownTypes _types;
+        private readonly ImmutableHashSet<string> _extraHandlerNames;
+        private readonly IReadOnlyDictionary<ISymbol, List<IOperation>> _memberValues;
+        private readonly INamedTypeSymbol _type;
+
+        public OriginResolver(KnownTypes types, ImmutableHashSet<string> extraHandlerNames, IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues, INamedTypeSymbol type)
+        {
+            _types = types;
+            _extraHandlerNames = extraHandlerNames;
+            _memberValues = memberValues;
+            _type = type;
+        }
+
+        public ClientOrigin Resolve(IOperation operation, int depth = 0)
+        {
+            if (depth > 4)
+            {
+                return ClientOrigin.Unknown;
+            }
+
+            while (operation is IConversionOperation { Operand: { } operand })
+            {
+                operation = operand;
+            }
+
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return FromInvocation(invocation, depth);
+
+                case IObjectCreationOperation creation when KnownTypes.Is(creation.Type, _types.HttpClient):
+                    return creation.Arguments.Length > 0 && IsResilientHandler(creation.Arguments[0].Value, depth)
+                        ? ClientOrigin.Resilient
+                        : ClientOrigin.NewClient;
+
+                case ILocalReferenceOperation local:
+                    return Combine(ValuesOfLocal(local), depth);
+
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+                        ? ClientOrigin.Typed(constructor.ContainingType)
+                        : ClientOrigin.Unknown;
+
+                case IFieldReferenceOperation field:
+                    return FromMember(field.Field, depth);
+
+                case IPropertyReferenceOperation property when !property.Property.IsIndexer:
+                    return FromMember(property.Property, depth);
+
+                case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                    return Combine(new[] { conditional.WhenTrue, conditional.WhenFalse }, depth);
+
+                case ICoalesceAssignmentOperation lazy:
+                    return Combine(new[] { lazy.Target, lazy.Value }, depth);
+
+                case ICoalesceOperation coalesce:
+                    return Combine(new[] { coalesce.Value, coalesce.WhenNull }, depth);
+
+                default:
+                    return ClientOrigin.Unknown;
+            }
+        }
+
+        private ClientOrigin FromInvocation(IInvocationOperation invocation, int depth)
+        {
+            var method = invocation.TargetMethod;
+            if (_memberValues.TryGetValue(method.OriginalDefinition, out var returned))
+            {
+                return Combine(returned, depth); // a factory method of this type: what it returns
+            }
+
+            if (KnownTypes.Is(method.ContainingType, _types.SteadfastResilientHttp) && method.Name == "CreateClient")
+            {
+                return ClientOrigin.Resilient;
+            }
+
+            if (method.Name == "CreateClient" &&
+                (KnownTypes.Is(method.ContainingType, _types.HttpClientFactory) || KnownTypes.Is(method.ContainingType, _types.HttpClientFactoryExtensions)))
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Type.SpecialType == SpecialType.System_String && !argument.IsImplicit)
+                    {
+                        if (argument.Value.ConstantValue is { HasValue: true, Value: string constant })
+                        {
+                            return ClientOrigin.Named(constant); // a literal, a const, nameof(...): the value
+                        }
+
+                        if (argument.Value.Syntax is ExpressionSyntax name)
+                        {
+                            return ClientOrigin.Named(HttpRegistrations.NameKey(name));
+                        }
+                    }
+                }
+
+                return ClientOrigin.Named(string.Empty);
+            }
+
+            return ClientOrigin.Unknown;
+        }
+
+        private ClientOrigin FromMember(ISymbol member, int depth)
+        {
+            if (SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
+            {
+                return _memberValues.TryGetValue(member.OriginalDefinition, out var values) ? Combine(values, depth) : ClientOrigin.Unknown;
+            }
+
+            // Another type's member: only its initializer's text can be seen here.
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                ExpressionSyntax? initializer = syntax switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value ?? property.ExpressionBody?.Expression,
+                    _ => null,
+                };
+
+                if (initializer is not null && LooksResilient(initializer))
+                {
+                    return ClientOrigin.Resilient;
+                }
+            }
+
+            return ClientOrigin.Unknown;
+        }
+
+        private bool LooksResilient(ExpressionSyntax initializer)
+        {
+            foreach (var node in initializer.DescendantNodesAndSelf())
+            {
+                switch (node)
+                {
+                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CreateClient" } access }
+                        when access.Expression.ToString().EndsWith("ResilientHttp", System.StringComparison.Ordinal):
+                        return true;
+                    case ObjectCreationExpressionSyntax creation when HttpRegistrations.IsHandlerName(LastIdentifier(creation.Type), _extraHandlerNames):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsResilientHandler(IOperation handler, int depth)
+        {
+            foreach (var op in handler.DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case IObjectCreationOperation { Type: { } type } when IsHandlerType(type):
+                        return true;
+                    case ILocalReferenceOperation local when depth < 4:
+                        foreach (var value in ValuesOfLocal(local))
+                        {
+                            if (IsResilientHandler(value, depth + 1))
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsHandlerType(ITypeSymbol type)
+        {
+            if (KnownTypes.Is(type, _types.SteadfastResilientHttpHandler) || HttpRegistrations.ResilientHandlerNames.Contains(type.Name))
+            {
+                return true;
+            }
+
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (_extraHandlerNames.Contains(SymbolNames.QualifiedTypeName(t)) || _extraHandlerNames.Contains(t.Name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private ClientOrigin Combine(IEnumerable<IOperation> values, int depth)
+        {
+            ClientOrigin? result = null;
+            foreach (var value in values)
+            {
+                var origin = Resolve(value, depth + 1);
+                if (origin.Kind != OriginKind.Resilient)
+                {
+                    return origin; // any path that is not known to retry decides
+                }
+
+                result = origin;
+            }
+
+            return result ?? ClientOrigin.Unknown;
+        }
+
+        /// <summary>Every value a local is given: its initializer and its assignments.</summary>
+        private static List<IOperation> ValuesOfLocal(ILocalReferenceOperation reference)
+        {
+            var values = new List<IOperation>();
+            foreach (var op in OperationHelpers.Root(reference).Descendants())
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                        if ((declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value is { } initial)
+                        {
+                            values.Add(initial);
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                        values.Add(assignment.Value);
+                        break;
+                }
+            }
+
+            return values;
+        }
+
+        private static string LastIdentifier(TypeSyntax type) => type switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => type.ToString(),
+        };
+    }
+}

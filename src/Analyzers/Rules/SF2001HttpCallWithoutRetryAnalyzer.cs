@@ -1,0 +1,289 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules.SF2001;
+
+namespace Steadfast.Analyzers.Rules
+{
+    /// <summary>
+    /// SF2001: an <c>HttpClient</c> call (or a <c>System.Net.Http.Json</c> extension) on a client that is not known to
+    /// retry, outside any retry. Judged per type (symbol start/end) so that a field's creation anywhere in the type is
+    /// seen; <c>IHttpClientFactory</c> registrations are read once per compilation, and only when a call needs them.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SF2001HttpCallWithoutRetryAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Option key: more handler types that retry (full or simple names), e.g. your own <c>RetryHandler</c>.</summary>
+        public const string ResilientHandlerTypesOption = "SF2001.resilient_handler_types";
+
+        /// <summary>Option key: more methods whose lambda argument runs with retries (<c>Namespace.Type.Method</c> or <c>Namespace.Type.*</c>).</summary>
+        public const string RetryMethodsOption = "SF2001.retry_methods";
+
+        /// <summary>Diagnostic property: "true" when the client is a <c>new HttpClient(...)</c> the fix can turn into <c>ResilientHttp.CreateClient(...)</c>.</summary>
+        public const string NewClientProperty = "NewClient";
+
+        internal static readonly ImmutableHashSet<string> ClientMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync", "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync");
+
+        internal static readonly ImmutableHashSet<string> JsonMethods = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "GetFromJsonAsync", "PostAsJsonAsync", "PutAsJsonAsync", "PatchAsJsonAsync", "DeleteFromJsonAsync");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF2001HttpCallWithoutRetry);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(static start =>
+            {
+                var types = KnownTypes.GetOrCreate(start.Compilation);
+                if (types.HttpClient is null)
+                {
+                    return;
+                }
+
+                var compilation = start.Compilation;
+                var analyzerOptions = start.Options;
+                var registrations = new Lazy<HttpRegistrations>(
+                    () => HttpRegistrations.Scan(compilation, Options.Get(analyzerOptions, compilation.SyntaxTrees.FirstOrDefaultTree()).HandlerNames, start.CancellationToken),
+                    LazyThreadSafetyMode.ExecutionAndPublication);
+
+                start.RegisterSymbolStartAction(
+                    symbolStart =>
+                    {
+                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations);
+                        symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
+                        symbolStart.RegisterOperationAction(
+                            state.OnMemberValue,
+                            OperationKind.FieldInitializer,
+                            OperationKind.PropertyInitializer,
+                            OperationKind.SimpleAssignment,
+                            OperationKind.CoalesceAssignment,
+                            OperationKind.Return);
+                        symbolStart.RegisterSymbolEndAction(state.OnEnd);
+                    },
+                    SymbolKind.NamedType);
+            });
+        }
+
+        internal sealed class Options
+        {
+            private Options(ImmutableHashSet<string> handlerNames, ImmutableHashSet<string> retryMethods)
+            {
+                HandlerNames = handlerNames;
+                RetryMethods = retryMethods;
+            }
+
+            /// <summary>Handler types from the option, by full name and by simple name.</summary>
+            public ImmutableHashSet<string> HandlerNames { get; }
+
+            public ImmutableHashSet<string> RetryMethods { get; }
+
+            public static Options Get(AnalyzerOptions options, SyntaxTree? tree) =>
+                tree is null ? Empty : OptionsCache<Options>.Get(options, tree, Parse);
+
+            private static readonly Options Empty = new Options(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty);
+
+            private static Options Parse(AnalyzerConfigOptions options)
+            {
+                var handlers = OptionParsing.ReadList(options, ResilientHandlerTypesOption);
+                var names = handlers.ToBuilder();
+                foreach (var handler in handlers)
+                {
+                    var dot = handler.LastIndexOf('.');
+                    if (dot >= 0)
+                    {
+                        names.Add(handler.Substring(dot + 1));
+                    }
+                }
+
+                return new Options(names.ToImmutable(), OptionParsing.ReadList(options, RetryMethodsOption));
+            }
+        }
+
+        private sealed class TypeState
+        {
+            private readonly INamedTypeSymbol _type;
+            private readonly KnownTypes _types;
+            private readonly Lazy<HttpRegistrations> _registrations;
+            private readonly object _gate = new object();
+            private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
+            private readonly Dictionary<ISymbol, List<IOperation>> _memberValues = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+
+            public TypeState(INamedTypeSymbol type, KnownTypes types, Lazy<HttpRegistrations> registrations)
+            {
+                _type = type;
+                _types = types;
+                _registrations = registrations;
+            }
+
+            public void OnInvocation(OperationAnalysisContext context)
+            {
+                var invocation = (IInvocationOperation)context.Operation;
+                var method = invocation.TargetMethod;
+                IOperation? receiver = null;
+                if (ClientMethods.Contains(method.Name) && KnownTypes.Is(method.ContainingType, _types.HttpClient))
+                {
+                    receiver = invocation.Instance;
+                }
+                else if (JsonMethods.Contains(method.Name) && KnownTypes.Is(method.ContainingType, _types.HttpClientJsonExtensions) && invocation.Arguments.Length > 0)
+                {
+                    receiver = invocation.Arguments[0].Value;
+                }
+
+                if (receiver is null)
+                {
+                    return;
+                }
+
+                var options = Options.Get(context.Options, invocation.Syntax.SyntaxTree);
+                if (IsInsideRetry(invocation, options))
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    _calls.Add((invocation, receiver, options));
+                }
+            }
+
+            /// <summary>Values given to this type's HttpClient fields and properties: initializers and assignments.</summary>
+            public void OnMemberValue(OperationAnalysisContext context)
+            {
+                switch (context.Operation)
+                {
+                    case IFieldInitializerOperation initializer:
+                        foreach (var field in initializer.InitializedFields)
+                        {
+                            Record(field, initializer.Value);
+                        }
+
+                        break;
+                    case IPropertyInitializerOperation initializer:
+                        foreach (var property in initializer.InitializedProperties)
+                        {
+                            Record(property, initializer.Value);
+                        }
+
+                        break;
+                    case IAssignmentOperation { Target: IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } target } assignment:
+                        Record(target.Member, assignment.Value);
+                        break;
+                    case IReturnOperation { ReturnedValue: { } returned } when context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !IsInLambda(returned):
+                        Record(method, returned); // what a factory method of this type hands out
+                        break;
+                }
+            }
+
+            private static bool IsInLambda(IOperation operation)
+            {
+                for (var op = operation.Parent; op is not null; op = op.Parent)
+                {
+                    if (op is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private void Record(ISymbol member, IOperation value)
+            {
+                var type = member switch
+                {
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol property => property.Type,
+                    IMethodSymbol method => method.ReturnType,
+                    _ => null,
+                };
+                if (!KnownTypes.Is(type, _types.HttpClient) || !SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
+                {
+                    return;
+                }
+
+                lock (_gate)
+                {
+                    if (!_memberValues.TryGetValue(member.OriginalDefinition, out var values))
+                    {
+                        _memberValues[member.OriginalDefinition] = values = new List<IOperation>();
+                    }
+
+                    values.Add(value);
+                }
+            }
+
+            public void OnEnd(SymbolAnalysisContext context)
+            {
+                foreach (var (call, receiver, options) in _calls)
+                {
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                    var origin = new OriginResolver(_types, options.HandlerNames, _memberValues, _type).Resolve(receiver);
+                    var resilient = origin.IsSettled ? origin.Kind == OriginKind.Resilient : origin.IsResilient(_registrations.Value);
+                    if (resilient)
+                    {
+                        continue;
+                    }
+
+                    var properties = origin.Kind == OriginKind.NewClient
+                        ? ImmutableDictionary<string, string?>.Empty.Add(NewClientProperty, "true")
+                        : ImmutableDictionary<string, string?>.Empty;
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.SF2001HttpCallWithoutRetry,
+                        call.Syntax.GetLocation(),
+                        properties,
+                        "HttpClient." + call.TargetMethod.Name));
+                }
+            }
+
+            private bool IsInsideRetry(IOperation call, Options options)
+            {
+                for (var op = call.Parent; op is not null; op = op.Parent)
+                {
+                    if (op is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation retry } } } &&
+                        IsRetryMethod(retry.TargetMethod, options))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private bool IsRetryMethod(IMethodSymbol method, Options options)
+            {
+                if (KnownTypes.Is(method.ContainingType, _types.SteadfastResilientHttp) && method.Name == "RetryAsync")
+                {
+                    return true;
+                }
+
+                var ns = method.ContainingType?.ContainingNamespace;
+                while (ns is { IsGlobalNamespace: false, ContainingNamespace.IsGlobalNamespace: false })
+                {
+                    ns = ns.ContainingNamespace;
+                }
+
+                return (ns?.Name == "Polly" && method.Name.StartsWith("Execute", StringComparison.Ordinal)) || SymbolNames.MatchesAny(method, options.RetryMethods);
+            }
+        }
+    }
+
+    internal static class SyntaxTreeEnumerableExtensions
+    {
+        public static SyntaxTree? FirstOrDefaultTree(this IEnumerable<SyntaxTree> trees)
+        {
+            foreach (var tree in trees)
+            {
+                return tree;
+            }
+
+            return null;
+        }
+    }
+}

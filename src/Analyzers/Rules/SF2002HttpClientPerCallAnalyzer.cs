@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Steadfast.Analyzers.Internal;
+
+namespace Steadfast.Analyzers.Rules
+{
+    /// <summary>
+    /// SF2002: <c>new HttpClient(...)</c> in code that runs per call: methods, accessors, lambdas, local functions, loops.
+    /// Not in one-time set-up: static initializers and constructors, <c>Main</c>, top-level statements, <c>Program</c> and
+    /// <c>Startup</c> methods (outside loops and lambdas), DI registrations, a creation that is stored in a field or
+    /// property or returned from a factory method, and test methods.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SF2002HttpClientPerCallAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly ImmutableHashSet<string> TestAttributes = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "FactAttribute", "TheoryAttribute", "TestAttribute", "TestMethodAttribute", "TestCaseAttribute", "DataTestMethodAttribute");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF2002HttpClientPerCall);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(static start =>
+            {
+                var types = KnownTypes.GetOrCreate(start.Compilation);
+                if (types.HttpClient is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(context => Analyze(context, types), OperationKind.ObjectCreation, OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+        {
+            var creation = context.Operation;
+            if (!IsPerCall(creation, context.ContainingSymbol, types, out var inLambda))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.SF2002HttpClientPerCall, creation.Syntax.GetLocation(), Describe(context.ContainingSymbol, inLambda)));
+        }
+
+        /// <summary>
+        /// True for a <c>new HttpClient(...)</c> (or a <c>ResilientHttp.CreateClient(...)</c>: a new client all the same) in
+        /// code that runs per call. Shared with the SF2001 fix, which leaves such clients to SF2002's fix.
+        /// </summary>
+        internal static bool IsPerCall(IOperation creation, ISymbol member, KnownTypes types, out bool inLambda)
+        {
+            inLambda = false;
+            var isClient = creation switch
+            {
+                IObjectCreationOperation newClient => KnownTypes.Is(newClient.Type, types.HttpClient),
+                IInvocationOperation call => call.TargetMethod.Name == "CreateClient" && KnownTypes.Is(call.TargetMethod.ContainingType, types.SteadfastResilientHttp),
+                _ => false,
+            };
+            if (!isClient || IsKeptOrHandedOver(creation, types))
+            {
+                return false;
+            }
+
+            var inLoop = false;
+            for (var op = creation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    if (IsDependencyInjectionArgument(op, types))
+                    {
+                        return false; // services.AddSingleton(sp => new HttpClient(...)): once, by the container
+                    }
+
+                    inLambda = true;
+                    break;
+                }
+
+                if (op is ILoopOperation)
+                {
+                    inLoop = true;
+                }
+            }
+
+            return inLambda || inLoop || !RunsOnce(member, types);
+        }
+
+        /// <summary>Stored in a field or property (created once and kept), returned (a factory: the caller decides), or handed to DI.</summary>
+        private static bool IsKeptOrHandedOver(IOperation creation, KnownTypes types)
+        {
+            IOperation node = creation;
+            while (node.Parent is IConversionOperation)
+            {
+                node = node.Parent;
+            }
+
+            return node.Parent switch
+            {
+                IAssignmentOperation { Target: IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } } assignment => assignment.Value == node,
+                IReturnOperation => true,
+                IArgumentOperation argument => IsDependencyInjectionArgument(argument, types),
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => IsLocalKept(declarator.Symbol, node),
+                _ => false,
+            };
+        }
+
+        /// <summary><c>var client = new HttpClient(); client.BaseAddress = ...; return client;</c> (a factory), or stored in a field afterwards.</summary>
+        private static bool IsLocalKept(ILocalSymbol local, IOperation at)
+        {
+            foreach (var op in OperationHelpers.Root(at).Descendants())
+            {
+                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    IOperation use = reference;
+                    while (use.Parent is IConversionOperation)
+                    {
+                        use = use.Parent;
+                    }
+
+                    if (use.Parent is IReturnOperation ||
+                        (use.Parent is IAssignmentOperation { Target: IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } } assignment && assignment.Value == use))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsDependencyInjectionArgument(IOperation operation, KnownTypes types)
+        {
+            var argument = operation as IArgumentOperation ?? (operation.Parent as IDelegateCreationOperation)?.Parent as IArgumentOperation;
+            if (argument?.Parent is not IInvocationOperation call || types.ServiceCollection is null)
+            {
+                return false;
+            }
+
+            var receiver = call.Instance?.Type ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value.Type : null);
+            return receiver is not null && (KnownTypes.Is(receiver, types.ServiceCollection) || receiver.AllInterfaces.Contains(types.ServiceCollection, SymbolEqualityComparer.Default));
+        }
+
+        /// <summary>One-time set-up: static initialization, entry points, composition roots, test methods.</summary>
+        private static bool RunsOnce(ISymbol member, KnownTypes types)
+        {
+            switch (member)
+            {
+                case IFieldSymbol or IPropertySymbol when member.IsStatic:
+                    return true; // a static initializer
+                case IFieldSymbol or IPropertySymbol:
+                    return !IsPerRequestType(member.ContainingType, types); // an instance initializer: once per object
+                case IMethodSymbol method:
+                    switch (method.MethodKind)
+                    {
+                        case MethodKind.StaticConstructor:
+                            return true;
+                        case MethodKind.Constructor:
+                            return !IsPerRequestType(method.ContainingType, types);
+                    }
+
+                    if (method.IsStatic && (method.Name == "Main" || method.Name == "<Main>$"))
+                    {
+                        return true;
+                    }
+
+                    if (method.ContainingType is { Name: "Program" or "Startup" })
+                    {
+                        return true;
+                    }
+
+                    foreach (var attribute in method.GetAttributes())
+                    {
+                        if (attribute.AttributeClass is { } type && TestAttributes.Contains(type.Name))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>MVC controllers are created per request: their constructors and initializers run per call.</summary>
+        private static bool IsPerRequestType(INamedTypeSymbol? type, KnownTypes types) => KnownTypes.DerivesFrom(type, types.ControllerBase);
+
+        private static string Describe(ISymbol member, bool inLambda)
+        {
+            var name = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ctor => ctor.ContainingType.Name + " constructor",
+                IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet } accessor => accessor.AssociatedSymbol?.Name ?? accessor.Name,
+                IMethodSymbol { Name: "<Main>$" } => "the top-level code",
+                _ => member.Name,
+            };
+
+            return inLambda ? "a lambda in " + name : name;
+        }
+    }
+}

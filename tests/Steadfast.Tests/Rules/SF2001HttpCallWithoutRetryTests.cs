@@ -1,0 +1,334 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Verification;
+using Xunit;
+using VerifySF2001 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF2001HttpCallWithoutRetryAnalyzer, Steadfast.CodeFixes.Rules.SF2001HttpCallWithoutRetryCodeFix>;
+
+namespace Steadfast.Tests.Rules
+{
+    public sealed class SF2001HttpCallWithoutRetryTests
+    {
+        private const string MakeResilient = SF2001HttpCallWithoutRetryCodeFix.MakeClientResilientKey;
+        private const string Retry = SF2001HttpCallWithoutRetryCodeFix.RetryKey;
+
+        private const string Usings = @"using System;
+using System.Net.Http;
+using System.Net.Http.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Steadfast;
+";
+
+        private static string Api(string members, string usings = Usings) => usings + @"
+public record Lead(string Name);
+
+public class EnrichmentApi
+{
+" + members + @"
+}";
+
+        /// <summary>Microsoft.Extensions.Http.Resilience and .Polly are not in this registry copy: their registration methods, as declared there.</summary>
+        private const string ResilienceStubs = @"
+namespace Microsoft.Extensions.DependencyInjection
+{
+    public static class ResilienceStubs
+    {
+        public static IHttpClientBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => builder;
+        public static IHttpClientBuilder AddResilienceHandler(this IHttpClientBuilder builder, string name, System.Action<object> configure) => builder;
+        public static IHttpClientBuilder AddPolicyHandler(this IHttpClientBuilder builder, object policy) => builder;
+    }
+}";
+
+        // ---------------------------------------------------------------- flagged
+
+        [Fact]
+        public Task Flags_WithMessage() => VerifySF2001.AnalyzerAsync(Api(@"
+    private static readonly HttpClient Http = new HttpClient();
+    public Task<HttpResponseMessage> Enrich(string url) => {|#0:Http.GetAsync(url)|};"),
+            VerifySF2001.Diagnostic("SF2001").WithLocation(0)
+                .WithMessage("'HttpClient.GetAsync' is sent once: a 503, a 429 or a dropped connection fails it for good. Retry it with ResilientHttp, or make the client resilient."));
+
+        [Theory]
+        [InlineData("await [|Http.GetAsync(url, ct)|];")]
+        [InlineData("await [|Http.PostAsync(url, new StringContent(\"x\"), ct)|];")]
+        [InlineData("await [|Http.PutAsync(url, new StringContent(\"x\"))|];")]
+        [InlineData("await [|Http.PatchAsync(url, new StringContent(\"x\"))|];")]
+        [InlineData("await [|Http.DeleteAsync(url)|];")]
+        [InlineData("await [|Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct)|];")]
+        [InlineData("await [|Http.GetStringAsync(url)|];")]
+        [InlineData("await [|Http.GetByteArrayAsync(url)|];")]
+        [InlineData("await [|Http.GetStreamAsync(url)|];")]
+        [InlineData("await [|Http.GetFromJsonAsync<Lead>(url, ct)|];")]
+        [InlineData("await [|Http.PostAsJsonAsync(url, new Lead(\"a\"), ct)|];")]
+        [InlineData("await [|Http.PutAsJsonAsync(url, new Lead(\"a\"))|];")]
+        [InlineData("await [|Http.PatchAsJsonAsync(url, new Lead(\"a\"))|];")]
+        [InlineData("await [|Http.DeleteFromJsonAsync<Lead>(url)|];")]
+        [InlineData("await [|HttpClientJsonExtensions.GetFromJsonAsync<Lead>(Http, url)|];")]
+        public Task Flags_EveryCallForm(string statement) => VerifySF2001.AnalyzerAsync(Api(@"
+    private static readonly HttpClient Http = new HttpClient();
+    public async Task Run(string url, CancellationToken ct)
+    {
+        " + statement + @"
+    }"));
+
+        [Theory]
+        // a local new HttpClient
+        [InlineData("public async Task Run(string url) { using var client = new HttpClient(); await [|client.GetAsync(url)|]; }")]
+        // a handler that does not retry
+        [InlineData("private readonly HttpClient _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }); public Task Run(string url) => [|_http.GetAsync(url)|];")]
+        // created in the constructor
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi() { _http = new HttpClient(); } public Task Run(string url) => [|_http.GetAsync(url)|];")]
+        // a parameter of unknown origin, no factory-wide resilience
+        [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
+        // a typed client nobody registered with resilience
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => [|_http.GetAsync(url)|];")]
+        // a named client from the factory, not registered with resilience
+        [InlineData("private readonly IHttpClientFactory _factory; public EnrichmentApi(IHttpClientFactory f) => _factory = f; public Task Run(string url) => [|_factory.CreateClient(\"github\").GetAsync(url)|];")]
+        // a conditional where one branch is not resilient
+        [InlineData("private readonly HttpClient _a = ResilientHttp.CreateClient(); private readonly HttpClient _b = new HttpClient(); public Task Run(bool x, string url) => [|(x ? _a : _b).GetAsync(url)|];")]
+        // a lambda that is not a retry
+        [InlineData("private static readonly HttpClient Http = new HttpClient(); public Task Run(string url) => Task.Run(() => [|Http.GetAsync(url)|]);")]
+        public Task Flags_ClientsNotKnownToRetry(string members) => VerifySF2001.AnalyzerAsync(Api(members));
+
+        [Fact]
+        public Task Flags_TypedClientRegisteredWithoutResilience() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            Sources =
+            {
+                Api("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => [|_http.GetAsync(url)|];"),
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) => s.AddHttpClient<EnrichmentApi>().ConfigureHttpClient(c => c.Timeout = System.TimeSpan.FromSeconds(5)); }",
+            },
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- not flagged: known resilient
+
+        [Theory]
+        [InlineData("private static readonly HttpClient Http = ResilientHttp.CreateClient(); public Task Run(string url) => Http.GetAsync(url);")]
+        [InlineData("private HttpClient Http { get; } = ResilientHttp.CreateClient(baseAddress: new Uri(\"https://api.example.com\")); public Task Run(string url) => Http.GetAsync(url);")]
+        [InlineData("public async Task Run(string url) { var client = ResilientHttp.CreateClient(); await client.GetStringAsync(url); }")]
+        [InlineData("private static readonly HttpClient Http = new HttpClient(new ResilientHttpHandler(new HttpClientHandler())); public Task Run(string url) => Http.GetAsync(url);")]
+        [InlineData("public Task Run(string url) { var handler = new ResilientHttpHandler(new SocketsHttpHandler()); var client = new HttpClient(handler); return client.GetAsync(url); }")]
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi() { _http = ResilientHttp.CreateClient(); } public Task Run(string url) => _http.GetAsync(url);")]
+        [InlineData("private HttpClient? _http; public Task Run(string url) => (_http ??= ResilientHttp.CreateClient()).GetAsync(url);")]
+        // already inside a retry
+        [InlineData("private static readonly HttpClient Http = new HttpClient(); public Task<HttpResponseMessage> Run(string url, CancellationToken ct) => ResilientHttp.RetryAsync(t => Http.GetAsync(url, t), ct);")]
+        [InlineData("private static readonly HttpClient Http = new HttpClient(); private static readonly Polly.ResiliencePipeline Pipeline = Polly.ResiliencePipeline.Empty; public async Task Run(string url) => await Pipeline.ExecuteAsync(async t => await Http.GetStringAsync(url, t));")]
+        [InlineData("private static readonly HttpClient Http = new HttpClient(); public Task<string> Run(string url) => ResilientHttp.RetryAsync(async t => { var r = await Http.GetAsync(url, t); return await r.Content.ReadAsStringAsync(t); });")]
+        // a member of another type initialized resiliently
+        [InlineData("public Task Run(string url) => Clients.Shared.GetAsync(url); static class Clients { public static readonly HttpClient Shared = ResilientHttp.CreateClient(); }")]
+        public Task DoesNotFlag_KnownResilient(string members) => VerifySF2001.AnalyzerAsync(Api(members));
+
+        [Theory]
+        // Not HttpClient: matched by symbol, never by name
+        [InlineData("public Task Run(Discord d) => d.SendAsync(\"hi\"); public class Discord { public Task SendAsync(string m) => Task.CompletedTask; }")]
+        [InlineData("public Task Run(Repo r) => r.GetAsync(1); public class Repo { public Task<Lead?> GetAsync(int id) => Task.FromResult<Lead?>(null); }")]
+        [InlineData("public Task Run(Microsoft.Extensions.Caching.Distributed.IDistributedCache c) => c.GetAsync(\"k\");")]
+        [InlineData("public Task Run(System.Net.WebSockets.WebSocket s) => s.SendAsync(new ArraySegment<byte>(new byte[1]), System.Net.WebSockets.WebSocketMessageType.Text, true, default);")]
+        [InlineData("public Task Run(Microsoft.AspNetCore.SignalR.IClientProxy p) => Microsoft.AspNetCore.SignalR.ClientProxyExtensions.SendAsync(p, \"m\");")]
+        [InlineData("public Task Run(HttpMessageInvoker i) => i.SendAsync(new HttpRequestMessage(), default);")]
+        public Task DoesNotFlag_LookAlikes(string members) => VerifySF2001.AnalyzerAsync(Api(members));
+
+        [Theory]
+        [InlineData("s.AddHttpClient<EnrichmentApi>().AddStandardResilienceHandler();")]
+        [InlineData("s.AddHttpClient<EnrichmentApi>(c => c.BaseAddress = new System.Uri(\"https://x\")).AddSteadfastRetry();")]
+        [InlineData("s.AddHttpClient<IEnrichment, EnrichmentApi>().AddPolicyHandler(new object());")]
+        [InlineData("s.AddHttpClient<EnrichmentApi>().AddHttpMessageHandler(() => new Steadfast.ResilientHttpHandler());")]
+        [InlineData("s.AddHttpClient<EnrichmentApi>().AddHttpMessageHandler<Steadfast.ResilientHttpHandler>();")]
+        [InlineData("var b = s.AddHttpClient<EnrichmentApi>(); b.AddResilienceHandler(\"x\", _ => { });")]
+        [InlineData("s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler());")]
+        public Task DoesNotFlag_TypedClientRegisteredWithResilience(string registration) => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            Sources =
+            {
+                Api("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => _http.GetAsync(url);").Replace("public class EnrichmentApi", "public interface IEnrichment { } public class EnrichmentApi : IEnrichment"),
+                "using Microsoft.Extensions.DependencyInjection; using Steadfast; static class Setup { public static void Add(IServiceCollection s) { " + registration + " } }" + ResilienceStubs,
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task DoesNotFlag_NamedClientRegisteredWithResilience_PrimaryConstructor() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            Sources =
+            {
+                Api("private const string Name = \"github\"; public Task Run(IHttpClientFactory f, string url) => f.CreateClient(Name).GetAsync(url); public Task Other(IHttpClientFactory f, string url) => [|f.CreateClient(\"other\").GetAsync(url)|];"),
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { s.AddHttpClient(\"Name\"); s.AddHttpClient(\"github\").AddStandardResilienceHandler(); s.AddHttpClient(\"other\"); } }" + ResilienceStubs,
+                "using System.Net.Http; using System.Threading.Tasks; public class Typed(HttpClient http) { public Task Run() => http.GetAsync(\"x\"); }",
+                "using Microsoft.Extensions.DependencyInjection; static class More { public static void Add(IServiceCollection s) => s.AddHttpClient<Typed>().AddStandardResilienceHandler(); }",
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task DoesNotFlag_FactoryDefaultsCoverParametersAndNamedClients() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            Sources =
+            {
+                Api("public Task Run(HttpClient client, IHttpClientFactory f, string url) => Task.WhenAll(client.GetAsync(url), f.CreateClient().GetAsync(url), f.CreateClient(\"x\").GetAsync(url), [|new HttpClient().GetAsync(url)|]);"),
+                "using Microsoft.Extensions.DependencyInjection; using Steadfast; static class Setup { public static void Add(IServiceCollection s) => s.ConfigureHttpClientDefaults(b => b.AddSteadfastRetry()); }",
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task Option_ResilientHandlerTypesAndRetryMethods() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            EditorConfig = "[*.cs]\nSF2001.resilient_handler_types = App.RetryHandler\nSF2001.retry_methods = App.Retrier.Run",
+            TestCode = Api(@"
+    private static readonly HttpClient A = new HttpClient(new App.RetryHandler());
+    private static readonly HttpClient B = new HttpClient();
+    public Task Run(string url) => Task.WhenAll(A.GetAsync(url), App.Retrier.Run(() => B.GetAsync(url)), [|B.GetAsync(url)|]);") + @"
+namespace App
+{
+    public sealed class RetryHandler : DelegatingHandler { }
+    public static class Retrier { public static Task<T> Run<T>(Func<Task<T>> f) => f(); }
+}",
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_TopLevelStatements() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestCode = "using System.Net.Http; var http = new HttpClient(); var page = await [|http.GetStringAsync(\"https://example.com\")|]; System.Console.WriteLine(page);",
+        }.RunAsync();
+
+        // ---------------------------------------------------------------- fix: make the client resilient
+
+        [Fact]
+        public Task Fix_MakeClientResilient_FieldWithHandlerAndBaseAddress_FixesEveryCall() => VerifySF2001.CodeFixAsync(Api(@"
+    private static readonly HttpClient Http = new HttpClient(new HttpClientHandler()) { BaseAddress = new Uri(""https://enrich.example.com/"") };
+    public Task<HttpResponseMessage> Enrich(string id) => [|Http.GetAsync(""leads/"" + id)|];
+    public Task<Lead?> Get(string id) => [|Http.GetFromJsonAsync<Lead>(""leads/"" + id)|];"), Api(@"
+    private static readonly HttpClient Http = ResilientHttp.CreateClient(new HttpClientHandler(), baseAddress: new Uri(""https://enrich.example.com/""));
+    public Task<HttpResponseMessage> Enrich(string id) => Http.GetAsync(""leads/"" + id);
+    public Task<Lead?> Get(string id) => Http.GetFromJsonAsync<Lead>(""leads/"" + id);"), MakeResilient);
+
+        [Fact]
+        public Task Fix_MakeClientResilient_LocalInOneTimeSetUp_AndUsingAdded() => VerifySF2001.CodeFixAsync(@"using System.Net.Http;
+using System.Threading.Tasks;
+
+class Program
+{
+    static async Task Main()
+    {
+        var client = new HttpClient();
+        System.Console.WriteLine(await [|client.GetStringAsync(""https://example.com"")|]);
+    }
+}", @"using System.Net.Http;
+using System.Threading.Tasks;
+using Steadfast;
+
+class Program
+{
+    static async Task Main()
+    {
+        var client = ResilientHttp.CreateClient();
+        System.Console.WriteLine(await client.GetStringAsync(""https://example.com""));
+    }
+}", MakeResilient);
+
+        /// <summary>A client created per call is SF2002's to fix (shared and resilient at once); fixing the call here would stack two retry layers.</summary>
+        [Theory]
+        [InlineData(MakeResilient)]
+        [InlineData(Retry)]
+        public Task Fix_NotOfferedForAClientCreatedPerCall(string key) => VerifySF2001.NoCodeFixAsync(Api(@"
+    public async Task<string> Get(string url)
+    {
+        using var client = new HttpClient();
+        return await [|client.GetStringAsync(url)|] + await [|new HttpClient().GetStringAsync(url)|];
+    }"), key);
+
+        /// <summary>
+        /// dotnet format computes every diagnostic first and fixes one rule after another: when SF2002's "share one client"
+        /// ran first, SF2001's stale diagnostic now sits on a call whose client is shared and resilient. No fix may be
+        /// offered there (it would stack a second retry layer).
+        /// </summary>
+        [Fact]
+        public async Task Fix_NotOfferedOnceAnotherFixMadeTheClientResilient()
+        {
+            var source = Api(@"
+    private static readonly HttpClient SharedHttpClient = CreateSharedHttpClient();
+    private static HttpClient CreateSharedHttpClient() { var client = ResilientHttp.CreateClient(); client.Timeout = TimeSpan.FromSeconds(5); return client; }
+    public async Task<string> Get(string url)
+    {
+        var client = SharedHttpClient;
+        return await client.GetStringAsync(url);
+    }");
+            var solution = TestProject.Create(new[] { source }, null, System.Array.Empty<(string, string)>(), Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary, TestReferences.All);
+            var document = solution.Projects.Single().Documents.Single();
+            var root = (await document.GetSyntaxRootAsync())!;
+            var call = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>().Single(i => i.ToString() == "client.GetStringAsync(url)");
+            var stale = Microsoft.CodeAnalysis.Diagnostic.Create(Steadfast.Analyzers.Descriptors.SF2001HttpCallWithoutRetry, call.GetLocation(), "HttpClient.GetStringAsync");
+
+            var offered = new System.Collections.Generic.List<string?>();
+            var context = new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, stale, (action, _) => offered.Add(action.EquivalenceKey), default);
+            await new SF2001HttpCallWithoutRetryCodeFix().RegisterCodeFixesAsync(context);
+
+            Assert.Empty(offered);
+            var (found, errors) = await TestProject.AnalyzeAsync(document.Project, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new SF2001HttpCallWithoutRetryAnalyzer()));
+            Assert.Empty(errors);
+            Assert.Empty(found); // and the analyzer agrees: the shared client retries
+        }
+
+        [Theory]
+        [InlineData("private static readonly HttpClient Http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) }; public Task Run(string url) => [|Http.GetAsync(url)|];")]
+        [InlineData("private static readonly HttpClient Http = new HttpClient(new HttpClientHandler(), disposeHandler: false); public Task Run(string url) => [|Http.GetAsync(url)|];")]
+        [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
+        public Task Fix_MakeClientResilient_NotOffered(string members) => VerifySF2001.NoCodeFixAsync(Api(members), MakeResilient);
+
+        // ---------------------------------------------------------------- fix: retry the call
+
+        [Fact]
+        public Task Fix_Retry_PassesTheCallsTokenThrough() => VerifySF2001.CodeFixAsync(Api(@"
+    public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
+    {
+        using var response = await [|client.GetAsync(url, ct)|];
+        return await [|client.GetFromJsonAsync<Lead>(url, ct)|];
+    }"), Api(@"
+    public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
+    {
+        using var response = await ResilientHttp.RetryAsync(retryToken => client.GetAsync(url, retryToken), ct);
+        return await ResilientHttp.RetryAsync(retryToken => client.GetFromJsonAsync<Lead>(url, retryToken), ct);
+    }"), Retry);
+
+        [Fact]
+        public Task Fix_Retry_UsesATokenInScope_AndHandsTheCallOne() => VerifySF2001.CodeFixAsync(Api(@"
+    public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => [|client.GetStringAsync(url)|];
+    public Task<HttpResponseMessage> Delete(HttpClient client, string url) => [|client.DeleteAsync(url)|];
+    public Task<HttpResponseMessage> Send(HttpClient client, string url) => [|client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))|];"), Api(@"
+    public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => ResilientHttp.RetryAsync(ct => client.GetStringAsync(url, cancellationToken: ct), cancellationToken);
+    public Task<HttpResponseMessage> Delete(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.DeleteAsync(url, cancellationToken: ct));
+    public Task<HttpResponseMessage> Send(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken: ct));"), Retry);
+
+        [Theory]
+        [InlineData("public Task Run(HttpClient c, string url) => [|c.PostAsync(url, new StringContent(\"x\"))|];")]
+        [InlineData("public Task Run(HttpClient c, string url) => [|c.PatchAsJsonAsync(url, new Lead(\"a\"))|];")]
+        [InlineData("public Task Run(HttpClient c, HttpRequestMessage request) => [|c.SendAsync(request)|];")]
+        [InlineData("public Task Run(HttpClient c, string url) => [|c.SendAsync(new HttpRequestMessage(HttpMethod.Post, url))|];")]
+        public Task Fix_Retry_NotOfferedForCallsThatCannotBeRepeated(string members) => VerifySF2001.NoCodeFixAsync(Api(members), Retry);
+
+        [Fact]
+        public Task Fix_NotOfferedWithoutRuntime() => new CodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+        {
+            ReferenceSteadfastRuntime = false,
+            TestCode = "using System.Net.Http; using System.Threading.Tasks; class C { public Task Run(HttpClient c) => [|c.GetAsync(\"x\")|]; }",
+            CodeActionEquivalenceKey = Retry,
+        }.RunAsync();
+
+        [Fact]
+        public Task FixAll_Retry_EveryCallInEveryDocument() => new CodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+        {
+            Sources =
+            {
+                "using System.Net.Http;\nusing System.Threading.Tasks;\nclass A\n{\n    public Task<string> Get(HttpClient c) => [|c.GetStringAsync(\"a\")|];\n    public Task<HttpResponseMessage> Put(HttpClient c) => [|c.PutAsync(\"a\", null)|];\n}",
+                "using System.Net.Http;\nusing System.Threading.Tasks;\nclass B\n{\n    public Task<byte[]> Get(HttpClient c) => [|c.GetByteArrayAsync(\"b\")|];\n}",
+            },
+            FixedSources =
+            {
+                "using System.Net.Http;\nusing System.Threading.Tasks;\nusing Steadfast;\nclass A\n{\n    public Task<string> Get(HttpClient c) => ResilientHttp.RetryAsync(ct => c.GetStringAsync(\"a\", cancellationToken: ct));\n    public Task<HttpResponseMessage> Put(HttpClient c) => ResilientHttp.RetryAsync(ct => c.PutAsync(\"a\", null, cancellationToken: ct));\n}",
+                "using System.Net.Http;\nusing System.Threading.Tasks;\nusing Steadfast;\nclass B\n{\n    public Task<byte[]> Get(HttpClient c) => ResilientHttp.RetryAsync(ct => c.GetByteArrayAsync(\"b\", cancellationToken: ct));\n}",
+            },
+            CodeActionEquivalenceKey = Retry,
+        }.RunAsync();
+    }
+}

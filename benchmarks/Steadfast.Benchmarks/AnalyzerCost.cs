@@ -305,6 +305,47 @@ namespace Steadfast.Benchmarks
             {
                 context.EnableConcurrentExecution();
                 context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF2001HttpCallWithoutRetryAnalyzer))
+                {
+                    // SF2001's shape: per type, invocations and member values (initializers, assignments, returns), then a type end.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterSymbolStartAction(
+                            static symbolStart =>
+                            {
+                                symbolStart.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+                                symbolStart.RegisterOperationAction(
+                                    static _ => { },
+                                    OperationKind.FieldInitializer,
+                                    OperationKind.PropertyInitializer,
+                                    OperationKind.SimpleAssignment,
+                                    OperationKind.CoalesceAssignment,
+                                    OperationKind.Return);
+                                symbolStart.RegisterSymbolEndAction(static _ => { });
+                            },
+                            SymbolKind.NamedType));
+                    return;
+                }
+
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF2002HttpClientPerCallAnalyzer))
+                {
+                    // SF2002's shape: operation actions on object creations and invocations.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterOperationAction(static _ => { }, OperationKind.ObjectCreation, OperationKind.Invocation));
+                    return;
+                }
+
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF3001SelectStarAnalyzer))
+                {
+                    // SF3001's shape: operation actions on literals, interpolated strings, binary operators and invocations.
+                    context.RegisterCompilationStartAction(static start =>
+                    {
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Literal, OperationKind.InterpolatedString);
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Binary);
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+                    });
+                    return;
+                }
+
                 if (_of == nameof(global::Steadfast.Analyzers.Rules.SF4001UnboundedCacheAnalyzer))
                 {
                     // SF4001's shape: per type, operation actions on field references, then a type end.

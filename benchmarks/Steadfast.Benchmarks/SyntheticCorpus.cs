@@ -24,6 +24,21 @@ namespace Steadfast.Benchmarks
         /// <summary>SF5001 look-alikes (a read in the constructor, a path from a parameter) in each file.</summary>
         public const int SF5001LookAlikesPerFile = 2;
 
+        /// <summary>SF2001 findings planted in each file (a call on a per-call client).</summary>
+        public const int SF2001PerFile = 1;
+
+        /// <summary>SF2002 findings planted in each file.</summary>
+        public const int SF2002PerFile = 1;
+
+        /// <summary>SF2001/SF2002 look-alikes (a static client, a call on a resilient client, a call inside RetryAsync) in each file.</summary>
+        public const int HttpLookAlikesPerFile = 3;
+
+        /// <summary>SF3001 findings planted in each file.</summary>
+        public const int SF3001PerFile = 1;
+
+        /// <summary>SF3001 look-alikes (COUNT(*), EXISTS (SELECT * ...), a paging wrapper, multiplication) in each file.</summary>
+        public const int SF3001LookAlikesPerFile = 4;
+
         /// <summary>SF4001 findings planted in each file.</summary>
         public const int SF4001PerFile = 1;
 
@@ -60,11 +75,23 @@ namespace Steadfast.Benchmarks
         /// <summary>How many SF4001 findings <see cref="Generate"/> plants.</summary>
         public static int PlantedSF4001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF4001PerFile;
 
+        /// <summary>How many SF2001 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF2001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF2001PerFile;
+
+        /// <summary>How many SF2002 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF2002(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF2002PerFile;
+
+        /// <summary>How many SF3001 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF3001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF3001PerFile;
+
         /// <summary>Planted findings by rule ID.</summary>
         public static System.Collections.Generic.IReadOnlyDictionary<string, int> Planted(int lines, int plantEvery = 1) =>
             new System.Collections.Generic.Dictionary<string, int>
             {
                 ["SF1001"] = PlantedSF1001(lines, plantEvery),
+                ["SF2001"] = PlantedSF2001(lines, plantEvery),
+                ["SF2002"] = PlantedSF2002(lines, plantEvery),
+                ["SF3001"] = PlantedSF3001(lines, plantEvery),
                 ["SF4001"] = PlantedSF4001(lines, plantEvery),
                 ["SF5001"] = PlantedSF5001(lines, plantEvery),
             };
@@ -79,8 +106,10 @@ namespace Steadfast.Benchmarks
             b.Append("using System.Diagnostics;\n");
             b.Append("using System.IO;\n");
             b.Append("using System.Linq;\n");
+            b.Append("using System.Net.Http;\n");
             b.Append("using System.Threading;\n");
             b.Append("using System.Threading.Tasks;\n");
+            b.Append("using Steadfast;\n");
             b.Append('\n');
             b.Append($"namespace Corpus.Module{i % 20}\n");
             b.Append("{\n");
@@ -102,6 +131,8 @@ namespace Steadfast.Benchmarks
             b.Append("        private readonly Dictionary<string, int> _limits = new Dictionary<string, int>();\n");            // SF4001 look-alike 1 (filled in the constructor)
             b.Append("        private static readonly Dictionary<Type, string> TypeNames = new Dictionary<Type, string>();\n"); // SF4001 look-alike 2 (finite keys)
             b.Append("        private readonly Dictionary<string, string> _replyCache = new Dictionary<string, string>();\n");  // SF4001 look-alike 3 (has a removal path)
+            b.Append("        private static readonly HttpClient Shared = ResilientHttp.CreateClient();\n");
+            b.Append("        private static readonly HttpClient Plain = new HttpClient();\n");                                    // SF2002 look-alike (static, once)
             b.Append('\n');
             b.Append($"        public Service{i}(IRepository{i} repo)\n");
             b.Append("        {\n");
@@ -118,6 +149,17 @@ namespace Steadfast.Benchmarks
             b.Append("        public static string NameOf(Type t) => TypeNames.TryGetValue(t, out var n) ? n : TypeNames[t] = t.Name;\n");
             b.Append("        public string Reply(string user) { if (!_replyCache.TryGetValue(user, out var r)) _replyCache[user] = r = user.ToUpperInvariant(); return r; }\n");
             b.Append("        public void Reset(string user) => _replyCache.Remove(user);\n");
+            b.Append(planted
+                ? "        public async Task<string> Lookup(string id) { using var client = new HttpClient(); return await client.GetStringAsync(\"https://api.example.com/\" + id); }\n" // SF2002 #1, SF2001 #1
+                : "        public Task<string> Lookup(string id) => Shared.GetStringAsync(\"https://api.example.com/\" + id);\n");
+            b.Append("        public Task<string> Company(string id) => Shared.GetStringAsync(\"https://api.example.com/c/\" + id);\n");     // SF2001 look-alike (resilient client)
+            b.Append("        public Task<string> Retried(string id) => ResilientHttp.RetryAsync(ct => Plain.GetStringAsync(id, ct));\n");  // SF2001 look-alike (inside a retry)
+            b.Append(planted
+                ? "        public const string LeadsSql = \"SELECT * FROM leads WHERE owner = @owner\";\n" // SF3001 #1
+                : "        public const string LeadsSql = \"SELECT id, name, company FROM leads WHERE owner = @owner\";\n");
+            b.Append("        public const string CountSql = \"SELECT COUNT(*) FROM leads WHERE owner = @owner\";\n");                        // SF3001 look-alike 1
+            b.Append("        public const string AnySql = \"SELECT EXISTS (SELECT * FROM leads WHERE owner = @owner)\";\n");             // SF3001 look-alike 2
+            b.Append("        public static string Page(int n) => $\"SELECT * FROM (SELECT id, name FROM leads) p LIMIT 20 OFFSET {n * 20}\";\n"); // look-alikes 3 and 4
             b.Append('\n');
             b.Append("        public async Task<int> HandleAsync(string user, string text, CancellationToken ct)\n");
             b.Append("        {\n");

@@ -61,6 +61,14 @@ namespace Steadfast.Analyzers
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "Each HttpClient owns its connection pool. Creating one per request opens a new connection each time and leaves the old socket in TIME_WAIT, so a busy service runs out of ports; it also never reuses TLS sessions. Create one client and share it (a static field, a singleton, or IHttpClientFactory).");
 
+        public static readonly DiagnosticDescriptor SF3001SelectStar = Create(
+            id: DiagnosticIds.SelectStar,
+            title: "SQL selects every column with *",
+            messageFormat: "'SELECT *' reads every column of {0}{1}: list the columns the code uses",
+            category: Categories.Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A star projection ships every column over the wire, large text and secrets included (an encrypted API key sent to a client because a query said *), and silently changes shape when a column is added. List the columns the code maps or reads.");
+
         public static readonly DiagnosticDescriptor SF4001UnboundedCache = Create(
             id: DiagnosticIds.UnboundedCache,
             title: "Dictionary cache only grows",

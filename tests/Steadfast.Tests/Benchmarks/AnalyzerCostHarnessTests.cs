@@ -34,6 +34,9 @@ namespace Steadfast.Tests.Benchmarks
 
             Assert.Empty(result.Exceptions);
             Assert.Equal(3 * SyntheticCorpus.SF1001PerFile, result.Findings["SF1001"]);
+            Assert.Equal(3 * SyntheticCorpus.SF2001PerFile, result.Findings["SF2001"]);
+            Assert.Equal(3 * SyntheticCorpus.SF2002PerFile, result.Findings["SF2002"]);
+            Assert.Equal(3 * SyntheticCorpus.SF3001PerFile, result.Findings["SF3001"]);
             Assert.Equal(3 * SyntheticCorpus.SF4001PerFile, result.Findings["SF4001"]);
             Assert.Equal(3 * SyntheticCorpus.SF5001PerFile, result.Findings["SF5001"]);
             Assert.True(result.CompilerMs > 0);
@@ -49,6 +52,9 @@ namespace Steadfast.Tests.Benchmarks
             Assert.Empty(result.Exceptions);
             Assert.Equal(2 * SyntheticCorpus.SF1001PerFile, SyntheticCorpus.PlantedSF1001(lines, 3));
             Assert.Equal(SyntheticCorpus.PlantedSF1001(lines, 3), result.Findings["SF1001"]);
+            Assert.Equal(SyntheticCorpus.PlantedSF2001(lines, 3), result.Findings["SF2001"]);
+            Assert.Equal(SyntheticCorpus.PlantedSF2002(lines, 3), result.Findings["SF2002"]);
+            Assert.Equal(SyntheticCorpus.PlantedSF3001(lines, 3), result.Findings["SF3001"]);
             Assert.Equal(SyntheticCorpus.PlantedSF4001(lines, 3), result.Findings["SF4001"]);
             Assert.Equal(SyntheticCorpus.PlantedSF5001(lines, 3), result.Findings["SF5001"]);
         }

@@ -1,0 +1,254 @@
+using System.Threading.Tasks;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Verification;
+using Xunit;
+using VerifySF3001 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF3001SelectStarAnalyzer, Steadfast.CodeFixes.Rules.SF3001SelectStarCodeFix>;
+
+namespace Steadfast.Tests.Rules
+{
+    public sealed class SF3001SelectStarTests
+    {
+        private const string Key = SF3001SelectStarCodeFix.ExplicitColumnsKey;
+
+        private const string Schema = @"-- db/001_leads.sql
+CREATE TABLE IF NOT EXISTS leads (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    company TEXT,
+    api_key_encrypted TEXT,
+    CONSTRAINT uq_name UNIQUE (name)
+);
+CREATE TABLE companies (id INTEGER PRIMARY KEY, title TEXT);";
+
+        private const string Usings = @"using System;
+using System.Collections.Generic;
+using System.Data;
+using System.Linq;
+using System.Threading.Tasks;
+using Dapper;
+using Microsoft.Data.Sqlite;
+";
+
+        private static string Repo(string members) => Usings + @"
+public record Lead(int Id, string Name, string Company);
+
+public class LeadRepository
+{
+    private readonly SqliteConnection _db = new SqliteConnection(""Data Source=:memory:"");
+" + members + @"
+}";
+
+        // ---------------------------------------------------------------- flagged
+
+        [Fact]
+        public Task Flags_WithTableAndSecretColumnInTheMessage() => new AnalyzerTest<SF3001SelectStarAnalyzer>
+        {
+            AdditionalFiles = { ("/0/db/001_leads.sql", Schema) },
+            TestCode = Repo(@"
+    public IEnumerable<Lead> All() => _db.Query<Lead>({|#0:""SELECT * FROM leads""|});
+    public IEnumerable<dynamic> Companies() => _db.Query({|#1:""SELECT * FROM companies""|});
+    public IEnumerable<dynamic> Other() => _db.Query({|#2:""SELECT * FROM audit""|});"),
+            ExpectedDiagnostics =
+            {
+                Verify<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>.Diagnostic("SF3001").WithLocation(0)
+                    .WithMessage("'SELECT *' reads every column of 'leads', secret-looking 'api_key_encrypted' included: list the columns the code uses"),
+                Verify<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>.Diagnostic("SF3001").WithLocation(1)
+                    .WithMessage("'SELECT *' reads every column of 'companies': list the columns the code uses"),
+                Verify<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>.Diagnostic("SF3001").WithLocation(2)
+                    .WithMessage("'SELECT *' reads every column of 'audit': list the columns the code uses"),
+            },
+        }.RunAsync();
+
+        [Theory]
+        // every string form
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT * FROM leads\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|@\"SELECT *\n    FROM leads\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"\"\"\n        SELECT *\n        FROM leads\n        \"\"\"|]);")]
+        [InlineData("public IEnumerable<Lead> A(int id) => _db.Query<Lead>([|$\"SELECT * FROM leads WHERE id = {id}\"|]);")]
+        [InlineData("public IEnumerable<Lead> A(string table) => _db.Query<Lead>([|$@\"select * from {table}\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT * \" + \"FROM leads \" + \"WHERE id > 0\"|]);")]
+        [InlineData("private const string Sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() => _db.Query<Lead>(Sql);")]
+        [InlineData("public IEnumerable<Lead> A() { var sql = [|\"select *\\r\\nfrom leads\"|]; return _db.Query<Lead>(sql); }")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT /* everything */ * FROM leads -- for now\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT l.* FROM leads l JOIN companies c ON c.id = l.company_id\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT DISTINCT * FROM leads\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT * FROM (SELECT * FROM leads) p\"|]);")]
+        // every sink
+        [InlineData("public Task<Lead?> A(int id) => _db.QueryFirstOrDefaultAsync<Lead>([|\"SELECT * FROM leads WHERE id = @id\"|], new { id });")]
+        [InlineData("public Task<Lead> A(int id) => _db.QuerySingleAsync<Lead>([|\"SELECT * FROM leads WHERE id = @id\"|], new { id });")]
+        [InlineData("public void A() { using var grid = _db.QueryMultiple([|\"SELECT * FROM leads; SELECT id FROM companies\"|]); }")]
+        [InlineData("public object? A() => _db.ExecuteScalar([|\"SELECT * FROM leads LIMIT 1\"|]);")]
+        [InlineData("public IDataReader A() => _db.ExecuteReader([|\"SELECT * FROM leads\"|]);")]
+        [InlineData("public void A() { using var cmd = _db.CreateCommand(); cmd.CommandText = [|\"SELECT * FROM leads\"|]; }")]
+        [InlineData("public void A() { using var cmd = new SqliteCommand([|\"SELECT * FROM leads\"|], _db); }")]
+        // plainly SQL, whatever it is handed to
+        [InlineData("public void A() => Run([|\"SELECT * FROM leads\"|]); private static void Run(string sql) { }")]
+        public Task Flags(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
+
+        [Fact]
+        public Task Flags_EfCoreAndPostgrestSinks() => VerifySF3001.AnalyzerAsync(Repo(@"
+    public IQueryable<Lead> Ef(Microsoft.EntityFrameworkCore.DbSet<Lead> set) => Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.FromSqlRaw(set, [|""SELECT * FROM leads""|]);
+    public object Rest(Postgrest.Client client) => client.From<Lead>().Select([|""*""|]);") + @"
+namespace Microsoft.EntityFrameworkCore
+{
+    public class DbSet<T> { }
+    public static class RelationalQueryableExtensions { public static IQueryable<T> FromSqlRaw<T>(DbSet<T> set, string sql, params object[] parameters) => Enumerable.Empty<T>().AsQueryable(); }
+}
+namespace Postgrest
+{
+    public class Client { public Table<T> From<T>() => new Table<T>(); }
+    public class Table<T> { public Table<T> Select(string columnQuery) => this; }
+}");
+
+        // ---------------------------------------------------------------- not flagged
+
+        [Theory]
+        [InlineData("public int A() => _db.ExecuteScalar<int>(\"SELECT COUNT(*) FROM leads\");")]
+        [InlineData("public bool A() => _db.ExecuteScalar<bool>(\"SELECT EXISTS (SELECT * FROM leads WHERE id = 1)\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT id, name, company FROM leads l WHERE NOT EXISTS (SELECT * FROM bans b WHERE b.lead_id = l.id)\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT * FROM (SELECT id, name, company FROM leads) p ORDER BY p.id LIMIT 10 OFFSET 20\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT id, name FROM leads -- SELECT * FROM leads was slow\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT id, name FROM leads /* not SELECT * FROM x */\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT id, price * quantity AS total FROM orders\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT id FROM leads WHERE note = '*' OR name LIKE 'select * from'\");")]
+        [InlineData("public string A() => \"Type select * to pick all the leads\";")]
+        [InlineData("public string A() => \"*\";")]
+        [InlineData("public IEnumerable<int> A(IEnumerable<int> xs) => xs.Select(x => x * 2);")]
+        [InlineData("public string A() => \"SELECT * FROM\" .Length.ToString();")]
+        public Task DoesNotFlag(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
+
+        // ---------------------------------------------------------------- fix
+
+        [Fact]
+        public Task Fix_DapperMappedType() => VerifySF3001.CodeFixAsync(Repo(@"
+    public IEnumerable<Lead> All() => _db.Query<Lead>([|""SELECT * FROM leads WHERE company IS NOT NULL""|]);"), Repo(@"
+    public IEnumerable<Lead> All() => _db.Query<Lead>(""SELECT Id, Name, Company FROM leads WHERE company IS NOT NULL"");"), Key);
+
+        [Fact]
+        public Task Fix_KeepsEveryStringForm_AndItsHoles() => VerifySF3001.CodeFixAsync(Repo(@"
+    private const string AllSql = [|""select *  from leads""|];
+    public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
+    public IEnumerable<Lead> B(int id) => _db.Query<Lead>([|$""SELECT * FROM leads WHERE id = {id} AND name <> {""x""}""|]);
+    public IEnumerable<Lead> C() => _db.Query<Lead>([|@""SELECT *
+        FROM leads""|]);
+    public IEnumerable<Lead> D() => _db.Query<Lead>([|""""""
+        SELECT *
+        FROM leads
+        """"""|]);
+    public IEnumerable<Lead> E() => _db.Query<Lead>([|""SELECT * "" + ""FROM leads""|]);"), Repo(@"
+    private const string AllSql = ""select Id, Name, Company  from leads"";
+    public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
+    public IEnumerable<Lead> B(int id) => _db.Query<Lead>($""SELECT Id, Name, Company FROM leads WHERE id = {id} AND name <> {""x""}"");
+    public IEnumerable<Lead> C() => _db.Query<Lead>(@""SELECT Id, Name, Company
+        FROM leads"");
+    public IEnumerable<Lead> D() => _db.Query<Lead>(""""""
+        SELECT Id, Name, Company
+        FROM leads
+        """""");
+    public IEnumerable<Lead> E() => _db.Query<Lead>(""SELECT Id, Name, Company "" + ""FROM leads"");"), Key);
+
+        [Fact]
+        public Task Fix_SnakeCaseFromOption_ColumnAndNotMappedHonoured() => new CodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
+        {
+            EditorConfig = "[*.cs]\nSF3001.column_naming = snake_case",
+            TestCode = Usings + @"
+public class LeadRow
+{
+    [System.ComponentModel.DataAnnotations.Schema.Column(""lead_id"")] public int Id { get; set; }
+    public string CompanyName { get; set; } = """";
+    public string APIKeyHint { get; init; } = """";
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped] public string Display => CompanyName;
+    public string Computed => CompanyName;
+}
+class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>([|""SELECT * FROM leads""|]); }",
+            FixedCode = Usings + @"
+public class LeadRow
+{
+    [System.ComponentModel.DataAnnotations.Schema.Column(""lead_id"")] public int Id { get; set; }
+    public string CompanyName { get; set; } = """";
+    public string APIKeyHint { get; init; } = """";
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped] public string Display => CompanyName;
+    public string Computed => CompanyName;
+}
+class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>(""SELECT lead_id, company_name, api_key_hint FROM leads""); }",
+            CodeActionEquivalenceKey = Key,
+        }.RunAsync();
+
+        [Fact]
+        public Task Fix_SnakeCaseWhenDapperMatchesUnderscores() => VerifySF3001.CodeFixAsync(Repo(@"
+    static LeadRepository() { DefaultTypeMap.MatchNamesWithUnderscores = true; }
+    public IEnumerable<Lead> All() => _db.Query<Lead>([|""SELECT * FROM leads""|]);"), Repo(@"
+    static LeadRepository() { DefaultTypeMap.MatchNamesWithUnderscores = true; }
+    public IEnumerable<Lead> All() => _db.Query<Lead>(""SELECT id, name, company FROM leads"");"), Key);
+
+        [Fact]
+        public Task Fix_AdoNetReaderReadsByName() => VerifySF3001.CodeFixAsync(Repo(@"
+    public List<string> Names()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = [|""SELECT * FROM leads WHERE company = $company""|];
+        using var reader = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add((string)reader[""name""] + reader.GetString(reader.GetOrdinal(""company"")));
+        }
+
+        return names;
+    }"), Repo(@"
+    public List<string> Names()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = ""SELECT name, company FROM leads WHERE company = $company"";
+        using var reader = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add((string)reader[""name""] + reader.GetString(reader.GetOrdinal(""company"")));
+        }
+
+        return names;
+    }"), Key);
+
+        [Fact]
+        public Task Fix_SchemaFile_AliasAndDynamicRows() => new CodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
+        {
+            AdditionalFiles = { ("/0/db/001_leads.sql", Schema), ("/0/db/002_add_source.sql", "ALTER TABLE leads ADD COLUMN source TEXT;\nALTER TABLE leads DROP COLUMN api_key_encrypted;") },
+            TestCode = Repo(@"
+    public IEnumerable<dynamic> A() => _db.Query([|""SELECT * FROM leads""|]);
+    public IEnumerable<dynamic> B() => _db.Query([|""SELECT c.title, l.* FROM leads l JOIN companies c ON c.id = l.id""|]);"),
+            FixedCode = Repo(@"
+    public IEnumerable<dynamic> A() => _db.Query(""SELECT id, name, company, source FROM leads"");
+    public IEnumerable<dynamic> B() => _db.Query(""SELECT c.title, l.id, l.name, l.company, l.source FROM leads l JOIN companies c ON c.id = l.id"");"),
+            CodeActionEquivalenceKey = Key,
+        }.RunAsync();
+
+        [Theory]
+        // nothing says which columns: no fix, never an invented column
+        [InlineData("public IEnumerable<dynamic> A() => _db.Query([|\"SELECT * FROM leads\"|]);")]
+        // a join with a bare star: which table's columns?
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT * FROM leads l JOIN companies c ON c.id = l.id\"|]);")]
+        // a reader read by position
+        [InlineData("public string A() { using var cmd = _db.CreateCommand(); cmd.CommandText = [|\"SELECT * FROM leads\"|]; using var r = cmd.ExecuteReader(); r.Read(); return r.GetString(0); }")]
+        // the star sits in a constant declared elsewhere
+        [InlineData("private const string Star = \"*\"; public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT \" + Star + \" FROM leads\"|]);")]
+        public Task Fix_NotOffered(string members) => VerifySF3001.NoCodeFixAsync(Repo(members), Key);
+
+        [Fact]
+        public Task FixAll_EveryQueryInEveryDocument() => new CodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
+        {
+            Sources =
+            {
+                Repo("public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT * FROM leads\"|]); public Task<Lead?> B(int id) => _db.QueryFirstOrDefaultAsync<Lead>([|\"SELECT * FROM leads WHERE id = @id\"|], new { id });"),
+                "using System.Collections.Generic; using Dapper; using System.Data; class Other { public IEnumerable<Lead> C(IDbConnection db) => db.Query<Lead>([|\"select * from leads\"|]); }",
+            },
+            FixedSources =
+            {
+                Repo("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT Id, Name, Company FROM leads\"); public Task<Lead?> B(int id) => _db.QueryFirstOrDefaultAsync<Lead>(\"SELECT Id, Name, Company FROM leads WHERE id = @id\", new { id });"),
+                "using System.Collections.Generic; using Dapper; using System.Data; class Other { public IEnumerable<Lead> C(IDbConnection db) => db.Query<Lead>(\"select Id, Name, Company from leads\"); }",
+            },
+            CodeActionEquivalenceKey = Key,
+        }.RunAsync();
+    }
+}

@@ -28,6 +28,7 @@ namespace Steadfast.Benchmarks
             var scaling = false;
             var plantEvery = 1;
             var peers = false;
+            string[]? rules = null;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -38,6 +39,7 @@ namespace Steadfast.Benchmarks
                     case "--scaling": scaling = true; break;
                     case "--peers": peers = true; break;
                     case "--plant-every": plantEvery = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--rules": rules = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                     default: Console.Error.WriteLine("unknown option " + args[i]); return 2;
                 }
             }
@@ -54,6 +56,10 @@ namespace Steadfast.Benchmarks
                     ? $"corpus: {path}, {trees.Length} files, {lines:N0} lines"
                     : $"corpus: synthetic, {trees.Length} files, {lines:N0} lines, findings planted in every {plantEvery}. file");
                 var measured = peers ? Steadfast().Concat(PeerAnalyzers.Load()).ToList() : Steadfast();
+                if (rules is not null)
+                {
+                    measured = measured.Where(m => rules.Contains(m.Label, StringComparer.OrdinalIgnoreCase)).ToList();
+                }
                 var result = await MeasureAsync(trees, references, iterations, measured);
                 if (result.Exceptions.Count > 0)
                 {

@@ -13,6 +13,7 @@ namespace Steadfast.Tests.Package
     /// Packs the one Steadfast package and uses it as a new user would: a fresh console project in a temp folder,
     /// the package installed from a local folder source, built with the real SDK.
     /// </summary>
+    [Collection(DotNetCliCollection.Name)]
     public sealed class PackageSmokeTests
     {
         private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);

@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Steadfast.Tests.Support;
+using Xunit;
+
+namespace Steadfast.Tests.Samples
+{
+    /// <summary>
+    /// samples/ReliableBot/After is exactly what Steadfast's code fixes make of samples/ReliableBot/Before: the test applies
+    /// every fix to a copy of Before the way a user would (<c>dotnet format analyzers</c>, a real MSBuild workspace load),
+    /// compares the result with After apart from white space, and builds After with -warnaserror.
+    /// </summary>
+    [Collection(DotNetCliCollection.Name)]
+    public sealed class ReliableBotFixTests
+    {
+        private const string Rules = "SF1001 SF2001 SF2002 SF3001 SF4001 SF5001";
+        private static readonly TimeSpan Step = TimeSpan.FromMinutes(6);
+
+        private static string Sample(string version) => Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version);
+
+        [Fact]
+        public async Task Before_HasEveryRule_AndTheFixesTurnItIntoAfter_WhichBuildsClean()
+        {
+            // Before shows every rule.
+            var before = await DotNetCli.RunAsync(Sample("Before"), Step, "build", "-nodeReuse:false", "--no-incremental");
+            Assert.True(before.ExitCode == 0, before.Output);
+            foreach (var rule in Rules.Split(' '))
+            {
+                Assert.Contains("warning " + rule, before.Output);
+            }
+
+            // A copy at the same depth, so the sample's relative project references still resolve.
+            var copy = Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", ".fixcheck-" + Guid.NewGuid().ToString("N")[..8]);
+            CopyDirectory(Sample("Before"), copy);
+            try
+            {
+                var format = await DotNetCli.RunAsync(copy, Step, new[] { "format", "analyzers", "ReliableBot.csproj", "--severity", "warn", "--diagnostics" }.Concat(Rules.Split(' ')).ToArray());
+                Assert.True(format.ExitCode == 0, format.Output);
+
+                var expected = Directory.GetFiles(Sample("After"), "*.cs").Select(Path.GetFileName).OrderBy(n => n).ToList();
+                var actual = Directory.GetFiles(copy, "*.cs").Select(Path.GetFileName).OrderBy(n => n).ToList();
+                Assert.Equal(expected, actual);
+                foreach (var file in expected)
+                {
+                    var fixedText = File.ReadAllText(Path.Combine(copy, file!));
+                    var afterText = File.ReadAllText(Path.Combine(Sample("After"), file!));
+                    Assert.True(
+                        WithoutWhiteSpace(fixedText) == WithoutWhiteSpace(afterText),
+                        $"{file}: the fixes produce something other than After.\n--- fixed ---\n{fixedText}\n--- After ---\n{afterText}");
+                }
+            }
+            finally
+            {
+                Directory.Delete(copy, recursive: true);
+            }
+
+            // After builds with warnings as errors, and no Steadfast diagnostic is left.
+            var after = await DotNetCli.RunAsync(Sample("After"), Step, "build", "-nodeReuse:false", "--no-incremental", "-warnaserror");
+            Assert.True(after.ExitCode == 0, after.Output);
+            Assert.DoesNotMatch(new Regex(@"\bSF\d{4}\b"), after.Output);
+        }
+
+        private static string WithoutWhiteSpace(string text) => Regex.Replace(text, @"\s+", string.Empty);
+
+        private static void CopyDirectory(string from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.GetFiles(from))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            }
+
+            foreach (var directory in Directory.GetDirectories(from))
+            {
+                var name = Path.GetFileName(directory);
+                if (name is "bin" or "obj")
+                {
+                    continue;
+                }
+
+                CopyDirectory(directory, Path.Combine(to, name));
+            }
+        }
+    }
+}

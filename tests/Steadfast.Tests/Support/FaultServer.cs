@@ -31,6 +31,9 @@ namespace Steadfast.Tests.Support
 
         public Uri BaseAddress { get; private set; } = null!;
 
+        /// <summary>The body of the last request that had one.</summary>
+        public string? LastBody { get; private set; }
+
         public int Count => Requests.Count;
 
         public static async Task<FaultServer> StartAsync()
@@ -42,6 +45,12 @@ namespace Steadfast.Tests.Support
             var server = new FaultServer(app);
             app.Run(async context =>
             {
+                if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+                {
+                    using var reader = new System.IO.StreamReader(context.Request.Body);
+                    server.LastBody = await reader.ReadToEndAsync();
+                }
+
                 server.Requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers["Idempotency-Key"].FirstOrDefault()));
                 var step = server._script.TryDequeue(out var next) ? next : server.Default;
                 await step(context);

@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+using Steadfast.Tests.Support;
+using Xunit;
+
+namespace Steadfast.Tests.Samples
+{
+    /// <summary>
+    /// Both versions of samples/ReliableBot as real processes on 127.0.0.1, against a fake Bot API and a fake enrichment
+    /// API (Kestrel, in this process) with scripted faults. Every wait is bounded.
+    /// </summary>
+    [Collection(DotNetCliCollection.Name)]
+    public sealed class ReliableBotBehaviourTests : IAsyncLifetime
+    {
+        private FaultServer _botApi = null!;
+        private FaultServer _enrichment = null!;
+        private readonly string _work = Directory.CreateTempSubdirectory("steadfast-bot-").FullName;
+
+        public async Task InitializeAsync()
+        {
+            foreach (var version in new[] { "Before", "After" })
+            {
+                var build = await DotNetCli.RunAsync(Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version), TimeSpan.FromMinutes(6), "build", "-nodeReuse:false");
+                Assert.True(build.ExitCode == 0, build.Output);
+            }
+
+            _botApi = await FaultServer.StartAsync();
+            _enrichment = await FaultServer.StartAsync();
+            _enrichment.Default = FaultServer.Status(200, "{\"industry\":\"Logistics\",\"employees\":120}");
+        }
+
+        public async Task DisposeAsync()
+        {
+            await _botApi.DisposeAsync();
+            await _enrichment.DisposeAsync();
+            try
+            {
+                Directory.Delete(_work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        [Theory]
+        [InlineData("Before", false)]
+        [InlineData("After", true)]
+        public async Task EnrichmentAnswering503Twice_AfterEnrichesTheLead_BeforeLosesIt(string version, bool enriched)
+        {
+            _enrichment.Enqueue(FaultServer.Status(503), FaultServer.Status(503));
+            await using var bot = await BotProcess.StartAsync(version, _botApi, _enrichment, _work);
+
+            await bot.SendAsync(userId: 1, "/lead Ann Acme");
+            var industry = await PollAsync(() => bot.Industry("Ann"), TimeSpan.FromSeconds(enriched ? 20 : 5));
+
+            Assert.Equal(enriched ? "Logistics" : null, industry);
+            Assert.Equal(enriched ? 3 : 1, _enrichment.Requests.Count(r => r.PathAndQuery.StartsWith("/companies/Acme", StringComparison.Ordinal)));
+        }
+
+        [Theory]
+        [InlineData("Before", false)]
+        [InlineData("After", true)]
+        public async Task AnEnrichmentThatThrows_AfterLogsItWithTheTasksName_BeforeLogsNothing(string version, bool logged)
+        {
+            _enrichment.Enqueue(FaultServer.Status(400)); // not transient: no retry, the task fails at once
+            await using var bot = await BotProcess.StartAsync(version, _botApi, _enrichment, _work);
+
+            await bot.SendAsync(userId: 2, "/lead Bob Globex");
+            await PollAsync(() => _enrichment.Requests.Any(r => r.PathAndQuery.Contains("Globex", StringComparison.Ordinal)) ? "seen" : null, TimeSpan.FromSeconds(10));
+            var failure = await PollAsync(() => bot.Output.FirstOrDefault(l => l.Contains("EnrichAsync", StringComparison.Ordinal) && l.Contains("fail", StringComparison.OrdinalIgnoreCase)), TimeSpan.FromSeconds(logged ? 10 : 3));
+
+            if (logged)
+            {
+                Assert.NotNull(failure);
+                Assert.Contains(bot.Output, l => l.Contains("400", StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.Null(failure);
+                Assert.DoesNotContain(bot.Output, l => l.Contains("HttpRequestException", StringComparison.Ordinal));
+            }
+        }
+
+        [Theory]
+        [InlineData("Before", 2_000)]
+        [InlineData("After", 1_024)]
+        public async Task ManyDistinctUsers_AftersProfileCacheStaysAtItsCapacity_BeforesGrowsWithEveryUser(string version, int expected)
+        {
+            await using var bot = await BotProcess.StartAsync(version, _botApi, _enrichment, _work);
+
+            // 2,000 users is enough to pass the capacity twice; each message is a real webhook call and a real reply.
+            await Parallel.ForEachAsync(Enumerable.Range(1_000, 2_000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (user, _) => await bot.SendAsync(user, "/start"));
+
+            Assert.Equal(expected, await bot.KnownUsersAsync());
+            Assert.Equal(2_000, _botApi.Requests.Count(r => r.PathAndQuery.EndsWith("/sendMessage", StringComparison.Ordinal)));
+        }
+
+        [Theory]
+        [InlineData("Before")]
+        [InlineData("After")]
+        public async Task Playbook_ChangesOnDiskReachTheReplies(string version)
+        {
+            await using var bot = await BotProcess.StartAsync(version, _botApi, _enrichment, _work);
+            var playbook = Path.Combine(bot.Directory, "playbook.md");
+            var original = File.ReadAllText(playbook);
+            try
+            {
+                await bot.SendAsync(3, "/playbook");
+                File.WriteAllText(playbook, "# Playbook v2\nCall within the hour.\n");
+                File.SetLastWriteTimeUtc(playbook, DateTime.UtcNow.AddSeconds(5));
+                await Task.Delay(TimeSpan.FromSeconds(1.5)); // FileCache checks a file at most once a second
+                await bot.SendAsync(3, "/playbook");
+                var replies = await PollAsync(() => _botApi.Requests.Count(r => r.PathAndQuery.EndsWith("/sendMessage", StringComparison.Ordinal)) >= 2 ? "done" : null, TimeSpan.FromSeconds(10));
+                Assert.NotNull(replies);
+                Assert.Contains("Call within the hour", bot.LastReply, StringComparison.Ordinal);
+            }
+            finally
+            {
+                File.WriteAllText(playbook, original);
+            }
+        }
+
+        private static async Task<string?> PollAsync(Func<string?> probe, TimeSpan timeout)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            while (stopwatch.Elapsed < timeout)
+            {
+                if (probe() is { } value)
+                {
+                    return value;
+                }
+
+                await Task.Delay(100);
+            }
+
+            return probe();
+        }
+
+        /// <summary>The bot's built dll run as its own process, configured through environment variables.</summary>
+        private sealed class BotProcess : IAsyncDisposable
+        {
+            private static readonly HttpClient Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            private readonly Process _process;
+            private readonly string _database;
+            private readonly FaultServer _botApi;
+
+            private BotProcess(Process process, string directory, string database, FaultServer botApi)
+            {
+                _process = process;
+                Directory = directory;
+                _database = database;
+                _botApi = botApi;
+            }
+
+            public ConcurrentQueue<string> Output { get; } = new ConcurrentQueue<string>();
+
+            public string Directory { get; }
+
+            public Uri Address { get; private set; } = null!;
+
+            public string LastReply { get; private set; } = string.Empty;
+
+            public static async Task<BotProcess> StartAsync(string version, FaultServer botApi, FaultServer enrichment, string work)
+            {
+                var directory = Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version, "bin", "Debug", "net10.0");
+                var database = Path.Combine(work, version + "-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+                var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                start.ArgumentList.Add("ReliableBot.dll");
+                start.ArgumentList.Add("--urls");
+                start.ArgumentList.Add("http://127.0.0.1:0");
+                start.Environment["BotApi__BaseUrl"] = botApi.BaseAddress + "bot-token";
+                start.Environment["Enrichment__BaseUrl"] = enrichment.BaseAddress.ToString().TrimEnd('/');
+                start.Environment["ConnectionStrings__Leads"] = "Data Source=" + database;
+                start.Environment["FollowUpSeconds"] = "3600";
+                start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+                start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+                var process = new Process { StartInfo = start };
+                var bot = new BotProcess(process, directory, database, botApi);
+                var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+                void OnLine(string? line)
+                {
+                    if (line is null)
+                    {
+                        return;
+                    }
+
+                    bot.Output.Enqueue(line);
+                    if (Regex.Match(line, @"Now listening on: (http://127\.0\.0\.1:\d+)") is { Success: true } match)
+                    {
+                        listening.TrySetResult(new Uri(match.Groups[1].Value));
+                    }
+                }
+
+                process.OutputDataReceived += (_, e) => OnLine(e.Data);
+                process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+                process.Start();
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+
+                var started = await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+                if (started != listening.Task)
+                {
+                    process.Kill(entireProcessTree: true);
+                    throw new TimeoutException("The bot did not start:\n" + string.Join("\n", bot.Output));
+                }
+
+                bot.Address = await listening.Task;
+                return bot;
+            }
+
+            public async Task SendAsync(long userId, string text)
+            {
+                var update = new { updateId = userId, message = new { messageId = 1, from = new { id = userId, firstName = "U" + userId }, chat = new { id = userId }, text } };
+                using var response = await Http.PostAsJsonAsync(new Uri(Address, "webhook"), update);
+                Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}:\n{string.Join("\n", Output)}");
+                LastReply = _botApi.LastBody ?? string.Empty;
+            }
+
+            public async Task<int> KnownUsersAsync()
+            {
+                var stats = await Http.GetFromJsonAsync<Stats>(new Uri(Address, "stats"));
+                return stats!.KnownUsers;
+            }
+
+            public string? Industry(string lead)
+            {
+                using var connection = new SqliteConnection("Data Source=" + _database + ";Mode=ReadOnly;Pooling=False");
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT industry FROM leads WHERE name = $name";
+                command.Parameters.AddWithValue("$name", lead);
+                return command.ExecuteScalar() as string;
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                }
+
+                _process.Dispose();
+            }
+
+            private sealed record Stats(int KnownUsers);
+        }
+    }
+}

@@ -57,6 +57,14 @@ namespace Steadfast.Tests.Samples
                 Directory.Delete(copy, recursive: true);
             }
 
+            // The leads query: Before selects every column, the secret one included; After lists the mapped ones, not the secret.
+            // (Checked on the SQL text the two versions send: SQLite gives no hook on another process's connections.)
+            var beforeQuery = Regex.Match(File.ReadAllText(Path.Combine(Sample("Before"), "LeadStore.cs")), "\"SELECT [^\"]*chat_id = @chatId[^\"]*\"").Value;
+            var afterQuery = Regex.Match(File.ReadAllText(Path.Combine(Sample("After"), "LeadStore.cs")), "\"SELECT [^\"]*chat_id = @chatId[^\"]*\"").Value;
+            Assert.StartsWith("\"SELECT * FROM leads", beforeQuery, StringComparison.Ordinal);
+            Assert.StartsWith("\"SELECT id, chat_id, name, company, industry, employees, created_at FROM leads", afterQuery, StringComparison.Ordinal);
+            Assert.DoesNotContain("crm_api_key_encrypted", afterQuery, StringComparison.Ordinal);
+
             // After builds with warnings as errors, and no Steadfast diagnostic is left.
             var after = await DotNetCli.RunAsync(Sample("After"), Step, "build", "-nodeReuse:false", "--no-incremental", "-warnaserror");
             Assert.True(after.ExitCode == 0, after.Output);

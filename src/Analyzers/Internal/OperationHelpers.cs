@@ -16,6 +16,20 @@ namespace Steadfast.Analyzers.Internal
             return operation;
         }
 
+        /// <summary>True inside a lambda, anonymous method or local function: code that runs when called, not where written.</summary>
+        public static bool IsInsideFunction(IOperation operation)
+        {
+            for (var op = operation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The root of the operation tree: the body of the member the operation is in.</summary>
         public static IOperation Root(IOperation operation)
         {

@@ -175,23 +175,10 @@ namespace Steadfast.Analyzers.Rules
                     case IAssignmentOperation { Target: IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } target } assignment:
                         Record(target.Member, assignment.Value);
                         break;
-                    case IReturnOperation { ReturnedValue: { } returned } when context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !IsInLambda(returned):
+                    case IReturnOperation { ReturnedValue: { } returned } when context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !OperationHelpers.IsInsideFunction(returned):
                         Record(method, returned); // what a factory method of this type hands out
                         break;
                 }
-            }
-
-            private static bool IsInLambda(IOperation operation)
-            {
-                for (var op = operation.Parent; op is not null; op = op.Parent)
-                {
-                    if (op is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
             }
 
             private void Record(ISymbol member, IOperation value)

@@ -91,13 +91,21 @@ namespace Steadfast.CodeFixes.Rules
             return null;
         }
 
-        private static bool CreatedPerCall(SemanticModel model, IInvocationOperation call, KnownTypes types, CancellationToken cancellationToken)
+        /// <summary>The client a call is made on: the instance, or the first argument of a <c>System.Net.Http.Json</c> extension.</summary>
+        private static IOperation? Receiver(IInvocationOperation call)
         {
             var receiver = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
             while (receiver is IConversionOperation conversion)
             {
                 receiver = conversion.Operand;
             }
+
+            return receiver;
+        }
+
+        private static bool CreatedPerCall(SemanticModel model, IInvocationOperation call, KnownTypes types, CancellationToken cancellationToken)
+        {
+            var receiver = Receiver(call);
 
             var creation = receiver switch
             {
@@ -114,7 +122,7 @@ namespace Steadfast.CodeFixes.Rules
 
         private static async Task<bool> AlreadyResilientAsync(SemanticModel model, IInvocationOperation call, KnownTypes types, int depth, CancellationToken cancellationToken)
         {
-            var receiver = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            var receiver = Receiver(call);
             return receiver is not null && await IsResilientValueAsync(model.Compilation, receiver, types, depth, cancellationToken).ConfigureAwait(false);
         }
 
@@ -188,11 +196,7 @@ namespace Steadfast.CodeFixes.Rules
 
         private static (SyntaxNode Target, SyntaxNode Replacement)? PlanMakeClientResilient(SemanticModel model, IInvocationOperation call, CancellationToken cancellationToken)
         {
-            var receiver = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
-            while (receiver is IConversionOperation conversion)
-            {
-                receiver = conversion.Operand;
-            }
+            var receiver = Receiver(call);
 
             var creation = receiver switch
             {

@@ -186,9 +186,8 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         private static bool Same(string written, string planned) =>
-            Compact(written) == Compact(planned) || Compact(written) == Compact(planned.Replace("global::Steadfast.", string.Empty).Replace("global::System.Net.Http.", string.Empty));
-
-        private static string Compact(string text) => new string(text.Where(c => !char.IsWhiteSpace(c)).ToArray());
+            SyntaxText.WithoutWhiteSpace(written) == SyntaxText.WithoutWhiteSpace(planned) ||
+            SyntaxText.WithoutWhiteSpace(written) == SyntaxText.WithoutWhiteSpace(planned.Replace("global::Steadfast.", string.Empty).Replace("global::System.Net.Http.", string.Empty));
 
         private static string FreeName(SemanticModel model, TypeDeclarationSyntax type, int position)
         {

@@ -45,7 +45,7 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             var schema = await SchemaAsync(document, cancellationToken).ConfigureAwait(false);
-            var snake = SnakeCase(document, model.Compilation, cancellationToken);
+            var snake = await SnakeCaseAsync(document, model.Compilation, cancellationToken).ConfigureAwait(false);
             var sinks = Sinks(top, model, cancellationToken).ToList();
             var (text, pieces) = SqlText.Build(top);
 
@@ -377,9 +377,9 @@ namespace Steadfast.CodeFixes.Rules
 
         // ------------------------------------------------------------------ naming and schema
 
-        private static bool SnakeCase(Document document, Compilation compilation, CancellationToken cancellationToken)
+        private static async Task<bool> SnakeCaseAsync(Document document, Compilation compilation, CancellationToken cancellationToken)
         {
-            var tree = document.GetSyntaxTreeAsync(cancellationToken).GetAwaiter().GetResult();
+            var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
             if (tree is not null && document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(SF3001SelectStarAnalyzer.ColumnNamingOption, out var naming))
             {
                 return string.Equals(naming.Trim(), "snake_case", StringComparison.OrdinalIgnoreCase);

@@ -227,7 +227,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CreateClient" } access }
                         when access.Expression.ToString().EndsWith("ResilientHttp", System.StringComparison.Ordinal):
                         return true;
-                    case ObjectCreationExpressionSyntax creation when HttpRegistrations.IsHandlerName(LastIdentifier(creation.Type), _extraHandlerNames):
+                    case ObjectCreationExpressionSyntax creation when HttpRegistrations.IsHandlerName(SyntaxText.LastIdentifier(creation.Type), _extraHandlerNames):
                         return true;
                 }
             }
@@ -317,13 +317,5 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
             return values;
         }
-
-        private static string LastIdentifier(TypeSyntax type) => type switch
-        {
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            _ => type.ToString(),
-        };
     }
 }

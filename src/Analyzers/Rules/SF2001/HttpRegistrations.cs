@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Steadfast.Analyzers.Internal;
 
 namespace Steadfast.Analyzers.Rules.SF2001
 {
@@ -84,8 +85,8 @@ namespace Steadfast.Analyzers.Rules.SF2001
         {
             LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression) => literal.Token.ValueText,
             InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" }, ArgumentList.Arguments.Count: 1 } nameOf =>
-                LastIdentifier(nameOf.ArgumentList.Arguments[0].Expression),
-            _ => Compact(expression.ToString()),
+                SyntaxText.LastIdentifier(nameOf.ArgumentList.Arguments[0].Expression),
+            _ => SyntaxText.WithoutWhiteSpace(expression.ToString()),
         };
 
         internal static string? NameOf(InvocationExpressionSyntax invocation) => invocation.Expression switch
@@ -119,7 +120,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             {
                 foreach (var argument in generic.TypeArgumentList.Arguments)
                 {
-                    if (IsHandlerName(LastIdentifier(argument), extraHandlerNames))
+                    if (IsHandlerName(SyntaxText.LastIdentifier(argument), extraHandlerNames))
                     {
                         return true;
                     }
@@ -136,7 +137,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
         {
             foreach (var creation in node.DescendantNodes().OfType<ObjectCreationExpressionSyntax>())
             {
-                if (IsHandlerName(LastIdentifier(creation.Type), extraHandlerNames))
+                if (IsHandlerName(SyntaxText.LastIdentifier(creation.Type), extraHandlerNames))
                 {
                     return true;
                 }
@@ -210,7 +211,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             {
                 foreach (var argument in generic.TypeArgumentList.Arguments)
                 {
-                    typed.Add(LastIdentifier(argument));
+                    typed.Add(SyntaxText.LastIdentifier(argument));
                 }
             }
 
@@ -227,30 +228,6 @@ namespace Steadfast.Analyzers.Rules.SF2001
             {
                 named.Add(string.Empty); // AddHttpClient(): the default client
             }
-        }
-
-        private static string LastIdentifier(SyntaxNode node) => node switch
-        {
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            _ => node.ToString(),
-        };
-
-        private static string Compact(string text)
-        {
-            var chars = new char[text.Length];
-            var length = 0;
-            foreach (var c in text)
-            {
-                if (!char.IsWhiteSpace(c))
-                {
-                    chars[length++] = c;
-                }
-            }
-
-            return new string(chars, 0, length);
         }
     }
 }

@@ -159,18 +159,15 @@ namespace Steadfast.Analyzers.Rules.SF4001
         private static FieldUse Keyed(UseKind kind, IOperation key, IOperation at, bool atConstruction, bool memoises)
         {
             var source = ClassifyKey(key, depth: 0);
-            return new FieldUse(kind, atConstruction, source, Normalize(OperationHelpers.SkipImplicitConversions(key).Syntax.ToString()), EnclosingBody(at), memoises);
+            return new FieldUse(kind, atConstruction, source, SyntaxText.WithoutWhiteSpace(OperationHelpers.SkipImplicitConversions(key).Syntax.ToString()), EnclosingBody(at), memoises);
         }
 
         /// <summary>Construction: a constructor or initializer of the field's own kind, not inside a lambda (which runs later).</summary>
         private static bool IsConstruction(IFieldReferenceOperation reference, ISymbol containingSymbol)
         {
-            for (var op = reference.Parent; op is not null; op = op.Parent)
+            if (OperationHelpers.IsInsideFunction(reference))
             {
-                if (op is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return false;
-                }
+                return false;
             }
 
             var isStatic = reference.Field.IsStatic;
@@ -262,21 +259,6 @@ namespace Steadfast.Analyzers.Rules.SF4001
         {
             var inner = value is IDeclarationExpressionOperation declaration ? declaration.Expression : value;
             return inner is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
-        }
-
-        private static string Normalize(string text)
-        {
-            var chars = new char[text.Length];
-            var length = 0;
-            foreach (var c in text)
-            {
-                if (!char.IsWhiteSpace(c))
-                {
-                    chars[length++] = c;
-                }
-            }
-
-            return new string(chars, 0, length);
         }
     }
 }

@@ -20,20 +20,16 @@ namespace Steadfast.Tests.Samples
     /// API (Kestrel, in this process) with scripted faults. Every wait is bounded.
     /// </summary>
     [Collection(DotNetCliCollection.Name)]
-    public sealed class ReliableBotBehaviourTests : IAsyncLifetime
+    public sealed class ReliableBotBehaviourTests : IAsyncLifetime, IClassFixture<ReliableBotBehaviourTests.Builds>
     {
         private FaultServer _botApi = null!;
         private FaultServer _enrichment = null!;
         private readonly string _work = Directory.CreateTempSubdirectory("steadfast-bot-").FullName;
 
+        public ReliableBotBehaviourTests(Builds builds) => Assert.True(builds.Succeeded, builds.Output);
+
         public async Task InitializeAsync()
         {
-            foreach (var version in new[] { "Before", "After" })
-            {
-                var build = await DotNetCli.RunAsync(Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version), TimeSpan.FromMinutes(6), "build", "-nodeReuse:false");
-                Assert.True(build.ExitCode == 0, build.Output);
-            }
-
             _botApi = await FaultServer.StartAsync();
             _enrichment = await FaultServer.StartAsync();
             _enrichment.Default = FaultServer.Status(200, "{\"industry\":\"Logistics\",\"employees\":120}");
@@ -202,6 +198,27 @@ namespace Steadfast.Tests.Samples
             }
 
             return probe();
+        }
+
+        /// <summary>Both versions built once for all the tests of the class.</summary>
+        public sealed class Builds : IAsyncLifetime
+        {
+            public bool Succeeded { get; private set; }
+
+            public string Output { get; private set; } = string.Empty;
+
+            public async Task InitializeAsync()
+            {
+                Succeeded = true;
+                foreach (var version in new[] { "Before", "After" })
+                {
+                    var build = await DotNetCli.RunAsync(Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version), TimeSpan.FromMinutes(6), "build", "-nodeReuse:false");
+                    Succeeded &= build.ExitCode == 0;
+                    Output += build.Output;
+                }
+            }
+
+            public Task DisposeAsync() => Task.CompletedTask;
         }
 
         /// <summary>The bot's built dll run as its own process, configured through environment variables.</summary>

@@ -14,7 +14,8 @@ namespace Steadfast
         /// <summary>
         /// Registers <see cref="BackgroundTasks.Tracker"/> as the <see cref="BackgroundTaskTracker"/> singleton, sends its
         /// failures to the host's logging (category <c>Steadfast.BackgroundTasks</c>), and makes graceful shutdown wait for
-        /// in-flight background work up to the host's shutdown timeout.
+        /// in-flight background work up to the host's shutdown timeout. It also sends the retries of
+        /// <see cref="ResilientHttp"/> clients that name no logger to the host's logging (category <c>Steadfast.ResilientHttp</c>).
         /// </summary>
         /// <remarks>Call it before registering other hosted services: hosts stop services in reverse order, so work those
         /// services start while stopping is still drained.</remarks>
@@ -48,6 +49,11 @@ namespace Steadfast
                 if (_logger is not null && _tracker.Logger is null)
                 {
                     _tracker.Logger = _logger;
+                }
+
+                if (services.GetService<ILoggerFactory>() is { } loggers)
+                {
+                    ResilientHttp.UseHostLogger(loggers.CreateLogger("Steadfast.ResilientHttp"));
                 }
             }
 

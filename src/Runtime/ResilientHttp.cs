@@ -28,6 +28,7 @@ namespace Steadfast
         public const string IdempotencyKeyHeader = "Idempotency-Key";
 
         private static ResilientHttpOptions s_defaults = new ResilientHttpOptions();
+        private static ILogger? s_hostLogger;
 
         /// <summary>Sets the options that calls without options use (a copy is taken).</summary>
         /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
@@ -112,7 +113,11 @@ namespace Steadfast
             }
         }
 
-        internal static ILogger? DefaultLogger => Volatile.Read(ref s_defaults).Logger;
+        /// <summary>The logger retries go to when the options name none: <see cref="Configure"/>'s, else the host's.</summary>
+        internal static ILogger? DefaultLogger => Volatile.Read(ref s_defaults).Logger ?? Volatile.Read(ref s_hostLogger);
+
+        /// <summary>Set by the hosting integration (<c>AddBackgroundTaskTracking</c>): the container's logger, as a last resort.</summary>
+        internal static void UseHostLogger(ILogger logger) => Volatile.Write(ref s_hostLogger, logger);
 
         private static bool HasResilience(HttpMessageHandler handler)
         {

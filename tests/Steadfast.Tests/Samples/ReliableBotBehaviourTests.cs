@@ -61,6 +61,7 @@ namespace Steadfast.Tests.Samples
 
             Assert.Equal(enriched ? "Logistics" : null, industry);
             Assert.Equal(enriched ? 3 : 1, _enrichment.Requests.Count(r => r.PathAndQuery.StartsWith("/companies/Acme", StringComparison.Ordinal)));
+            Assert.Equal(enriched ? 2 : 0, bot.Output.Count(l => l.Contains("/companies/Acme failed (503 ServiceUnavailable); retry", StringComparison.Ordinal)));
         }
 
         [Theory]

@@ -93,11 +93,7 @@ namespace Steadfast.Analyzers.Rules
         /// <summary>Stored in a field or property (created once and kept), returned (a factory: the caller decides), or handed to DI.</summary>
         private static bool IsKeptOrHandedOver(IOperation creation, KnownTypes types)
         {
-            IOperation node = creation;
-            while (node.Parent is IConversionOperation)
-            {
-                node = node.Parent;
-            }
+            var node = OperationHelpers.OutermostConversion(creation);
 
             return node.Parent switch
             {
@@ -116,11 +112,7 @@ namespace Steadfast.Analyzers.Rules
             {
                 if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
-                    IOperation use = reference;
-                    while (use.Parent is IConversionOperation)
-                    {
-                        use = use.Parent;
-                    }
+                    var use = OperationHelpers.OutermostConversion(reference);
 
                     if (use.Parent is IReturnOperation ||
                         (use.Parent is IAssignmentOperation { Target: IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } } assignment && assignment.Value == use))

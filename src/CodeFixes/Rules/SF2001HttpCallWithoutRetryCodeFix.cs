@@ -95,12 +95,7 @@ namespace Steadfast.CodeFixes.Rules
         private static IOperation? Receiver(IInvocationOperation call)
         {
             var receiver = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
-            while (receiver is IConversionOperation conversion)
-            {
-                receiver = conversion.Operand;
-            }
-
-            return receiver;
+            return receiver is null ? null : OperationHelpers.SkipConversions(receiver);
         }
 
         private static bool CreatedPerCall(SemanticModel model, IInvocationOperation call, KnownTypes types, CancellationToken cancellationToken)
@@ -129,11 +124,7 @@ namespace Steadfast.CodeFixes.Rules
         /// <summary>True when a value is (through locals, fields and a factory method's body) made by <c>ResilientHttp.CreateClient</c>.</summary>
         private static async Task<bool> IsResilientValueAsync(Compilation compilation, IOperation value, KnownTypes types, int depth, CancellationToken cancellationToken)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
-
+            value = OperationHelpers.SkipConversions(value);
             if (depth > 6)
             {
                 return false;
@@ -241,13 +232,7 @@ namespace Steadfast.CodeFixes.Rules
                 }
             }
 
-            var createClient = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    ImportHelper.SteadfastTypeExpression(model, creation.SpanStart, "ResilientHttp"),
-                    SyntaxFactory.IdentifierName("CreateClient")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
-            return (creation, createClient.WithTriviaFrom(creation));
+            return (creation, ResilientHttpCall(model, creation, "CreateClient", arguments));
         }
 
         /// <summary>The one <c>new HttpClient(...)</c> a local, field or property is ever given, if it is in this document.</summary>
@@ -333,25 +318,24 @@ namespace Steadfast.CodeFixes.Rules
                 arguments.Add(SyntaxFactory.Argument(outerToken));
             }
 
-            var retry = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    ImportHelper.SteadfastTypeExpression(model, call.SpanStart, "ResilientHttp"),
-                    SyntaxFactory.IdentifierName("RetryAsync")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
-            return (call, retry.WithTriviaFrom(call));
+            return (call, ResilientHttpCall(model, call, "RetryAsync", arguments));
         }
+
+        /// <summary><c>ResilientHttp.Method(arguments)</c>, in the place (and with the trivia) of <paramref name="replaced"/>.</summary>
+        private static InvocationExpressionSyntax ResilientHttpCall(SemanticModel model, SyntaxNode replaced, string method, List<ArgumentSyntax> arguments) =>
+            SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(
+                        SyntaxKind.SimpleMemberAccessExpression,
+                        ImportHelper.SteadfastTypeExpression(model, replaced.SpanStart, "ResilientHttp"),
+                        SyntaxFactory.IdentifierName(method)),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
+                .WithTriviaFrom(replaced);
 
         /// <summary><c>SendAsync(new HttpRequestMessage(HttpMethod.Get, ...))</c>: rebuilt on every attempt, and safe to repeat.</summary>
         private static bool IsInlineSafeRequest(IInvocationOperation operation)
         {
             var request = operation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
-            while (request is IConversionOperation conversion)
-            {
-                request = conversion.Operand;
-            }
-
-            return request is IObjectCreationOperation { Arguments.Length: > 0 } creation &&
+            return request is not null && OperationHelpers.SkipConversions(request) is IObjectCreationOperation { Arguments.Length: > 0 } creation &&
                    creation.Arguments[0].Value is IPropertyReferenceOperation { Property.ContainingType.Name: "HttpMethod" } verb &&
                    SafeMethods.Contains(verb.Property.Name);
         }

@@ -171,13 +171,7 @@ namespace Steadfast.CodeFixes.Rules
         /// <summary>The calls and assignments the SQL text reaches: directly, or through a local, const or field.</summary>
         private static IEnumerable<IOperation> Sinks(IOperation top, SemanticModel model, CancellationToken cancellationToken)
         {
-            var node = top;
-            while (node.Parent is IConversionOperation)
-            {
-                node = node.Parent;
-            }
-
-            switch (node.Parent)
+            switch (OperationHelpers.OutermostConversion(top).Parent)
             {
                 case IArgumentOperation { Parent: { } call }:
                     yield return call;
@@ -211,13 +205,7 @@ namespace Steadfast.CodeFixes.Rules
 
         private static IOperation? SinkOf(IOperation use)
         {
-            var node = use;
-            while (node.Parent is IConversionOperation)
-            {
-                node = node.Parent;
-            }
-
-            return node.Parent switch
+            return OperationHelpers.OutermostConversion(use).Parent switch
             {
                 IArgumentOperation { Parent: { } call } => call,
                 ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "CommandText" } } assignment => assignment,
@@ -296,7 +284,7 @@ namespace Steadfast.CodeFixes.Rules
             ILocalSymbol? reader = null;
             foreach (var declarator in root.Descendants().OfType<IVariableDeclaratorOperation>())
             {
-                var value = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                var value = OperationHelpers.InitialValue(declarator);
                 while (value is IAwaitOperation or IConversionOperation)
                 {
                     value = value is IAwaitOperation awaited ? awaited.Operation : ((IConversionOperation)value).Operand;

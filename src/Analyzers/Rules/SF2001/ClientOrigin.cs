@@ -110,12 +110,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 return ClientOrigin.Unknown;
             }
 
-            while (operation is IConversionOperation { Operand: { } operand })
-            {
-                operation = operand;
-            }
-
-            switch (operation)
+            switch (OperationHelpers.SkipConversions(operation))
             {
                 case IInvocationOperation invocation:
                     return FromInvocation(invocation, depth);
@@ -303,7 +298,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 switch (op)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                        if ((declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value is { } initial)
+                        if (OperationHelpers.InitialValue(declarator) is { } initial)
                         {
                             values.Add(initial);
                         }

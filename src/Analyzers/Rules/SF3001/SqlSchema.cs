@@ -225,32 +225,17 @@ namespace Steadfast.Analyzers.Rules.SF3001
             var i = 0;
             while (i < text.Length)
             {
-                var c = text[i];
-                if (char.IsWhiteSpace(c))
+                var afterTrivia = SqlStar.SkipTrivia(text, i);
+                if (afterTrivia > i)
                 {
-                    i++;
+                    i = afterTrivia;
+                    continue;
                 }
-                else if (c == '-' && i + 1 < text.Length && text[i + 1] == '-')
-                {
-                    while (i < text.Length && text[i] != '\n')
-                    {
-                        i++;
-                    }
-                }
-                else if (c == '/' && i + 1 < text.Length && text[i + 1] == '*')
-                {
-                    var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                    i = end < 0 ? text.Length : end + 2;
-                }
-                else if (c == '\'')
-                {
-                    i++;
-                    while (i < text.Length && text[i] != '\'')
-                    {
-                        i++;
-                    }
 
-                    i++;
+                var c = text[i];
+                if (c == '\'')
+                {
+                    i = SqlStar.SkipQuoted(text, i, '\'');
                 }
                 else if (c == '"' || c == '`' || c == '[')
                 {

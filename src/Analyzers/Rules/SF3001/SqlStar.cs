@@ -323,24 +323,15 @@ namespace Steadfast.Analyzers.Rules.SF3001
             var i = 0;
             while (i < text.Length)
             {
+                var afterTrivia = SqlStar.SkipTrivia(text, i);
+                if (afterTrivia > i)
+                {
+                    i = afterTrivia;
+                    continue;
+                }
+
                 var c = text[i];
-                if (char.IsWhiteSpace(c))
-                {
-                    i++;
-                }
-                else if (c == '-' && i + 1 < text.Length && text[i + 1] == '-')
-                {
-                    while (i < text.Length && text[i] != '\n')
-                    {
-                        i++;
-                    }
-                }
-                else if (c == '/' && i + 1 < text.Length && text[i + 1] == '*')
-                {
-                    var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                    i = end < 0 ? text.Length : end + 2;
-                }
-                else if (c == '\'')
+                if (c == '\'')
                 {
                     i = SkipQuoted(text, i, '\'');
                     tokens.Add(new Token(Kind.Other, "'", i, depth));
@@ -395,7 +386,36 @@ namespace Steadfast.Analyzers.Rules.SF3001
             return tokens;
         }
 
-        private static int SkipQuoted(string text, int start, char close)
+        /// <summary>Past white space and SQL comments (<c>-- …</c> to the end of the line, <c>/* … */</c>) starting at <paramref name="i"/>; <paramref name="i"/> itself when there are none.</summary>
+        internal static int SkipTrivia(string text, int i)
+        {
+            while (i < text.Length)
+            {
+                if (char.IsWhiteSpace(text[i]))
+                {
+                    i++;
+                }
+                else if (text[i] == '-' && i + 1 < text.Length && text[i + 1] == '-')
+                {
+                    var end = text.IndexOf('\n', i + 2);
+                    i = end < 0 ? text.Length : end;
+                }
+                else if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '*')
+                {
+                    var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 ? text.Length : end + 2;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            return i;
+        }
+
+        /// <summary>Past a quoted run starting at <paramref name="start"/> (a doubled quote stays inside it).</summary>
+        internal static int SkipQuoted(string text, int start, char close)
         {
             var i = start + 1;
             while (i < text.Length)

@@ -74,12 +74,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
         public static FieldUse Classify(IFieldReferenceOperation reference, ISymbol containingSymbol)
         {
             var atConstruction = IsConstruction(reference, containingSymbol);
-            IOperation node = reference;
-            while (node.Parent is IConversionOperation conversion)
-            {
-                node = conversion;
-            }
-
+            var node = OperationHelpers.OutermostConversion(reference);
             var parent = node.Parent;
             switch (parent)
             {
@@ -224,7 +219,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 IOperation? source = op switch
                 {
                     IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) =>
-                        declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value,
+                        OperationHelpers.InitialValue(declarator),
                     ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) =>
                         assignment.Value,
                     IForEachLoopOperation loop when Contains(loop.Locals, local) => loop.Collection,

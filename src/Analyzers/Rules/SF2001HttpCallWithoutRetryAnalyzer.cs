@@ -49,9 +49,8 @@ namespace Steadfast.Analyzers.Rules
 
                 var compilation = start.Compilation;
                 var analyzerOptions = start.Options;
-                var registrations = new Lazy<HttpRegistrations>(
-                    () => HttpRegistrations.Scan(compilation, Options.Get(analyzerOptions, compilation.SyntaxTrees.FirstOrDefaultTree()).HandlerNames, start.CancellationToken),
-                    LazyThreadSafetyMode.ExecutionAndPublication);
+                var registrations = new RetryableLazy<HttpRegistrations>(
+                    cancellationToken => HttpRegistrations.Scan(compilation, Options.Get(analyzerOptions, compilation.SyntaxTrees.FirstOrDefaultTree()).HandlerNames, cancellationToken));
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
@@ -110,12 +109,12 @@ namespace Steadfast.Analyzers.Rules
         {
             private readonly INamedTypeSymbol _type;
             private readonly KnownTypes _types;
-            private readonly Lazy<HttpRegistrations> _registrations;
+            private readonly RetryableLazy<HttpRegistrations> _registrations;
             private readonly object _gate = new object();
             private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
             private readonly Dictionary<ISymbol, List<IOperation>> _memberValues = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, KnownTypes types, Lazy<HttpRegistrations> registrations)
+            public TypeState(INamedTypeSymbol type, KnownTypes types, RetryableLazy<HttpRegistrations> registrations)
             {
                 _type = type;
                 _types = types;
@@ -212,7 +211,7 @@ namespace Steadfast.Analyzers.Rules
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
                     var origin = new OriginResolver(_types, options.HandlerNames, _memberValues, _type).Resolve(receiver);
-                    var resilient = origin.IsSettled ? origin.Kind == OriginKind.Resilient : origin.IsResilient(_registrations.Value);
+                    var resilient = origin.IsSettled ? origin.Kind == OriginKind.Resilient : origin.IsResilient(_registrations.GetValue(context.CancellationToken));
                     if (resilient)
                     {
                         continue;

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Steadfast.Analyzers.Internal;
 using Steadfast.Analyzers.Rules.SF3001;
 
 namespace Steadfast.Analyzers.Rules
@@ -29,14 +29,14 @@ namespace Steadfast.Analyzers.Rules
             context.RegisterCompilationStartAction(static start =>
             {
                 var files = start.Options.AdditionalFiles;
-                var schema = new Lazy<SqlSchema>(() => SqlSchema.From(files, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+                var schema = new RetryableLazy<SqlSchema>(cancellationToken => SqlSchema.From(files, cancellationToken));
                 start.RegisterOperationAction(context => OnString(context, schema), OperationKind.Literal, OperationKind.InterpolatedString);
                 start.RegisterOperationAction(context => OnConcatenation(context, schema), OperationKind.Binary);
                 start.RegisterOperationAction(context => OnSelectCall(context, schema), OperationKind.Invocation);
             });
         }
 
-        private static void OnString(OperationAnalysisContext context, Lazy<SqlSchema> schema)
+        private static void OnString(OperationAnalysisContext context, RetryableLazy<SqlSchema> schema)
         {
             var operation = context.Operation;
             if (!OwnTextHasStar(operation) || operation.Parent is IInterpolatedStringTextOperation)
@@ -74,7 +74,7 @@ namespace Steadfast.Analyzers.Rules
         /// A concatenation whose star comes from a constant declared elsewhere (<c>"SELECT " + Star + " FROM t"</c>): judged
         /// at the outermost <c>+</c>, only when no literal of its own holds the star (those are judged in <see cref="OnString"/>).
         /// </summary>
-        private static void OnConcatenation(OperationAnalysisContext context, Lazy<SqlSchema> schema)
+        private static void OnConcatenation(OperationAnalysisContext context, RetryableLazy<SqlSchema> schema)
         {
             var binary = (IBinaryOperation)context.Operation;
             if (binary.OperatorKind != BinaryOperatorKind.Add || binary.Type?.SpecialType != SpecialType.System_String || !ReferenceEquals(SqlText.Top(binary), binary))
@@ -107,7 +107,7 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>PostgREST-style clients: <c>client.From&lt;Lead&gt;().Select("*")</c>.</summary>
-        private static void OnSelectCall(OperationAnalysisContext context, Lazy<SqlSchema> schema)
+        private static void OnSelectCall(OperationAnalysisContext context, RetryableLazy<SqlSchema> schema)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
@@ -141,10 +141,10 @@ namespace Steadfast.Analyzers.Rules
             return ns.IndexOf("Postgrest", StringComparison.OrdinalIgnoreCase) >= 0 || ns.IndexOf("Supabase", StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
-        private static void Report(OperationAnalysisContext context, Location location, string? table, Lazy<SqlSchema> schema)
+        private static void Report(OperationAnalysisContext context, Location location, string? table, RetryableLazy<SqlSchema> schema)
         {
             var known = table is not null && !table.StartsWith("@", StringComparison.Ordinal) ? table : null;
-            var secret = SqlSchema.SecretLooking(schema.Value.Columns(known));
+            var secret = SqlSchema.SecretLooking(schema.GetValue(context.CancellationToken).Columns(known));
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.SF3001SelectStar,
                 location,

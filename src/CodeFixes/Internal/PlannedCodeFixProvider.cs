@@ -12,6 +12,14 @@ namespace Steadfast.CodeFixes.Internal
     /// one node to replace with another — or is not offered. Plans drive the single fix and FixAll alike
     /// (<see cref="SequentialFixAllProvider"/>), and both end with <see cref="ImportHelper.FinishAsync"/>.
     /// </summary>
+    /// <remarks>
+    /// Each diagnostic's first applicable fix is registered under the rule's one preferred key
+    /// (<see cref="PreferredKey"/>, e.g. <c>SF2001.Preferred</c>), whatever fix it is there; the others under their own
+    /// keys. Fix All of the preferred key applies each diagnostic's own first fix, so the result never depends on
+    /// which diagnostic the fix was started from: <c>dotnet format</c> starts from whichever diagnostic the analyzer
+    /// driver listed first (an order that varies from run to run) and passes the key of its first action, or no key
+    /// at all when that diagnostic offers none. A missing key is taken as the preferred one.
+    /// </remarks>
     public abstract class PlannedCodeFixProvider : CodeFixProvider
     {
         private readonly FixAllProvider _fixAll;
@@ -19,6 +27,9 @@ namespace Steadfast.CodeFixes.Internal
         protected PlannedCodeFixProvider() => _fixAll = new SequentialFixAllProvider(ApplyAsync, ImportHelper.FinishAsync);
 
         public sealed override FixAllProvider GetFixAllProvider() => _fixAll;
+
+        /// <summary>The equivalence key of each diagnostic's first applicable fix: <c>SFxxxx.Preferred</c>.</summary>
+        public static string PreferredKey(string diagnosticId) => diagnosticId + ".Preferred";
 
         /// <summary>The fixes for a diagnostic, in the order they are offered (the first is what <c>dotnet format</c> applies).</summary>
         protected abstract IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic);
@@ -43,19 +54,22 @@ namespace Steadfast.CodeFixes.Internal
                     continue;
                 }
 
-                foreach (var (key, title) in Fixes(diagnostic))
+                var first = true;
+                foreach (var (fixKey, title) in Fixes(diagnostic))
                 {
-                    if (await PlanAsync(context.Document, node, diagnostic, key, context.CancellationToken).ConfigureAwait(false) is null)
+                    if (await PlanAsync(context.Document, node, diagnostic, fixKey, context.CancellationToken).ConfigureAwait(false) is null)
                     {
                         continue;
                     }
 
+                    var key = first ? PreferredKey(diagnostic.Id) : fixKey;
+                    first = false;
                     context.RegisterCodeFix(
                         CodeAction.Create(
                             title,
                             async ct =>
                             {
-                                var fixedDocument = await ApplyAsync(context.Document, node, diagnostic, key, ct).ConfigureAwait(false);
+                                var fixedDocument = await ApplyAsync(context.Document, node, diagnostic, fixKey, ct).ConfigureAwait(false);
                                 return fixedDocument is null ? context.Document : await ImportHelper.FinishAsync(fixedDocument, ct).ConfigureAwait(false);
                             },
                             key),
@@ -64,9 +78,26 @@ namespace Steadfast.CodeFixes.Internal
             }
         }
 
-        private async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+        /// <summary>Applies the fix <paramref name="key"/>, or the diagnostic's first applicable fix for the preferred key or none.</summary>
+        private async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? key, CancellationToken cancellationToken)
         {
-            var plan = await PlanAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
+            (SyntaxNode Target, SyntaxNode Replacement)? plan = null;
+            if (key is null || key == PreferredKey(diagnostic.Id))
+            {
+                foreach (var (fixKey, _) in Fixes(diagnostic))
+                {
+                    plan = await PlanAsync(document, node, diagnostic, fixKey, cancellationToken).ConfigureAwait(false);
+                    if (plan is not null)
+                    {
+                        break;
+                    }
+                }
+            }
+            else
+            {
+                plan = await PlanAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
+            }
+
             if (plan is null)
             {
                 return null;

@@ -17,8 +17,12 @@ namespace Steadfast.CodeFixes.Internal
     /// </summary>
     internal sealed class SequentialFixAllProvider : DocumentBasedFixAllProvider
     {
-        /// <summary>Applies one fix, keyed by equivalence key, at the node the diagnostic points to; null when the fix does not apply there.</summary>
-        public delegate Task<Document?> ApplyFix(Document document, SyntaxNode node, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken);
+        /// <summary>
+        /// Applies one fix, keyed by equivalence key, at the node the diagnostic points to; null when the fix does not apply
+        /// there. A null key (what <c>dotnet format</c> passes when the diagnostic it started from offered no fix) asks for
+        /// each diagnostic's preferred fix.
+        /// </summary>
+        public delegate Task<Document?> ApplyFix(Document document, SyntaxNode node, Diagnostic diagnostic, string? equivalenceKey, CancellationToken cancellationToken);
 
         private readonly ApplyFix _apply;
         private readonly Func<Document, CancellationToken, Task<Document>> _finish;
@@ -32,7 +36,7 @@ namespace Steadfast.CodeFixes.Internal
         protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
         {
             var key = fixAllContext.CodeActionEquivalenceKey;
-            if (key is null || diagnostics.IsEmpty)
+            if (diagnostics.IsEmpty)
             {
                 return document;
             }

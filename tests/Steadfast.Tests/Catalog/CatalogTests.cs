@@ -138,8 +138,8 @@ namespace Steadfast.Tests.Catalog
         public void Analyzers_UseCatalogDescriptorsOnly_AndOneEach()
         {
             var catalog = AllDescriptors.ToList();
-            Assert.NotEmpty(Robustness.AllAnalyzers);
-            foreach (var analyzer in Robustness.AllAnalyzers)
+            Assert.NotEmpty(AnalyzerRunner.AllAnalyzers);
+            foreach (var analyzer in AnalyzerRunner.AllAnalyzers)
             {
                 var supported = Assert.Single(analyzer.SupportedDiagnostics);
                 Assert.Contains(supported, catalog);

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -12,6 +13,9 @@ namespace Steadfast.Tests.Rules
     {
         private const string Await = SF1001FireAndForgetCodeFix.AwaitKey;
         private const string Track = SF1001FireAndForgetCodeFix.TrackKey;
+
+        /// <summary>Each diagnostic's first fix (await in async code, else track; track first with preferred_fix = track) carries the preferred key.</summary>
+        private static readonly string Preferred = PlannedCodeFixProvider.PreferredKey("SF1001");
 
         private const string Service = @"
 interface IService
@@ -108,7 +112,7 @@ class C
     void M() => [|svc.SendAsync()|];"));
 
         [Fact]
-        public Task Flags_TopLevelStatements() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public Task Flags_TopLevelStatements() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
             TestCode = @"using System.Threading.Tasks;
@@ -118,7 +122,7 @@ await Task.Delay(1);
         }.RunAsync();
 
         [Fact]
-        public Task Flags_SeveralDocuments() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public Task Flags_SeveralDocuments() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
             Sources =
             {
@@ -203,23 +207,21 @@ public class Tests
 " + Service);
 
         [Fact]
-        public Task DoesNotFlag_WithoutTaskType_BrokenCode() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public Task DoesNotFlag_WithoutTaskType_BrokenCode() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
-            AllowedCompilerErrors = { "CS0246", "CS0103" },
-            TestCode = @"class C { void M() { Unknown.Run(() => Missing()); _ = Nope(); } }",
+            TestCode = @"class C { void M() { {|CS0103:Unknown|}.Run(() => Missing()); _ = {|CS0103:Nope|}(); } }",
         }.RunAsync();
 
         [Fact]
-        public Task DoesNotFlag_IncompleteStatement() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public Task DoesNotFlag_IncompleteStatement() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
-            AllowedCompilerErrors = { "CS1002", "CS0201", "CS1513" },
-            TestCode = @"using System.Threading.Tasks; class C { Task S() => Task.CompletedTask; void M() { S }",
+            TestCode = @"using System.Threading.Tasks; class C { Task S() => Task.CompletedTask; void M() { S {|CS1002:}|}{|CS1513:|}",
         }.RunAsync();
 
         // ---------------------------------------------------------------- options
 
         [Fact]
-        public Task Option_AllowedMethods_ByMethodAndType() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public Task Option_AllowedMethods_ByMethodAndType() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
             EditorConfig = @"[*.cs]
 SF1001.allowed_methods = Telemetry.Fire, global::App.Tracker.*",
@@ -249,7 +251,7 @@ namespace App
         }.RunAsync();
 
         [Fact]
-        public Task Option_SeverityNone_Silences() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public Task Option_SeverityNone_Silences() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
             EditorConfig = @"[*.cs]
 dotnet_diagnostic.SF1001.severity = none",
@@ -257,13 +259,17 @@ dotnet_diagnostic.SF1001.severity = none",
         }.RunAsync();
 
         [Fact]
-        public Task Option_SeverityError() => new AnalyzerTest<SF1001FireAndForgetAnalyzer>
+        public async Task Option_SeverityError()
         {
-            EditorConfig = @"[*.cs]
-dotnet_diagnostic.SF1001.severity = error",
-            TestCode = @"using System.Threading.Tasks; class C { void M() { {|#0:Task.Run(() => { })|}; } }",
-            ExpectedDiagnostics = { DiagnosticResult.Diagnostic("SF1001").WithLocation(0).WithSeverity(DiagnosticSeverity.Error) },
-        }.RunAsync();
+            // The framework's expected severity comes from the descriptor, not from .editorconfig: check what a build sees.
+            var project = AnalyzerRunner.CreateProject(
+                new[] { "using System.Threading.Tasks; class C { void M() { Task.Run(() => { }); } }" },
+                "[*.cs]\ndotnet_diagnostic.SF1001.severity = error");
+            var diagnostic = Assert.Single(await AnalyzerRunner.RunAsync(project, new SF1001FireAndForgetAnalyzer()));
+            Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+            Assert.Equal("SF1001", diagnostic.Id);
+            Assert.Equal(new Microsoft.CodeAnalysis.Text.TextSpan(51, 19), diagnostic.Location.SourceSpan);
+        }
 
         [Theory]
         [InlineData(null, new[] { Await, Track })]
@@ -273,19 +279,17 @@ dotnet_diagnostic.SF1001.severity = error",
         [InlineData("SF1001.preferred_fix = nonsense", new[] { Await, Track })]
         public async Task Option_PreferredFix_OrdersTheFixes(string? option, string[] expectedOrder)
         {
-            var solution = TestProject.Create(
+            var project = AnalyzerRunner.CreateProject(
                 new[] { "using System.Threading.Tasks; class C { async Task M() { Task.Delay(1); await Task.Yield(); } }" },
-                option is null ? null : "[*.cs]\n" + option,
-                System.Array.Empty<(string, string)>(),
-                OutputKind.DynamicallyLinkedLibrary,
-                TestReferences.All);
-            var project = System.Linq.Enumerable.Single(solution.Projects);
-            var (diagnostics, _) = await TestProject.AnalyzeAsync(project, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new SF1001FireAndForgetAnalyzer()));
-            var diagnostic = Assert.Single(diagnostics);
+                option is null ? null : "[*.cs]\n" + option);
+            var diagnostic = Assert.Single(await AnalyzerRunner.RunAsync(project, new SF1001FireAndForgetAnalyzer()));
             var keys = new System.Collections.Generic.List<string?>();
-            var document = solution.GetDocument(diagnostic.Location.SourceTree)!;
+            var document = project.GetDocument(diagnostic.Location.SourceTree)!;
             await new SF1001FireAndForgetCodeFix().RegisterCodeFixesAsync(
                 new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (a, _) => keys.Add(a.EquivalenceKey), default));
+
+            // The first fix carries the rule's preferred key (what Fix All and dotnet format apply); the second its own.
+            expectedOrder = new[] { Steadfast.CodeFixes.Internal.PlannedCodeFixProvider.PreferredKey("SF1001"), expectedOrder[1] };
             Assert.Equal(expectedOrder, keys);
         }
 
@@ -302,7 +306,7 @@ dotnet_diagnostic.SF1001.severity = error",
     {
         // send it
         await svc.SendAsync(); // trailing
-    }"), Await);
+    }"), Preferred);
 
         [Fact]
         public Task Fix_Await_DiscardKeepsConfigureAwait() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -315,7 +319,7 @@ dotnet_diagnostic.SF1001.severity = error",
     {
         await svc.SendAsync().ConfigureAwait(false);
         await svc.PeekAsync();
-    }"), Await);
+    }"), Preferred);
 
         [Fact]
         public Task Fix_Await_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -326,7 +330,7 @@ dotnet_diagnostic.SF1001.severity = error",
     async Task M()
     {
         await Task.Factory.StartNew(async () => await svc.SendAsync()).Unwrap();
-    }"), Await);
+    }"), Preferred);
 
         [Fact]
         public Task Fix_Await_InAsyncLambda() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -345,7 +349,7 @@ dotnet_diagnostic.SF1001.severity = error",
             await svc.SendAsync();
             await Task.Yield();
         };
-    }"), Await);
+    }"), Preferred);
 
         [Theory]
         [InlineData("void M() { [|svc.SendAsync()|]; }")]
@@ -366,7 +370,7 @@ dotnet_diagnostic.SF1001.severity = error",
     void M()
     {
         BackgroundTasks.Run(() => svc.SendAsync(), name: ""SendAsync"");
-    }", "using Steadfast;\n"), Track);
+    }", "using Steadfast;\n"), Preferred);
 
         [Fact]
         public Task Fix_Track_TaskRunKeepsCancellationToken() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -381,7 +385,7 @@ dotnet_diagnostic.SF1001.severity = error",
         BackgroundTasks.Run(async () => await svc.SendAsync().ConfigureAwait(false), name: ""SendAsync"", cancellationToken: ct);
         BackgroundTasks.Run(Work, name: ""Work"", cancellationToken: ct);
     }
-    void Work() { }", "using Steadfast;\n"), Track);
+    void Work() { }", "using Steadfast;\n"), Preferred);
 
         [Fact]
         public Task Fix_Track_BlockLambdaIsNamedAfterEnclosingMethod() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -400,7 +404,7 @@ dotnet_diagnostic.SF1001.severity = error",
             Console.WriteLine(1);
             Console.WriteLine(2);
         }, name: ""ProcessQueue"");
-    }", "using Steadfast;\n"), Track);
+    }", "using Steadfast;\n"), Preferred);
 
         [Fact]
         public Task Fix_Track_GenericTaskRunAndCallsAndDiscards() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -432,7 +436,7 @@ dotnet_diagnostic.SF1001.severity = error",
     void M()
     {
         BackgroundTasks.Track(Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning).Unwrap(), name: ""SendAsync"");
-    }", "using Steadfast;\n"), Track);
+    }", "using Steadfast;\n"), Preferred);
 
         [Fact]
         public Task Fix_Track_ActionLambdaAndNestedDrop() => VerifySF1001.CodeFixAsync(Wrap(@"
@@ -451,7 +455,7 @@ dotnet_diagnostic.SF1001.severity = error",
         {
             BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
         }, name: ""SendAsync"");
-    }", "using Steadfast;\n"), Track);
+    }", "using Steadfast;\n"), Preferred);
 
         [Fact]
         public Task Fix_Track_KeepsExistingUsingAndFileScopedNamespace() => VerifySF1001.CodeFixAsync(@"using System.Threading.Tasks;
@@ -470,7 +474,7 @@ namespace App;
 class C
 {
     void M() => BackgroundTasks.Track(Task.Delay(5), name: ""Delay"");
-}", Track);
+}", Preferred);
 
         [Fact]
         public Task Fix_Track_QualifiesWhenBackgroundTasksNameIsTaken() => VerifySF1001.CodeFixAsync(@"using System.Threading.Tasks;
@@ -483,10 +487,10 @@ class BackgroundTasks { }
 class C
 {
     void M() { Steadfast.BackgroundTasks.Track(Task.Delay(5), name: ""Delay""); }
-}", Track);
+}", Preferred);
 
         [Fact]
-        public Task Fix_Track_NotOfferedWithoutRuntime() => new CodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
+        public Task Fix_Track_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
         {
             ReferenceSteadfastRuntime = false,
             TestCode = "using System.Threading.Tasks; class C { void M() { [|Task.Run(() => { })|]; } }",
@@ -501,7 +505,7 @@ class C
         // ---------------------------------------------------------------- FixAll over several documents
 
         [Fact]
-        public Task FixAll_Track_SeveralDocuments() => new CodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
+        public Task FixAll_Track_SeveralDocuments() => new SteadfastCodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
         {
             Sources =
             {
@@ -513,11 +517,34 @@ class C
                 "using System.Threading.Tasks;\nusing Steadfast;\nclass A\n{\n    void M()\n    {\n        BackgroundTasks.Run(() => { }, name: \"M\");\n        BackgroundTasks.Track(Task.Delay(1), name: \"Delay\");\n    }\n}\n",
                 "using System.Threading.Tasks;\nusing Steadfast;\nclass B\n{\n    void M() => BackgroundTasks.Track(Task.Delay(2), name: \"Delay\");\n}\n",
             },
-            CodeActionEquivalenceKey = Track,
+            CodeActionEquivalenceKey = Preferred,
         }.RunAsync();
 
         [Fact]
-        public Task FixAll_Await_LeavesUnawaitableOnesFlagged() => VerifySF1001.CodeFixAsync(Wrap(@"
+        public Task FixAll_Await_LeavesUnawaitableOnesFlagged() => new SteadfastCodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
+        {
+            // With tracking preferred, "await" is every async diagnostic's second fix: Fix All of it awaits those and
+            // leaves the one in a synchronous lambda (where only tracking is offered) flagged.
+            EditorConfig = "[*.cs]\nSF1001.preferred_fix = track",
+            TestCode = Wrap(@"
+    async Task M()
+    {
+        [|svc.SendAsync()|];
+        Action a = () => [|svc.SendAsync()|];
+        _ = [|svc.CountAsync()|];
+    }"),
+            FixedCode = Wrap(@"
+    async Task M()
+    {
+        await svc.SendAsync();
+        Action a = () => [|svc.SendAsync()|];
+        await svc.CountAsync();
+    }"),
+            CodeActionEquivalenceKey = Await,
+        }.RunAsync();
+
+        [Fact]
+        public Task FixAll_Preferred_AppliesEachDiagnosticsOwnFirstFix() => VerifySF1001.CodeFixAsync(Wrap(@"
     async Task M()
     {
         [|svc.SendAsync()|];
@@ -527,8 +554,8 @@ class C
     async Task M()
     {
         await svc.SendAsync();
-        Action a = () => [|svc.SendAsync()|];
+        Action a = () => BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
         await svc.CountAsync();
-    }"), Await);
+    }", "using Steadfast;\n"), Preferred);
     }
 }

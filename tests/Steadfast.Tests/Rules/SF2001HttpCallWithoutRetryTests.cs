@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading.Tasks;
 using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -10,6 +11,8 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF2001HttpCallWithoutRetryTests
     {
+        /// <summary>Each diagnostic's first fix (making a new client resilient, else retrying the call) carries the preferred key.</summary>
+        private static readonly string Preferred = PlannedCodeFixProvider.PreferredKey("SF2001");
         private const string MakeResilient = SF2001HttpCallWithoutRetryCodeFix.MakeClientResilientKey;
         private const string Retry = SF2001HttpCallWithoutRetryCodeFix.RetryKey;
 
@@ -94,7 +97,7 @@ namespace Microsoft.Extensions.DependencyInjection
         public Task Flags_ClientsNotKnownToRetry(string members) => VerifySF2001.AnalyzerAsync(Api(members));
 
         [Fact]
-        public Task Flags_TypedClientRegisteredWithoutResilience() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task Flags_TypedClientRegisteredWithoutResilience() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             Sources =
             {
@@ -139,7 +142,7 @@ namespace Microsoft.Extensions.DependencyInjection
         [InlineData("s.AddHttpClient<EnrichmentApi>().AddHttpMessageHandler<Steadfast.ResilientHttpHandler>();")]
         [InlineData("var b = s.AddHttpClient<EnrichmentApi>(); b.AddResilienceHandler(\"x\", _ => { });")]
         [InlineData("s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler());")]
-        public Task DoesNotFlag_TypedClientRegisteredWithResilience(string registration) => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task DoesNotFlag_TypedClientRegisteredWithResilience(string registration) => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             Sources =
             {
@@ -149,7 +152,7 @@ namespace Microsoft.Extensions.DependencyInjection
         }.RunAsync();
 
         [Fact]
-        public Task DoesNotFlag_NamedClientRegisteredWithResilience_PrimaryConstructor() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task DoesNotFlag_NamedClientRegisteredWithResilience_PrimaryConstructor() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             Sources =
             {
@@ -161,7 +164,7 @@ namespace Microsoft.Extensions.DependencyInjection
         }.RunAsync();
 
         [Fact]
-        public Task DoesNotFlag_FactoryDefaultsCoverParametersAndNamedClients() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task DoesNotFlag_FactoryDefaultsCoverParametersAndNamedClients() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             Sources =
             {
@@ -171,7 +174,7 @@ namespace Microsoft.Extensions.DependencyInjection
         }.RunAsync();
 
         [Fact]
-        public Task Option_ResilientHandlerTypesAndRetryMethods() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task Option_ResilientHandlerTypesAndRetryMethods() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             EditorConfig = "[*.cs]\nSF2001.resilient_handler_types = App.RetryHandler\nSF2001.retry_methods = App.Retrier.Run",
             TestCode = Api(@"
@@ -186,7 +189,7 @@ namespace App
         }.RunAsync();
 
         [Fact]
-        public Task Flags_TopLevelStatements() => new AnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task Flags_TopLevelStatements() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
             TestCode = "using System.Net.Http; var http = new HttpClient(); var page = await [|http.GetStringAsync(\"https://example.com\")|]; System.Console.WriteLine(page);",
@@ -201,7 +204,7 @@ namespace App
     public Task<Lead?> Get(string id) => [|Http.GetFromJsonAsync<Lead>(""leads/"" + id)|];"), Api(@"
     private static readonly HttpClient Http = ResilientHttp.CreateClient(new HttpClientHandler(), baseAddress: new Uri(""https://enrich.example.com/""));
     public Task<HttpResponseMessage> Enrich(string id) => Http.GetAsync(""leads/"" + id);
-    public Task<Lead?> Get(string id) => Http.GetFromJsonAsync<Lead>(""leads/"" + id);"), MakeResilient);
+    public Task<Lead?> Get(string id) => Http.GetFromJsonAsync<Lead>(""leads/"" + id);"), Preferred);
 
         [Fact]
         public Task Fix_MakeClientResilient_LocalInOneTimeSetUp_AndUsingAdded() => VerifySF2001.CodeFixAsync(@"using System.Net.Http;
@@ -225,7 +228,7 @@ class Program
         var client = ResilientHttp.CreateClient();
         System.Console.WriteLine(await client.GetStringAsync(""https://example.com""));
     }
-}", MakeResilient);
+}", Preferred);
 
         /// <summary>A client created per call is SF2002's to fix (shared and resilient at once); fixing the call here would stack two retry layers.</summary>
         [Theory]
@@ -254,8 +257,7 @@ class Program
         var client = SharedHttpClient;
         return await client.GetStringAsync(url);
     }");
-            var solution = TestProject.Create(new[] { source }, null, System.Array.Empty<(string, string)>(), Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary, TestReferences.All);
-            var document = solution.Projects.Single().Documents.Single();
+            var document = AnalyzerRunner.CreateProject(new[] { source }).Documents.Single();
             var root = (await document.GetSyntaxRootAsync())!;
             var call = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>().Single(i => i.ToString() == "client.GetStringAsync(url)");
             var stale = Microsoft.CodeAnalysis.Diagnostic.Create(Steadfast.Analyzers.Descriptors.SF2001HttpCallWithoutRetry, call.GetLocation(), "HttpClient.GetStringAsync");
@@ -265,8 +267,7 @@ class Program
             await new SF2001HttpCallWithoutRetryCodeFix().RegisterCodeFixesAsync(context);
 
             Assert.Empty(offered);
-            var (found, errors) = await TestProject.AnalyzeAsync(document.Project, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new SF2001HttpCallWithoutRetryAnalyzer()));
-            Assert.Empty(errors);
+            var found = await AnalyzerRunner.RunAsync(document.Project, new SF2001HttpCallWithoutRetryAnalyzer()); // fails on compiler errors
             Assert.Empty(found); // and the analyzer agrees: the shared client retries
         }
 
@@ -289,7 +290,7 @@ class Program
     {
         using var response = await ResilientHttp.RetryAsync(retryToken => client.GetAsync(url, retryToken), ct);
         return await ResilientHttp.RetryAsync(retryToken => client.GetFromJsonAsync<Lead>(url, retryToken), ct);
-    }"), Retry);
+    }"), Preferred);
 
         [Fact]
         public Task Fix_Retry_UsesATokenInScope_AndHandsTheCallOne() => VerifySF2001.CodeFixAsync(Api(@"
@@ -298,7 +299,7 @@ class Program
     public Task<HttpResponseMessage> Send(HttpClient client, string url) => [|client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))|];"), Api(@"
     public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => ResilientHttp.RetryAsync(ct => client.GetStringAsync(url, cancellationToken: ct), cancellationToken);
     public Task<HttpResponseMessage> Delete(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.DeleteAsync(url, cancellationToken: ct));
-    public Task<HttpResponseMessage> Send(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken: ct));"), Retry);
+    public Task<HttpResponseMessage> Send(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken: ct));"), Preferred);
 
         [Theory]
         [InlineData("public Task Run(HttpClient c, string url) => [|c.PostAsync(url, new StringContent(\"x\"))|];")]
@@ -308,7 +309,7 @@ class Program
         public Task Fix_Retry_NotOfferedForCallsThatCannotBeRepeated(string members) => VerifySF2001.NoCodeFixAsync(Api(members), Retry);
 
         [Fact]
-        public Task Fix_NotOfferedWithoutRuntime() => new CodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+        public Task Fix_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
         {
             ReferenceSteadfastRuntime = false,
             TestCode = "using System.Net.Http; using System.Threading.Tasks; class C { public Task Run(HttpClient c) => [|c.GetAsync(\"x\")|]; }",
@@ -316,7 +317,7 @@ class Program
         }.RunAsync();
 
         [Fact]
-        public Task FixAll_Retry_EveryCallInEveryDocument() => new CodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+        public Task FixAll_Retry_EveryCallInEveryDocument() => new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
         {
             Sources =
             {
@@ -328,7 +329,7 @@ class Program
                 "using System.Net.Http;\nusing System.Threading.Tasks;\nusing Steadfast;\nclass A\n{\n    public Task<string> Get(HttpClient c) => ResilientHttp.RetryAsync(ct => c.GetStringAsync(\"a\", cancellationToken: ct));\n    public Task<HttpResponseMessage> Put(HttpClient c) => ResilientHttp.RetryAsync(ct => c.PutAsync(\"a\", null, cancellationToken: ct));\n}",
                 "using System.Net.Http;\nusing System.Threading.Tasks;\nusing Steadfast;\nclass B\n{\n    public Task<byte[]> Get(HttpClient c) => ResilientHttp.RetryAsync(ct => c.GetByteArrayAsync(\"b\", cancellationToken: ct));\n}",
             },
-            CodeActionEquivalenceKey = Retry,
+            CodeActionEquivalenceKey = Preferred,
         }.RunAsync();
     }
 }

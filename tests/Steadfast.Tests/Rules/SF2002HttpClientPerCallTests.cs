@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -10,7 +11,8 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF2002HttpClientPerCallTests
     {
-        private const string Key = SF2002HttpClientPerCallCodeFix.ShareKey;
+        /// <summary>The rule's one fix is each diagnostic's first, so it carries the preferred key.</summary>
+        private static readonly string Key = PlannedCodeFixProvider.PreferredKey("SF2002");
 
         private const string Usings = @"using System;
 using System.Collections.Generic;
@@ -60,7 +62,7 @@ public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
 }");
 
         [Fact]
-        public Task Flags_LambdaInTopLevelStatements() => new AnalyzerTest<SF2002HttpClientPerCallAnalyzer>
+        public Task Flags_LambdaInTopLevelStatements() => new SteadfastAnalyzerTest<SF2002HttpClientPerCallAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
             TestCode = "using System; using System.Net.Http; var setup = new HttpClient(); Func<string, System.Threading.Tasks.Task<string>> get = u => [|new HttpClient()|].GetStringAsync(u); for (var i = 0; i < 2; i++) { using var c = [|new HttpClient()|]; } setup.Dispose();",
@@ -88,7 +90,7 @@ public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
         public Task DoesNotFlag(string members) => VerifySF2002.AnalyzerAsync(Bot(members));
 
         [Fact]
-        public Task DoesNotFlag_TopLevelStatementsAndProgramSetup() => new AnalyzerTest<SF2002HttpClientPerCallAnalyzer>
+        public Task DoesNotFlag_TopLevelStatementsAndProgramSetup() => new SteadfastAnalyzerTest<SF2002HttpClientPerCallAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
             Sources =
@@ -127,7 +129,7 @@ public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
     }").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
 
         [Fact]
-        public Task Fix_InitializerAndHandler_DisposeRemoved_AndFixAllSharesOneField() => new CodeFixTest<SF2002HttpClientPerCallAnalyzer, SF2002HttpClientPerCallCodeFix>
+        public Task Fix_InitializerAndHandler_DisposeRemoved_AndFixAllSharesOneField() => new SteadfastCodeFixTest<SF2002HttpClientPerCallAnalyzer, SF2002HttpClientPerCallCodeFix>
         {
             TestCode = Bot(@"
     public async Task<string> A(string url)
@@ -201,7 +203,7 @@ public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
         public Task Fix_NotOffered(string members) => VerifySF2002.NoCodeFixAsync(Bot(members), Key);
 
         [Fact]
-        public Task Fix_NotOfferedWithoutRuntime() => new CodeFixTest<SF2002HttpClientPerCallAnalyzer, SF2002HttpClientPerCallCodeFix>
+        public Task Fix_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF2002HttpClientPerCallAnalyzer, SF2002HttpClientPerCallCodeFix>
         {
             ReferenceSteadfastRuntime = false,
             TestCode = "using System.Net.Http; using System.Threading.Tasks; class C { public Task<string> Get(string u) => [|new HttpClient()|].GetStringAsync(u); }",

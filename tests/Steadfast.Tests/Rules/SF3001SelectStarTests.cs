@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -9,7 +10,8 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF3001SelectStarTests
     {
-        private const string Key = SF3001SelectStarCodeFix.ExplicitColumnsKey;
+        /// <summary>The rule's one fix is each diagnostic's first, so it carries the preferred key.</summary>
+        private static readonly string Key = PlannedCodeFixProvider.PreferredKey("SF3001");
 
         private const string Schema = @"-- db/001_leads.sql
 CREATE TABLE IF NOT EXISTS leads (
@@ -42,7 +44,7 @@ public class LeadRepository
         // ---------------------------------------------------------------- flagged
 
         [Fact]
-        public Task Flags_WithTableAndSecretColumnInTheMessage() => new AnalyzerTest<SF3001SelectStarAnalyzer>
+        public Task Flags_WithTableAndSecretColumnInTheMessage() => new SteadfastAnalyzerTest<SF3001SelectStarAnalyzer>
         {
             AdditionalFiles = { ("/0/db/001_leads.sql", Schema) },
             TestCode = Repo(@"
@@ -149,7 +151,7 @@ namespace Postgrest
     public IEnumerable<Lead> E() => _db.Query<Lead>(""SELECT Id, Name, Company "" + ""FROM leads"");"), Key);
 
         [Fact]
-        public Task Fix_SnakeCaseFromOption_ColumnAndNotMappedHonoured() => new CodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
+        public Task Fix_SnakeCaseFromOption_ColumnAndNotMappedHonoured() => new SteadfastCodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
         {
             EditorConfig = "[*.cs]\nSF3001.column_naming = snake_case",
             TestCode = Usings + @"
@@ -212,7 +214,7 @@ class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>("
     }"), Key);
 
         [Fact]
-        public Task Fix_SchemaFile_AliasAndDynamicRows() => new CodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
+        public Task Fix_SchemaFile_AliasAndDynamicRows() => new SteadfastCodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
         {
             AdditionalFiles = { ("/0/db/001_leads.sql", Schema), ("/0/db/002_add_source.sql", "ALTER TABLE leads ADD COLUMN source TEXT;\nALTER TABLE leads DROP COLUMN api_key_encrypted;") },
             TestCode = Repo(@"
@@ -236,7 +238,7 @@ class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>("
         public Task Fix_NotOffered(string members) => VerifySF3001.NoCodeFixAsync(Repo(members), Key);
 
         [Fact]
-        public Task FixAll_EveryQueryInEveryDocument() => new CodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
+        public Task FixAll_EveryQueryInEveryDocument() => new SteadfastCodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
         {
             Sources =
             {

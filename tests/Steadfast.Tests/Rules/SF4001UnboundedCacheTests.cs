@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -9,7 +10,8 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF4001UnboundedCacheTests
     {
-        private const string Key = SF4001UnboundedCacheCodeFix.BoundedCacheKey;
+        /// <summary>The rule's one fix is each diagnostic's first, so it carries the preferred key.</summary>
+        private static readonly string Key = PlannedCodeFixProvider.PreferredKey("SF4001");
 
         private const string Usings = @"using System;
 using System.Collections.Concurrent;
@@ -81,7 +83,7 @@ public class ProfileService
                 .WithMessage("'" + members.Split('#')[1].Split(':')[1].Split('|')[0] + "' holds a lock per key, but nothing ever removes an entry: it grows with every new key until the process runs out of memory"));
 
         [Fact]
-        public Task Flags_PartialType_FieldInOnePartStoresInAnother() => new AnalyzerTest<SF4001UnboundedCacheAnalyzer>
+        public Task Flags_PartialType_FieldInOnePartStoresInAnother() => new SteadfastAnalyzerTest<SF4001UnboundedCacheAnalyzer>
         {
             Sources =
             {
@@ -132,7 +134,7 @@ public class ProfileService
         public Task DoesNotFlag(string members) => VerifySF4001.AnalyzerAsync(Service(members));
 
         [Fact]
-        public Task DoesNotFlag_RemovalInAnotherPart() => new AnalyzerTest<SF4001UnboundedCacheAnalyzer>
+        public Task DoesNotFlag_RemovalInAnotherPart() => new SteadfastAnalyzerTest<SF4001UnboundedCacheAnalyzer>
         {
             Sources =
             {
@@ -215,7 +217,7 @@ public class ProfileService
     public void Put(string id) { _cache[id] = Load(id); _memo.Add(id, Load(id)); }", Usings + "using Steadfast;\n"), Key);
 
         [Fact]
-        public Task Fix_CapacityFromEditorConfig() => new CodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
+        public Task Fix_CapacityFromEditorConfig() => new SteadfastCodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
         {
             EditorConfig = "[*.cs]\nSF4001.capacity = 50000",
             TestCode = Service("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Put(string id) => _cache[id] = Load(id);"),
@@ -259,7 +261,7 @@ namespace App
         public Task Fix_NotOffered(string members) => VerifySF4001.NoCodeFixAsync(Service(members), Key);
 
         [Fact]
-        public Task Fix_NotOfferedWithoutRuntime() => new CodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
+        public Task Fix_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
         {
             ReferenceSteadfastRuntime = false,
             TestCode = "using System.Collections.Generic; class C { private readonly Dictionary<string, string> [|_cache|] = new(); public void Put(string k) => _cache[k] = k; }",
@@ -267,7 +269,7 @@ namespace App
         }.RunAsync();
 
         [Fact]
-        public Task Fix_NotOfferedWhenAnotherPartUsesTheField() => new CodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
+        public Task Fix_NotOfferedWhenAnotherPartUsesTheField() => new SteadfastCodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
         {
             Sources =
             {
@@ -278,7 +280,7 @@ namespace App
         }.RunAsync();
 
         [Fact]
-        public Task FixAll_EveryFieldInEveryDocument() => new CodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
+        public Task FixAll_EveryFieldInEveryDocument() => new SteadfastCodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
         {
             Sources =
             {

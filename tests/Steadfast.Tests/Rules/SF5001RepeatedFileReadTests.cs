@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -10,7 +11,8 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF5001RepeatedFileReadTests
     {
-        private const string CacheKey = SF5001RepeatedFileReadCodeFix.FileCacheKey;
+        /// <summary>FileCache is the first fix offered, so it carries the preferred key.</summary>
+        private static readonly string CacheKey = PlannedCodeFixProvider.PreferredKey("SF5001");
         private const string LoadOnceKey = SF5001RepeatedFileReadCodeFix.LoadOnceKey;
 
         private static string Bot(string members) => @"using System;
@@ -82,7 +84,7 @@ class Bot
         public Task Flags_RepeatedContexts(string members) => VerifySF5001.AnalyzerAsync(Bot(members));
 
         [Fact]
-        public Task Flags_MinimalApiHandlerInTopLevelStatements() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        public Task Flags_MinimalApiHandlerInTopLevelStatements() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
             TestCode = @"using System.IO;
@@ -127,7 +129,7 @@ public class FollowUpScheduler : BackgroundService
 }");
 
         [Fact]
-        public Task Flags_PartialTypes_PerPart() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        public Task Flags_PartialTypes_PerPart() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             Sources =
             {
@@ -165,14 +167,14 @@ public class FollowUpScheduler : BackgroundService
     static class Fake { public static class File { public static string ReadAllText(string p) => p; } }"));
 
         [Fact]
-        public Task DoesNotFlag_TopLevelStatementsWithoutLoop() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        public Task DoesNotFlag_TopLevelStatementsWithoutLoop() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
             TestCode = "using System.IO; var config = File.ReadAllText(\"config.json\"); System.Console.WriteLine(config);",
         }.RunAsync();
 
         [Fact]
-        public Task Option_FreshPathPrefixes_ReplacesTheDefaults() => new AnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        public Task Option_FreshPathPrefixes_ReplacesTheDefaults() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             EditorConfig = "[*.cs]\nSF5001.fresh_path_prefixes = /var/log/, live/",
             TestCode = Bot(@"
@@ -217,11 +219,11 @@ class C
 }", CacheKey);
 
         [Fact]
-        public Task Fix_FileCache_NotOfferedWithoutRuntime() => new CodeFixTest<SF5001RepeatedFileReadAnalyzer, SF5001RepeatedFileReadCodeFix>
+        public Task Fix_FileCache_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF5001RepeatedFileReadAnalyzer, SF5001RepeatedFileReadCodeFix>
         {
             ReferenceSteadfastRuntime = false,
             TestCode = "using System.IO; class C { public string Get() => [|File.ReadAllText(\"faq.md\")|]; }",
-            CodeActionEquivalenceKey = CacheKey,
+            CodeActionEquivalenceKey = SF5001RepeatedFileReadCodeFix.FileCacheKey,
         }.RunAsync();
 
         // ---------------------------------------------------------------- fix: load once

@@ -20,9 +20,6 @@ namespace Steadfast.Tests.Verification
         public const int MaxLineCuts = 80;
         public const int TokenDeletionVariants = 24;
 
-        /// <summary>Every analyzer Steadfast ships (the same list the benchmark harness measures).</summary>
-        public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } = Steadfast.Benchmarks.AnalyzerCost.SteadfastAnalyzers();
-
         public static IEnumerable<string> Variants(string text)
         {
             var lineEnds = new List<int>();
@@ -60,17 +57,16 @@ namespace Steadfast.Tests.Verification
             }
         }
 
-        public static async Task CheckAsync(string text, OutputKind outputKind, ImmutableArray<MetadataReference> references)
+        public static async Task CheckAsync(
+            string text, OutputKind outputKind, ImmutableArray<MetadataReference> references, IReadOnlyList<DiagnosticAnalyzer>? analyzers = null, CancellationToken cancellationToken = default)
         {
-            var options = TestProject.CompilationOptions(outputKind);
-            var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
             foreach (var variant in Variants(text))
             {
-                var tree = CSharpSyntaxTree.ParseText(variant, TestProject.ParseOptions, TestProject.SourcePath(0));
-                var compilation = CSharpCompilation.Create("Robustness", new[] { tree }, references, options);
+                var tree = CSharpSyntaxTree.ParseText(variant, AnalyzerRunner.ParseOptions, "/0/Test0.cs", cancellationToken: cancellationToken);
+                var compilation = AnalyzerRunner.Compile(new[] { tree }, outputKind, references, "Robustness");
                 try
                 {
-                    await TestProject.RunAnalyzersAsync(compilation, AllAnalyzers, analyzerOptions, CancellationToken.None);
+                    await AnalyzerRunner.RunAsync(compilation, analyzers?.ToImmutableArray() ?? AnalyzerRunner.AllAnalyzers, cancellationToken: cancellationToken);
                 }
                 catch (AnalyzerExceptionException e)
                 {

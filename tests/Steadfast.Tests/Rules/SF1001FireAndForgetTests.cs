@@ -17,44 +17,56 @@ namespace Steadfast.Tests.Rules
         /// <summary>Each diagnostic's first fix (await in async code, else track; track first with preferred_fix = track) carries the preferred key.</summary>
         private static readonly string Preferred = PlannedCodeFixProvider.PreferredKey("SF1001");
 
-        private const string Service = @"
-interface IService
-{
-    System.Threading.Tasks.Task SendAsync();
-    System.Threading.Tasks.Task<int> CountAsync();
-    System.Threading.Tasks.ValueTask FlushAsync();
-    System.Threading.Tasks.ValueTask<int> PeekAsync();
-}";
+        private const string Service = """
 
-        private static string Wrap(string members, string usings = "") => @"using System;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
-" + usings + @"
-class C
-{
-    IService svc = null!;
-" + members + @"
-}
-" + Service;
+            interface IService
+            {
+                System.Threading.Tasks.Task SendAsync();
+                System.Threading.Tasks.Task<int> CountAsync();
+                System.Threading.Tasks.ValueTask FlushAsync();
+                System.Threading.Tasks.ValueTask<int> PeekAsync();
+            }
+            """;
+
+        private static string Wrap(string members, string usings = "") => """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            """ + usings + """
+
+            class C
+            {
+                IService svc = null!;
+
+            """ + members + """
+
+            }
+
+            """ + Service;
 
         // ---------------------------------------------------------------- flagged
 
         [Fact]
-        public Task Flags_TaskRun_WithMessage() => VerifySF1001.AnalyzerAsync(Wrap(@"
-    void M()
-    {
-        {|#0:Task.Run(() => Work())|};
-    }
-    void Work() { }"), VerifySF1001.Diagnostic("SF1001").WithLocation(0)
+        public Task Flags_TaskRun_WithMessage() => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                void M()
+                {
+                    {|#0:Task.Run(() => Work())|};
+                }
+                void Work() { }
+            """), VerifySF1001.Diagnostic("SF1001").WithLocation(0)
             .WithMessage("The task returned by 'Task.Run' is never observed: its exceptions are lost and shutdown will not wait for it"));
 
         [Fact]
-        public Task Flags_DroppedCall_NamesTypeAndMethod() => VerifySF1001.AnalyzerAsync(Wrap(@"
-    void M()
-    {
-        {|#0:svc.SendAsync()|};
-    }"), VerifySF1001.Diagnostic("SF1001").WithLocation(0)
+        public Task Flags_DroppedCall_NamesTypeAndMethod() => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                void M()
+                {
+                    {|#0:svc.SendAsync()|};
+                }
+            """), VerifySF1001.Diagnostic("SF1001").WithLocation(0)
             .WithMessage("The task returned by 'IService.SendAsync' is never observed: its exceptions are lost and shutdown will not wait for it"));
 
         [Theory]
@@ -75,19 +87,23 @@ class C
         [InlineData("[|LocalAsync()|]; Task LocalAsync() => Task.CompletedTask;")]
         [InlineData("Func<Task> f = () => Task.CompletedTask; [|f()|];")]
         [InlineData("[|new Custom().RunAsync()|];")]
-        public Task Flags_InSyncMethod(string statement) => VerifySF1001.AnalyzerAsync(Wrap(@"
-    void M()
-    {
-        " + statement + @"
-    }
-    class Custom
-    {
-        public CustomAwaitable RunAsync() => default;
-    }
-    struct CustomAwaitable
-    {
-        public TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter();
-    }", "using System.Runtime.CompilerServices;"));
+        public Task Flags_InSyncMethod(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+                class Custom
+                {
+                    public CustomAwaitable RunAsync() => default;
+                }
+                struct CustomAwaitable
+                {
+                    public TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter();
+                }
+            """, "using System.Runtime.CompilerServices;"));
 
         [Theory]
         [InlineData("[|svc.SendAsync()|];")]
@@ -100,25 +116,33 @@ class C
         [InlineData("void Local() { [|svc.SendAsync()|]; } Local();")]
         [InlineData("void Local() => [|svc.SendAsync()|]; Local();")]
         [InlineData("lock (this) { [|svc.SendAsync()|]; }")]
-        public Task Flags_InAsyncMethod(string statement) => VerifySF1001.AnalyzerAsync(Wrap(@"
-    async Task M()
-    {
-        await Task.Yield();
-        " + statement + @"
-    }"));
+        public Task Flags_InAsyncMethod(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                async Task M()
+                {
+                    await Task.Yield();
+                    
+            """ + statement + """
+
+                }
+            """));
 
         [Fact]
-        public Task Flags_ExpressionBodiedVoidMember() => VerifySF1001.AnalyzerAsync(Wrap(@"
-    void M() => [|svc.SendAsync()|];"));
+        public Task Flags_ExpressionBodiedVoidMember() => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                void M() => [|svc.SendAsync()|];
+            """));
 
         [Fact]
         public Task Flags_TopLevelStatements() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
-            TestCode = @"using System.Threading.Tasks;
-[|Task.Run(() => System.Console.WriteLine(""hi""))|];
-await Task.Delay(1);
-",
+            TestCode = """
+                using System.Threading.Tasks;
+                [|Task.Run(() => System.Console.WriteLine("hi"))|];
+                await Task.Delay(1);
+
+                """,
         }.RunAsync();
 
         [Fact]
@@ -166,45 +190,51 @@ await Task.Delay(1);
         [InlineData("System.Linq.Expressions.Expression<Action<IService>> e = x => x.SendAsync();")]
         [InlineData("Observe(svc.SendAsync());")]
         [InlineData("using var cts = new CancellationTokenSource(); await Task.Delay(1, cts.Token);")]
-        public Task DoesNotFlag(string statement) => VerifySF1001.AnalyzerAsync(Wrap(@"
-    Task? _field;
-    Task? Pending { get; set; }
-    void LogAsync() { }
-    void Verify(System.Linq.Expressions.Expression<Action<IService>> call) { }
-    void Observe(Task task) { }
-    async Task M()
-    {
-        " + statement + @"
-    }
-    Task<int> Returned() => svc.CountAsync();
-    Task ReturnedToo() { return svc.SendAsync(); }"));
+        public Task DoesNotFlag(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                Task? _field;
+                Task? Pending { get; set; }
+                void LogAsync() { }
+                void Verify(System.Linq.Expressions.Expression<Action<IService>> call) { }
+                void Observe(Task task) { }
+                async Task M()
+                {
+                    
+            """ + statement + """
+
+                }
+                Task<int> Returned() => svc.CountAsync();
+                Task ReturnedToo() { return svc.SendAsync(); }
+            """));
 
         [Fact]
-        public Task DoesNotFlag_NSubstituteRecordings_ButFlagsRealCallsInTests() => VerifySF1001.AnalyzerAsync(@"using System;
-using System.Threading.Tasks;
-using NSubstitute;
-namespace NSubstitute
-{
-    public static class SubstituteExtensions
-    {
-        public static T Received<T>(this T substitute) where T : class => substitute;
-        public static T DidNotReceive<T>(this T substitute) where T : class => substitute;
-        public static WhenCalled<T> When<T>(this T substitute, Action<T> call) where T : class => new WhenCalled<T>();
-    }
-    public sealed class WhenCalled<T> { public void Do(Action<object> callback) { } }
-}
-public interface ISender { Task SendAsync(string text); }
-public class Tests
-{
-    public void Verifies(ISender sender)
-    {
-        sender.Received().SendAsync(""hi"");
-        sender.DidNotReceive().SendAsync(""bye"");
-        sender.When(x => x.SendAsync(""boom"")).Do(_ => throw new InvalidOperationException());
-        [|sender.SendAsync(""real call, dropped"")|];
-    }
-}
-" + Service);
+        public Task DoesNotFlag_NSubstituteRecordings_ButFlagsRealCallsInTests() => VerifySF1001.AnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            using NSubstitute;
+            namespace NSubstitute
+            {
+                public static class SubstituteExtensions
+                {
+                    public static T Received<T>(this T substitute) where T : class => substitute;
+                    public static T DidNotReceive<T>(this T substitute) where T : class => substitute;
+                    public static WhenCalled<T> When<T>(this T substitute, Action<T> call) where T : class => new WhenCalled<T>();
+                }
+                public sealed class WhenCalled<T> { public void Do(Action<object> callback) { } }
+            }
+            public interface ISender { Task SendAsync(string text); }
+            public class Tests
+            {
+                public void Verifies(ISender sender)
+                {
+                    sender.Received().SendAsync("hi");
+                    sender.DidNotReceive().SendAsync("bye");
+                    sender.When(x => x.SendAsync("boom")).Do(_ => throw new InvalidOperationException());
+                    [|sender.SendAsync("real call, dropped")|];
+                }
+            }
+
+            """ + Service);
 
         [Fact]
         public Task DoesNotFlag_WithoutTaskType_BrokenCode() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
@@ -223,38 +253,44 @@ public class Tests
         [Fact]
         public Task Option_AllowedMethods_ByMethodAndType() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
-            EditorConfig = @"[*.cs]
-SF1001.allowed_methods = Telemetry.Fire, global::App.Tracker.*",
-            TestCode = @"using System.Threading.Tasks;
-static class Telemetry
-{
-    public static Task Fire() => Task.CompletedTask;
-    public static Task Other() => Task.CompletedTask;
-}
-namespace App
-{
-    static class Tracker
-    {
-        public static Task LogExceptions(this Task task) => task;
-    }
-    class C
-    {
-        async Task M()
-        {
-            Telemetry.Fire();
-            _ = Task.Delay(5).LogExceptions();
-            [|Telemetry.Other()|];
-            await Task.Yield();
-        }
-    }
-}",
+            EditorConfig = """
+                [*.cs]
+                SF1001.allowed_methods = Telemetry.Fire, global::App.Tracker.*
+                """,
+            TestCode = """
+                using System.Threading.Tasks;
+                static class Telemetry
+                {
+                    public static Task Fire() => Task.CompletedTask;
+                    public static Task Other() => Task.CompletedTask;
+                }
+                namespace App
+                {
+                    static class Tracker
+                    {
+                        public static Task LogExceptions(this Task task) => task;
+                    }
+                    class C
+                    {
+                        async Task M()
+                        {
+                            Telemetry.Fire();
+                            _ = Task.Delay(5).LogExceptions();
+                            [|Telemetry.Other()|];
+                            await Task.Yield();
+                        }
+                    }
+                }
+                """,
         }.RunAsync();
 
         [Fact]
         public Task Option_SeverityNone_Silences() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
         {
-            EditorConfig = @"[*.cs]
-dotnet_diagnostic.SF1001.severity = none",
+            EditorConfig = """
+                [*.cs]
+                dotnet_diagnostic.SF1001.severity = none
+                """,
             TestCode = @"using System.Threading.Tasks; class C { void M() { Task.Run(() => { }); } }",
         }.RunAsync();
 
@@ -296,60 +332,76 @@ dotnet_diagnostic.SF1001.severity = none",
         // ---------------------------------------------------------------- fix: await
 
         [Fact]
-        public Task Fix_Await_Statement() => VerifySF1001.CodeFixAsync(Wrap(@"
-    async Task M()
-    {
-        // send it
-        [|svc.SendAsync()|]; // trailing
-    }"), Wrap(@"
-    async Task M()
-    {
-        // send it
-        await svc.SendAsync(); // trailing
-    }"), Preferred);
+        public Task Fix_Await_Statement() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                async Task M()
+                {
+                    // send it
+                    [|svc.SendAsync()|]; // trailing
+                }
+            """), Wrap("""
+
+                async Task M()
+                {
+                    // send it
+                    await svc.SendAsync(); // trailing
+                }
+            """), Preferred);
 
         [Fact]
-        public Task Fix_Await_DiscardKeepsConfigureAwait() => VerifySF1001.CodeFixAsync(Wrap(@"
-    async Task M()
-    {
-        _ = [|svc.SendAsync().ConfigureAwait(false)|];
-        _ = [|svc.PeekAsync()|];
-    }"), Wrap(@"
-    async Task M()
-    {
-        await svc.SendAsync().ConfigureAwait(false);
-        await svc.PeekAsync();
-    }"), Preferred);
+        public Task Fix_Await_DiscardKeepsConfigureAwait() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                async Task M()
+                {
+                    _ = [|svc.SendAsync().ConfigureAwait(false)|];
+                    _ = [|svc.PeekAsync()|];
+                }
+            """), Wrap("""
+
+                async Task M()
+                {
+                    await svc.SendAsync().ConfigureAwait(false);
+                    await svc.PeekAsync();
+                }
+            """), Preferred);
 
         [Fact]
-        public Task Fix_Await_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap(@"
-    async Task M()
-    {
-        [|Task.Factory.StartNew(async () => await svc.SendAsync())|];
-    }"), Wrap(@"
-    async Task M()
-    {
-        await Task.Factory.StartNew(async () => await svc.SendAsync()).Unwrap();
-    }"), Preferred);
+        public Task Fix_Await_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                async Task M()
+                {
+                    [|Task.Factory.StartNew(async () => await svc.SendAsync())|];
+                }
+            """), Wrap("""
+
+                async Task M()
+                {
+                    await Task.Factory.StartNew(async () => await svc.SendAsync()).Unwrap();
+                }
+            """), Preferred);
 
         [Fact]
-        public Task Fix_Await_InAsyncLambda() => VerifySF1001.CodeFixAsync(Wrap(@"
-    void M()
-    {
-        Func<Task> f = async () =>
-        {
-            [|svc.SendAsync()|];
-            await Task.Yield();
-        };
-    }"), Wrap(@"
-    void M()
-    {
-        Func<Task> f = async () =>
-        {
-            await svc.SendAsync();
-            await Task.Yield();
-        };
-    }"), Preferred);
+        public Task Fix_Await_InAsyncLambda() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                void M()
+                {
+                    Func<Task> f = async () =>
+                    {
+                        [|svc.SendAsync()|];
+                        await Task.Yield();
+                    };
+                }
+            """), Wrap("""
+
+                void M()
+                {
+                    Func<Task> f = async () =>
+                    {
+                        await svc.SendAsync();
+                        await Task.Yield();
+                    };
+                }
+            """), Preferred);
 
         [Theory]
         [InlineData("void M() { [|svc.SendAsync()|]; }")]
@@ -362,132 +414,164 @@ dotnet_diagnostic.SF1001.severity = none",
         // ---------------------------------------------------------------- fix: track
 
         [Fact]
-        public Task Fix_Track_TaskRun() => VerifySF1001.CodeFixAsync(Wrap(@"
-    void M()
-    {
-        [|Task.Run(() => svc.SendAsync())|];
-    }"), Wrap(@"
-    void M()
-    {
-        BackgroundTasks.Run(() => svc.SendAsync(), name: ""SendAsync"");
-    }", "using Steadfast;\n"), Preferred);
+        public Task Fix_Track_TaskRun() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                void M()
+                {
+                    [|Task.Run(() => svc.SendAsync())|];
+                }
+            """), Wrap("""
+
+                void M()
+                {
+                    BackgroundTasks.Run(() => svc.SendAsync(), name: "SendAsync");
+                }
+            """, "using Steadfast;\n"), Preferred);
 
         [Fact]
-        public Task Fix_Track_TaskRunKeepsCancellationToken() => VerifySF1001.CodeFixAsync(Wrap(@"
-    void M(CancellationToken ct)
-    {
-        [|Task.Run(async () => await svc.SendAsync().ConfigureAwait(false), ct)|];
-        _ = [|Task.Run(cancellationToken: ct, action: Work)|];
-    }
-    void Work() { }"), Wrap(@"
-    void M(CancellationToken ct)
-    {
-        BackgroundTasks.Run(async () => await svc.SendAsync().ConfigureAwait(false), name: ""SendAsync"", cancellationToken: ct);
-        BackgroundTasks.Run(Work, name: ""Work"", cancellationToken: ct);
-    }
-    void Work() { }", "using Steadfast;\n"), Preferred);
+        public Task Fix_Track_TaskRunKeepsCancellationToken() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                void M(CancellationToken ct)
+                {
+                    [|Task.Run(async () => await svc.SendAsync().ConfigureAwait(false), ct)|];
+                    _ = [|Task.Run(cancellationToken: ct, action: Work)|];
+                }
+                void Work() { }
+            """), Wrap("""
+
+                void M(CancellationToken ct)
+                {
+                    BackgroundTasks.Run(async () => await svc.SendAsync().ConfigureAwait(false), name: "SendAsync", cancellationToken: ct);
+                    BackgroundTasks.Run(Work, name: "Work", cancellationToken: ct);
+                }
+                void Work() { }
+            """, "using Steadfast;\n"), Preferred);
 
         [Fact]
-        public Task Fix_Track_BlockLambdaIsNamedAfterEnclosingMethod() => VerifySF1001.CodeFixAsync(Wrap(@"
-    void ProcessQueue()
-    {
-        [|Task.Run(() =>
-        {
-            Console.WriteLine(1);
-            Console.WriteLine(2);
-        })|];
-    }"), Wrap(@"
-    void ProcessQueue()
-    {
-        BackgroundTasks.Run(() =>
-        {
-            Console.WriteLine(1);
-            Console.WriteLine(2);
-        }, name: ""ProcessQueue"");
-    }", "using Steadfast;\n"), Preferred);
+        public Task Fix_Track_BlockLambdaIsNamedAfterEnclosingMethod() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                void ProcessQueue()
+                {
+                    [|Task.Run(() =>
+                    {
+                        Console.WriteLine(1);
+                        Console.WriteLine(2);
+                    })|];
+                }
+            """), Wrap("""
+
+                void ProcessQueue()
+                {
+                    BackgroundTasks.Run(() =>
+                    {
+                        Console.WriteLine(1);
+                        Console.WriteLine(2);
+                    }, name: "ProcessQueue");
+                }
+            """, "using Steadfast;\n"), Preferred);
 
         [Fact]
-        public Task Fix_Track_GenericTaskRunAndCallsAndDiscards() => VerifySF1001.CodeFixAsync(Wrap(@"
-    async Task M()
-    {
-        [|Task.Run(() => 42)|];
-        [|svc.CountAsync()|];
-        _ = [|svc.SendAsync().ConfigureAwait(false)|];
-        [|svc.FlushAsync()|];
-        _ = [|svc.PeekAsync()|];
-        await Task.Yield();
-    }"), Wrap(@"
-    async Task M()
-    {
-        BackgroundTasks.Track(Task.Run(() => 42), name: ""M"");
-        BackgroundTasks.Track(svc.CountAsync(), name: ""CountAsync"");
-        BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
-        BackgroundTasks.Track(svc.FlushAsync(), name: ""FlushAsync"");
-        BackgroundTasks.Track(svc.PeekAsync(), name: ""PeekAsync"");
-        await Task.Yield();
-    }", "using Steadfast;\n"), Track);
+        public Task Fix_Track_GenericTaskRunAndCallsAndDiscards() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                async Task M()
+                {
+                    [|Task.Run(() => 42)|];
+                    [|svc.CountAsync()|];
+                    _ = [|svc.SendAsync().ConfigureAwait(false)|];
+                    [|svc.FlushAsync()|];
+                    _ = [|svc.PeekAsync()|];
+                    await Task.Yield();
+                }
+            """), Wrap("""
+
+                async Task M()
+                {
+                    BackgroundTasks.Track(Task.Run(() => 42), name: "M");
+                    BackgroundTasks.Track(svc.CountAsync(), name: "CountAsync");
+                    BackgroundTasks.Track(svc.SendAsync(), name: "SendAsync");
+                    BackgroundTasks.Track(svc.FlushAsync(), name: "FlushAsync");
+                    BackgroundTasks.Track(svc.PeekAsync(), name: "PeekAsync");
+                    await Task.Yield();
+                }
+            """, "using Steadfast;\n"), Track);
 
         [Fact]
-        public Task Fix_Track_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap(@"
-    void M()
-    {
-        [|Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning)|];
-    }"), Wrap(@"
-    void M()
-    {
-        BackgroundTasks.Track(Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning).Unwrap(), name: ""SendAsync"");
-    }", "using Steadfast;\n"), Preferred);
+        public Task Fix_Track_StartNewAsyncIsUnwrapped() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                void M()
+                {
+                    [|Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning)|];
+                }
+            """), Wrap("""
+
+                void M()
+                {
+                    BackgroundTasks.Track(Task.Factory.StartNew(async () => await svc.SendAsync(), TaskCreationOptions.LongRunning).Unwrap(), name: "SendAsync");
+                }
+            """, "using Steadfast;\n"), Preferred);
 
         [Fact]
-        public Task Fix_Track_ActionLambdaAndNestedDrop() => VerifySF1001.CodeFixAsync(Wrap(@"
-    void M()
-    {
-        Action a = () => [|svc.SendAsync()|];
-        [|Task.Run(() =>
-        {
-            [|svc.SendAsync()|];
-        })|];
-    }"), Wrap(@"
-    void M()
-    {
-        Action a = () => BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
-        BackgroundTasks.Run(() =>
-        {
-            BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
-        }, name: ""SendAsync"");
-    }", "using Steadfast;\n"), Preferred);
+        public Task Fix_Track_ActionLambdaAndNestedDrop() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                void M()
+                {
+                    Action a = () => [|svc.SendAsync()|];
+                    [|Task.Run(() =>
+                    {
+                        [|svc.SendAsync()|];
+                    })|];
+                }
+            """), Wrap("""
+
+                void M()
+                {
+                    Action a = () => BackgroundTasks.Track(svc.SendAsync(), name: "SendAsync");
+                    BackgroundTasks.Run(() =>
+                    {
+                        BackgroundTasks.Track(svc.SendAsync(), name: "SendAsync");
+                    }, name: "SendAsync");
+                }
+            """, "using Steadfast;\n"), Preferred);
 
         [Fact]
-        public Task Fix_Track_KeepsExistingUsingAndFileScopedNamespace() => VerifySF1001.CodeFixAsync(@"using System.Threading.Tasks;
-using Steadfast;
+        public Task Fix_Track_KeepsExistingUsingAndFileScopedNamespace() => VerifySF1001.CodeFixAsync("""
+            using System.Threading.Tasks;
+            using Steadfast;
 
-namespace App;
+            namespace App;
 
-class C
-{
-    void M() => [|Task.Delay(5)|];
-}", @"using System.Threading.Tasks;
-using Steadfast;
+            class C
+            {
+                void M() => [|Task.Delay(5)|];
+            }
+            """, """
+            using System.Threading.Tasks;
+            using Steadfast;
 
-namespace App;
+            namespace App;
 
-class C
-{
-    void M() => BackgroundTasks.Track(Task.Delay(5), name: ""Delay"");
-}", Preferred);
+            class C
+            {
+                void M() => BackgroundTasks.Track(Task.Delay(5), name: "Delay");
+            }
+            """, Preferred);
 
         [Fact]
-        public Task Fix_Track_QualifiesWhenBackgroundTasksNameIsTaken() => VerifySF1001.CodeFixAsync(@"using System.Threading.Tasks;
-class BackgroundTasks { }
-class C
-{
-    void M() { [|Task.Delay(5)|]; }
-}", @"using System.Threading.Tasks;
-class BackgroundTasks { }
-class C
-{
-    void M() { Steadfast.BackgroundTasks.Track(Task.Delay(5), name: ""Delay""); }
-}", Preferred);
+        public Task Fix_Track_QualifiesWhenBackgroundTasksNameIsTaken() => VerifySF1001.CodeFixAsync("""
+            using System.Threading.Tasks;
+            class BackgroundTasks { }
+            class C
+            {
+                void M() { [|Task.Delay(5)|]; }
+            }
+            """, """
+            using System.Threading.Tasks;
+            class BackgroundTasks { }
+            class C
+            {
+                void M() { Steadfast.BackgroundTasks.Track(Task.Delay(5), name: "Delay"); }
+            }
+            """, Preferred);
 
         [Fact]
         public Task Fix_Track_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF1001FireAndForgetAnalyzer, SF1001FireAndForgetCodeFix>
@@ -526,36 +610,44 @@ class C
             // With tracking preferred, "await" is every async diagnostic's second fix: Fix All of it awaits those and
             // leaves the one in a synchronous lambda (where only tracking is offered) flagged.
             EditorConfig = "[*.cs]\nSF1001.preferred_fix = track",
-            TestCode = Wrap(@"
-    async Task M()
-    {
-        [|svc.SendAsync()|];
-        Action a = () => [|svc.SendAsync()|];
-        _ = [|svc.CountAsync()|];
-    }"),
-            FixedCode = Wrap(@"
-    async Task M()
-    {
-        await svc.SendAsync();
-        Action a = () => [|svc.SendAsync()|];
-        await svc.CountAsync();
-    }"),
+            TestCode = Wrap("""
+
+                    async Task M()
+                    {
+                        [|svc.SendAsync()|];
+                        Action a = () => [|svc.SendAsync()|];
+                        _ = [|svc.CountAsync()|];
+                    }
+                """),
+            FixedCode = Wrap("""
+
+                    async Task M()
+                    {
+                        await svc.SendAsync();
+                        Action a = () => [|svc.SendAsync()|];
+                        await svc.CountAsync();
+                    }
+                """),
             CodeActionEquivalenceKey = Await,
         }.RunAsync();
 
         [Fact]
-        public Task FixAll_Preferred_AppliesEachDiagnosticsOwnFirstFix() => VerifySF1001.CodeFixAsync(Wrap(@"
-    async Task M()
-    {
-        [|svc.SendAsync()|];
-        Action a = () => [|svc.SendAsync()|];
-        _ = [|svc.CountAsync()|];
-    }"), Wrap(@"
-    async Task M()
-    {
-        await svc.SendAsync();
-        Action a = () => BackgroundTasks.Track(svc.SendAsync(), name: ""SendAsync"");
-        await svc.CountAsync();
-    }", "using Steadfast;\n"), Preferred);
+        public Task FixAll_Preferred_AppliesEachDiagnosticsOwnFirstFix() => VerifySF1001.CodeFixAsync(Wrap("""
+
+                async Task M()
+                {
+                    [|svc.SendAsync()|];
+                    Action a = () => [|svc.SendAsync()|];
+                    _ = [|svc.CountAsync()|];
+                }
+            """), Wrap("""
+
+                async Task M()
+                {
+                    await svc.SendAsync();
+                    Action a = () => BackgroundTasks.Track(svc.SendAsync(), name: "SendAsync");
+                    await svc.CountAsync();
+                }
+            """, "using Steadfast;\n"), Preferred);
     }
 }

@@ -16,41 +16,51 @@ namespace Steadfast.Tests.Rules
         private const string MakeResilient = SF2001HttpCallWithoutRetryCodeFix.MakeClientResilientKey;
         private const string Retry = SF2001HttpCallWithoutRetryCodeFix.RetryKey;
 
-        private const string Usings = @"using System;
-using System.Net.Http;
-using System.Net.Http.Json;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.DependencyInjection;
-using Steadfast;
-";
+        private const string Usings = """
+            using System;
+            using System.Net.Http;
+            using System.Net.Http.Json;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Steadfast;
 
-        private static string Api(string members, string usings = Usings) => usings + @"
-public record Lead(string Name);
+            """;
 
-public class EnrichmentApi
-{
-" + members + @"
-}";
+        private static string Api(string members, string usings = Usings) => usings + """
+
+            public record Lead(string Name);
+
+            public class EnrichmentApi
+            {
+
+            """ + members + """
+
+            }
+            """;
 
         /// <summary>Microsoft.Extensions.Http.Resilience and .Polly are not in this registry copy: their registration methods, as declared there.</summary>
-        private const string ResilienceStubs = @"
-namespace Microsoft.Extensions.DependencyInjection
-{
-    public static class ResilienceStubs
-    {
-        public static IHttpClientBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => builder;
-        public static IHttpClientBuilder AddResilienceHandler(this IHttpClientBuilder builder, string name, System.Action<object> configure) => builder;
-        public static IHttpClientBuilder AddPolicyHandler(this IHttpClientBuilder builder, object policy) => builder;
-    }
-}";
+        private const string ResilienceStubs = """
+
+            namespace Microsoft.Extensions.DependencyInjection
+            {
+                public static class ResilienceStubs
+                {
+                    public static IHttpClientBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => builder;
+                    public static IHttpClientBuilder AddResilienceHandler(this IHttpClientBuilder builder, string name, System.Action<object> configure) => builder;
+                    public static IHttpClientBuilder AddPolicyHandler(this IHttpClientBuilder builder, object policy) => builder;
+                }
+            }
+            """;
 
         // ---------------------------------------------------------------- flagged
 
         [Fact]
-        public Task Flags_WithMessage() => VerifySF2001.AnalyzerAsync(Api(@"
-    private static readonly HttpClient Http = new HttpClient();
-    public Task<HttpResponseMessage> Enrich(string url) => {|#0:Http.GetAsync(url)|};"),
+        public Task Flags_WithMessage() => VerifySF2001.AnalyzerAsync(Api("""
+
+                private static readonly HttpClient Http = new HttpClient();
+                public Task<HttpResponseMessage> Enrich(string url) => {|#0:Http.GetAsync(url)|};
+            """),
             VerifySF2001.Diagnostic("SF2001").WithLocation(0)
                 .WithMessage("'HttpClient.GetAsync' is sent once: a 503, a 429 or a dropped connection fails it for good. Retry it with ResilientHttp, or make the client resilient."));
 
@@ -70,12 +80,16 @@ namespace Microsoft.Extensions.DependencyInjection
         [InlineData("await [|Http.PatchAsJsonAsync(url, new Lead(\"a\"))|];")]
         [InlineData("await [|Http.DeleteFromJsonAsync<Lead>(url)|];")]
         [InlineData("await [|HttpClientJsonExtensions.GetFromJsonAsync<Lead>(Http, url)|];")]
-        public Task Flags_EveryCallForm(string statement) => VerifySF2001.AnalyzerAsync(Api(@"
-    private static readonly HttpClient Http = new HttpClient();
-    public async Task Run(string url, CancellationToken ct)
-    {
-        " + statement + @"
-    }"));
+        public Task Flags_EveryCallForm(string statement) => VerifySF2001.AnalyzerAsync(Api("""
+
+                private static readonly HttpClient Http = new HttpClient();
+                public async Task Run(string url, CancellationToken ct)
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
 
         [Theory]
         // a local new HttpClient
@@ -177,15 +191,19 @@ namespace Microsoft.Extensions.DependencyInjection
         public Task Option_ResilientHandlerTypesAndRetryMethods() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             EditorConfig = "[*.cs]\nSF2001.resilient_handler_types = App.RetryHandler\nSF2001.retry_methods = App.Retrier.Run",
-            TestCode = Api(@"
-    private static readonly HttpClient A = new HttpClient(new App.RetryHandler());
-    private static readonly HttpClient B = new HttpClient();
-    public Task Run(string url) => Task.WhenAll(A.GetAsync(url), App.Retrier.Run(() => B.GetAsync(url)), [|B.GetAsync(url)|]);") + @"
-namespace App
-{
-    public sealed class RetryHandler : DelegatingHandler { }
-    public static class Retrier { public static Task<T> Run<T>(Func<Task<T>> f) => f(); }
-}",
+            TestCode = Api("""
+
+                    private static readonly HttpClient A = new HttpClient(new App.RetryHandler());
+                    private static readonly HttpClient B = new HttpClient();
+                    public Task Run(string url) => Task.WhenAll(A.GetAsync(url), App.Retrier.Run(() => B.GetAsync(url)), [|B.GetAsync(url)|]);
+                """) + """
+
+                namespace App
+                {
+                    public sealed class RetryHandler : DelegatingHandler { }
+                    public static class Retrier { public static Task<T> Run<T>(Func<Task<T>> f) => f(); }
+                }
+                """,
         }.RunAsync();
 
         [Fact]
@@ -198,48 +216,58 @@ namespace App
         // ---------------------------------------------------------------- fix: make the client resilient
 
         [Fact]
-        public Task Fix_MakeClientResilient_FieldWithHandlerAndBaseAddress_FixesEveryCall() => VerifySF2001.CodeFixAsync(Api(@"
-    private static readonly HttpClient Http = new HttpClient(new HttpClientHandler()) { BaseAddress = new Uri(""https://enrich.example.com/"") };
-    public Task<HttpResponseMessage> Enrich(string id) => [|Http.GetAsync(""leads/"" + id)|];
-    public Task<Lead?> Get(string id) => [|Http.GetFromJsonAsync<Lead>(""leads/"" + id)|];"), Api(@"
-    private static readonly HttpClient Http = ResilientHttp.CreateClient(new HttpClientHandler(), baseAddress: new Uri(""https://enrich.example.com/""));
-    public Task<HttpResponseMessage> Enrich(string id) => Http.GetAsync(""leads/"" + id);
-    public Task<Lead?> Get(string id) => Http.GetFromJsonAsync<Lead>(""leads/"" + id);"), Preferred);
+        public Task Fix_MakeClientResilient_FieldWithHandlerAndBaseAddress_FixesEveryCall() => VerifySF2001.CodeFixAsync(Api("""
+
+                private static readonly HttpClient Http = new HttpClient(new HttpClientHandler()) { BaseAddress = new Uri("https://enrich.example.com/") };
+                public Task<HttpResponseMessage> Enrich(string id) => [|Http.GetAsync("leads/" + id)|];
+                public Task<Lead?> Get(string id) => [|Http.GetFromJsonAsync<Lead>("leads/" + id)|];
+            """), Api("""
+
+                private static readonly HttpClient Http = ResilientHttp.CreateClient(new HttpClientHandler(), baseAddress: new Uri("https://enrich.example.com/"));
+                public Task<HttpResponseMessage> Enrich(string id) => Http.GetAsync("leads/" + id);
+                public Task<Lead?> Get(string id) => Http.GetFromJsonAsync<Lead>("leads/" + id);
+            """), Preferred);
 
         [Fact]
-        public Task Fix_MakeClientResilient_LocalInOneTimeSetUp_AndUsingAdded() => VerifySF2001.CodeFixAsync(@"using System.Net.Http;
-using System.Threading.Tasks;
+        public Task Fix_MakeClientResilient_LocalInOneTimeSetUp_AndUsingAdded() => VerifySF2001.CodeFixAsync("""
+            using System.Net.Http;
+            using System.Threading.Tasks;
 
-class Program
-{
-    static async Task Main()
-    {
-        var client = new HttpClient();
-        System.Console.WriteLine(await [|client.GetStringAsync(""https://example.com"")|]);
-    }
-}", @"using System.Net.Http;
-using System.Threading.Tasks;
-using Steadfast;
+            class Program
+            {
+                static async Task Main()
+                {
+                    var client = new HttpClient();
+                    System.Console.WriteLine(await [|client.GetStringAsync("https://example.com")|]);
+                }
+            }
+            """, """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Steadfast;
 
-class Program
-{
-    static async Task Main()
-    {
-        var client = ResilientHttp.CreateClient();
-        System.Console.WriteLine(await client.GetStringAsync(""https://example.com""));
-    }
-}", Preferred);
+            class Program
+            {
+                static async Task Main()
+                {
+                    var client = ResilientHttp.CreateClient();
+                    System.Console.WriteLine(await client.GetStringAsync("https://example.com"));
+                }
+            }
+            """, Preferred);
 
         /// <summary>A client created per call is SF2002's to fix (shared and resilient at once); fixing the call here would stack two retry layers.</summary>
         [Theory]
         [InlineData(MakeResilient)]
         [InlineData(Retry)]
-        public Task Fix_NotOfferedForAClientCreatedPerCall(string key) => VerifySF2001.NoCodeFixAsync(Api(@"
-    public async Task<string> Get(string url)
-    {
-        using var client = new HttpClient();
-        return await [|client.GetStringAsync(url)|] + await [|new HttpClient().GetStringAsync(url)|];
-    }"), key);
+        public Task Fix_NotOfferedForAClientCreatedPerCall(string key) => VerifySF2001.NoCodeFixAsync(Api("""
+
+                public async Task<string> Get(string url)
+                {
+                    using var client = new HttpClient();
+                    return await [|client.GetStringAsync(url)|] + await [|new HttpClient().GetStringAsync(url)|];
+                }
+            """), key);
 
         /// <summary>
         /// dotnet format computes every diagnostic first and fixes one rule after another: when SF2002's "share one client"
@@ -249,14 +277,16 @@ class Program
         [Fact]
         public async Task Fix_NotOfferedOnceAnotherFixMadeTheClientResilient()
         {
-            var source = Api(@"
-    private static readonly HttpClient SharedHttpClient = CreateSharedHttpClient();
-    private static HttpClient CreateSharedHttpClient() { var client = ResilientHttp.CreateClient(); client.Timeout = TimeSpan.FromSeconds(5); return client; }
-    public async Task<string> Get(string url)
-    {
-        var client = SharedHttpClient;
-        return await client.GetStringAsync(url);
-    }");
+            var source = Api("""
+
+                    private static readonly HttpClient SharedHttpClient = CreateSharedHttpClient();
+                    private static HttpClient CreateSharedHttpClient() { var client = ResilientHttp.CreateClient(); client.Timeout = TimeSpan.FromSeconds(5); return client; }
+                    public async Task<string> Get(string url)
+                    {
+                        var client = SharedHttpClient;
+                        return await client.GetStringAsync(url);
+                    }
+                """);
             var document = AnalyzerRunner.CreateProject(new[] { source }).Documents.Single();
             var root = (await document.GetSyntaxRootAsync())!;
             var call = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>().Single(i => i.ToString() == "client.GetStringAsync(url)");
@@ -280,26 +310,34 @@ class Program
         // ---------------------------------------------------------------- fix: retry the call
 
         [Fact]
-        public Task Fix_Retry_PassesTheCallsTokenThrough() => VerifySF2001.CodeFixAsync(Api(@"
-    public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
-    {
-        using var response = await [|client.GetAsync(url, ct)|];
-        return await [|client.GetFromJsonAsync<Lead>(url, ct)|];
-    }"), Api(@"
-    public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
-    {
-        using var response = await ResilientHttp.RetryAsync(retryToken => client.GetAsync(url, retryToken), ct);
-        return await ResilientHttp.RetryAsync(retryToken => client.GetFromJsonAsync<Lead>(url, retryToken), ct);
-    }"), Preferred);
+        public Task Fix_Retry_PassesTheCallsTokenThrough() => VerifySF2001.CodeFixAsync(Api("""
+
+                public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
+                {
+                    using var response = await [|client.GetAsync(url, ct)|];
+                    return await [|client.GetFromJsonAsync<Lead>(url, ct)|];
+                }
+            """), Api("""
+
+                public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
+                {
+                    using var response = await ResilientHttp.RetryAsync(retryToken => client.GetAsync(url, retryToken), ct);
+                    return await ResilientHttp.RetryAsync(retryToken => client.GetFromJsonAsync<Lead>(url, retryToken), ct);
+                }
+            """), Preferred);
 
         [Fact]
-        public Task Fix_Retry_UsesATokenInScope_AndHandsTheCallOne() => VerifySF2001.CodeFixAsync(Api(@"
-    public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => [|client.GetStringAsync(url)|];
-    public Task<HttpResponseMessage> Delete(HttpClient client, string url) => [|client.DeleteAsync(url)|];
-    public Task<HttpResponseMessage> Send(HttpClient client, string url) => [|client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))|];"), Api(@"
-    public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => ResilientHttp.RetryAsync(ct => client.GetStringAsync(url, cancellationToken: ct), cancellationToken);
-    public Task<HttpResponseMessage> Delete(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.DeleteAsync(url, cancellationToken: ct));
-    public Task<HttpResponseMessage> Send(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken: ct));"), Preferred);
+        public Task Fix_Retry_UsesATokenInScope_AndHandsTheCallOne() => VerifySF2001.CodeFixAsync(Api("""
+
+                public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => [|client.GetStringAsync(url)|];
+                public Task<HttpResponseMessage> Delete(HttpClient client, string url) => [|client.DeleteAsync(url)|];
+                public Task<HttpResponseMessage> Send(HttpClient client, string url) => [|client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))|];
+            """), Api("""
+
+                public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => ResilientHttp.RetryAsync(ct => client.GetStringAsync(url, cancellationToken: ct), cancellationToken);
+                public Task<HttpResponseMessage> Delete(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.DeleteAsync(url, cancellationToken: ct));
+                public Task<HttpResponseMessage> Send(HttpClient client, string url) => ResilientHttp.RetryAsync(ct => client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken: ct));
+            """), Preferred);
 
         [Theory]
         [InlineData("public Task Run(HttpClient c, string url) => [|c.PostAsync(url, new StringContent(\"x\"))|];")]

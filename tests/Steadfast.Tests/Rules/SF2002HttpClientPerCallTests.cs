@@ -14,30 +14,38 @@ namespace Steadfast.Tests.Rules
         /// <summary>The rule's one fix is each diagnostic's first, so it carries the preferred key.</summary>
         private static readonly string Key = PlannedCodeFixProvider.PreferredKey("SF2002");
 
-        private const string Usings = @"using System;
-using System.Collections.Generic;
-using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.DependencyInjection;
-";
+        private const string Usings = """
+            using System;
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Net.Http.Headers;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
 
-        private static string Bot(string members) => Usings + @"
-public class BotApi
-{
-" + members + @"
-}";
+            """;
+
+        private static string Bot(string members) => Usings + """
+
+            public class BotApi
+            {
+
+            """ + members + """
+
+            }
+            """;
 
         // ---------------------------------------------------------------- flagged
 
         [Fact]
-        public Task Flags_WithMessage() => VerifySF2002.AnalyzerAsync(Bot(@"
-    public async Task<string> Reply(string url)
-    {
-        using var client = {|#0:new HttpClient()|};
-        return await client.GetStringAsync(url);
-    }"),
+        public Task Flags_WithMessage() => VerifySF2002.AnalyzerAsync(Bot("""
+
+                public async Task<string> Reply(string url)
+                {
+                    using var client = {|#0:new HttpClient()|};
+                    return await client.GetStringAsync(url);
+                }
+            """),
             VerifySF2002.Diagnostic("SF2002").WithLocation(0)
                 .WithMessage("A new HttpClient is created every time 'Reply' runs: under load this exhausts sockets. Share one client."));
 
@@ -54,12 +62,14 @@ public class BotApi
         public Task Flags_CodeThatRunsPerCall(string members) => VerifySF2002.AnalyzerAsync(Bot(members));
 
         [Fact]
-        public Task Flags_ControllerConstructor_RunsPerRequest() => VerifySF2002.AnalyzerAsync(Usings + @"
-public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
-{
-    private readonly HttpClient _http = [|new HttpClient()|];
-    public LeadsController() { var other = [|new HttpClient()|]; other.Dispose(); }
-}");
+        public Task Flags_ControllerConstructor_RunsPerRequest() => VerifySF2002.AnalyzerAsync(Usings + """
+
+            public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
+            {
+                private readonly HttpClient _http = [|new HttpClient()|];
+                public LeadsController() { var other = [|new HttpClient()|]; other.Dispose(); }
+            }
+            """);
 
         [Fact]
         public Task Flags_LambdaInTopLevelStatements() => new SteadfastAnalyzerTest<SF2002HttpClientPerCallAnalyzer>
@@ -103,93 +113,109 @@ public class LeadsController : Microsoft.AspNetCore.Mvc.ControllerBase
         // ---------------------------------------------------------------- fix
 
         [Fact]
-        public Task Fix_HoistsIntoAStaticField_MovesTheSetup_DropsTheUsing() => VerifySF2002.CodeFixAsync(Bot(@"
-    public async Task<string> Reply(string chatId)
-    {
-        using var client = [|new HttpClient()|];
-        client.BaseAddress = new Uri(""https://api.telegram.example/"");
-        client.DefaultRequestHeaders.UserAgent.ParseAdd(""lead-bot/1.0"");
-        var reply = await client.GetStringAsync(""getChat?chat_id="" + chatId);
-        return reply;
-    }"), Bot(@"    private static readonly HttpClient SharedHttpClient = CreateSharedHttpClient();
+        public Task Fix_HoistsIntoAStaticField_MovesTheSetup_DropsTheUsing() => VerifySF2002.CodeFixAsync(Bot("""
 
-    private static HttpClient CreateSharedHttpClient()
-    {
-        var client = ResilientHttp.CreateClient();
-        client.BaseAddress = new Uri(""https://api.telegram.example/"");
-        client.DefaultRequestHeaders.UserAgent.ParseAdd(""lead-bot/1.0"");
-        return client;
-    }
+                public async Task<string> Reply(string chatId)
+                {
+                    using var client = [|new HttpClient()|];
+                    client.BaseAddress = new Uri("https://api.telegram.example/");
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("lead-bot/1.0");
+                    var reply = await client.GetStringAsync("getChat?chat_id=" + chatId);
+                    return reply;
+                }
+            """), Bot("""
+                private static readonly HttpClient SharedHttpClient = CreateSharedHttpClient();
 
-    public async Task<string> Reply(string chatId)
-    {
-        var client = SharedHttpClient;
-        var reply = await client.GetStringAsync(""getChat?chat_id="" + chatId);
-        return reply;
-    }").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
+                private static HttpClient CreateSharedHttpClient()
+                {
+                    var client = ResilientHttp.CreateClient();
+                    client.BaseAddress = new Uri("https://api.telegram.example/");
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("lead-bot/1.0");
+                    return client;
+                }
+
+                public async Task<string> Reply(string chatId)
+                {
+                    var client = SharedHttpClient;
+                    var reply = await client.GetStringAsync("getChat?chat_id=" + chatId);
+                    return reply;
+                }
+            """).Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
 
         [Fact]
         public Task Fix_InitializerAndHandler_DisposeRemoved_AndFixAllSharesOneField() => new SteadfastCodeFixTest<SF2002HttpClientPerCallAnalyzer, SF2002HttpClientPerCallCodeFix>
         {
-            TestCode = Bot(@"
-    public async Task<string> A(string url)
-    {
-        var client = [|new HttpClient()|];
-        var text = await client.GetStringAsync(url);
-        client.Dispose();
-        return text;
-    }
+            TestCode = Bot("""
 
-    public Task<string> B(string url) => [|new HttpClient()|].GetStringAsync(url);
+                    public async Task<string> A(string url)
+                    {
+                        var client = [|new HttpClient()|];
+                        var text = await client.GetStringAsync(url);
+                        client.Dispose();
+                        return text;
+                    }
 
-    public async Task<int> C(string url)
-    {
-        using (var http = [|new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) }|])
-        {
-            var bytes = await http.GetByteArrayAsync(url);
-            return bytes.Length;
-        }
-    }"),
-            FixedCode = Bot(@"    private static readonly HttpClient SharedHttpClient2 = CreateSharedHttpClient2();
+                    public Task<string> B(string url) => [|new HttpClient()|].GetStringAsync(url);
 
-    private static HttpClient CreateSharedHttpClient2()
-    {
-        var http = ResilientHttp.CreateClient(new HttpClientHandler { AllowAutoRedirect = false });
-        http.Timeout = TimeSpan.FromSeconds(5);
-        return http;
-    }
+                    public async Task<int> C(string url)
+                    {
+                        using (var http = [|new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) }|])
+                        {
+                            var bytes = await http.GetByteArrayAsync(url);
+                            return bytes.Length;
+                        }
+                    }
+                """),
+            FixedCode = Bot("""
+                    private static readonly HttpClient SharedHttpClient2 = CreateSharedHttpClient2();
 
-    private static readonly HttpClient SharedHttpClient = ResilientHttp.CreateClient();
+                    private static HttpClient CreateSharedHttpClient2()
+                    {
+                        var http = ResilientHttp.CreateClient(new HttpClientHandler { AllowAutoRedirect = false });
+                        http.Timeout = TimeSpan.FromSeconds(5);
+                        return http;
+                    }
 
-    public async Task<string> A(string url)
-    {
-        var client = SharedHttpClient;
-        var text = await client.GetStringAsync(url);
-        return text;
-    }
+                    private static readonly HttpClient SharedHttpClient = ResilientHttp.CreateClient();
 
-    public Task<string> B(string url) => SharedHttpClient.GetStringAsync(url);
+                    public async Task<string> A(string url)
+                    {
+                        var client = SharedHttpClient;
+                        var text = await client.GetStringAsync(url);
+                        return text;
+                    }
 
-    public async Task<int> C(string url)
-    {
-        var http = SharedHttpClient2;
-        var bytes = await http.GetByteArrayAsync(url);
-        return bytes.Length;
-    }").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"),
+                    public Task<string> B(string url) => SharedHttpClient.GetStringAsync(url);
+
+                    public async Task<int> C(string url)
+                    {
+                        var http = SharedHttpClient2;
+                        var bytes = await http.GetByteArrayAsync(url);
+                        return bytes.Length;
+                    }
+                """).Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"),
             CodeActionEquivalenceKey = Key,
         }.RunAsync();
 
         [Fact]
-        public Task Fix_AResilientHandlerIsNotWrappedTwice() => VerifySF2002.CodeFixAsync(Bot(@"
-    public Task<string> Get(string url) => [|new HttpClient(new ResilientHttpHandler(new HttpClientHandler()))|].GetStringAsync(url);").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Bot(@"    private static readonly HttpClient SharedHttpClient = new HttpClient(new ResilientHttpHandler(new HttpClientHandler()));
+        public Task Fix_AResilientHandlerIsNotWrappedTwice() => VerifySF2002.CodeFixAsync(Bot("""
 
-    public Task<string> Get(string url) => SharedHttpClient.GetStringAsync(url);").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
+                public Task<string> Get(string url) => [|new HttpClient(new ResilientHttpHandler(new HttpClientHandler()))|].GetStringAsync(url);
+            """).Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Bot("""
+                private static readonly HttpClient SharedHttpClient = new HttpClient(new ResilientHttpHandler(new HttpClientHandler()));
+
+                public Task<string> Get(string url) => SharedHttpClient.GetStringAsync(url);
+            """).Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
 
         [Fact]
-        public Task Fix_APerCallResilientClient_IsHoistedAsWritten() => VerifySF2002.CodeFixAsync(Bot(@"
-    public Task<string> Get(string url) => [|ResilientHttp.CreateClient(baseAddress: new Uri(""https://x.example/""))|].GetStringAsync(url);").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Bot(@"    private static readonly HttpClient SharedHttpClient = ResilientHttp.CreateClient(baseAddress: new Uri(""https://x.example/""));
+        public Task Fix_APerCallResilientClient_IsHoistedAsWritten() => VerifySF2002.CodeFixAsync(Bot("""
 
-    public Task<string> Get(string url) => SharedHttpClient.GetStringAsync(url);").Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
+                public Task<string> Get(string url) => [|ResilientHttp.CreateClient(baseAddress: new Uri("https://x.example/"))|].GetStringAsync(url);
+            """).Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Bot("""
+                private static readonly HttpClient SharedHttpClient = ResilientHttp.CreateClient(baseAddress: new Uri("https://x.example/"));
+
+                public Task<string> Get(string url) => SharedHttpClient.GetStringAsync(url);
+            """).Replace("using Microsoft.Extensions.DependencyInjection;\n", "using Microsoft.Extensions.DependencyInjection;\nusing Steadfast;\n"), Key);
 
         [Theory]
         // a per-call header on the shared client would leak between calls

@@ -13,33 +13,41 @@ namespace Steadfast.Tests.Rules
         /// <summary>The rule's one fix is each diagnostic's first, so it carries the preferred key.</summary>
         private static readonly string Key = PlannedCodeFixProvider.PreferredKey("SF3001");
 
-        private const string Schema = @"-- db/001_leads.sql
-CREATE TABLE IF NOT EXISTS leads (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    company TEXT,
-    api_key_encrypted TEXT,
-    CONSTRAINT uq_name UNIQUE (name)
-);
-CREATE TABLE companies (id INTEGER PRIMARY KEY, title TEXT);";
+        private const string Schema = """
+            -- db/001_leads.sql
+            CREATE TABLE IF NOT EXISTS leads (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                company TEXT,
+                api_key_encrypted TEXT,
+                CONSTRAINT uq_name UNIQUE (name)
+            );
+            CREATE TABLE companies (id INTEGER PRIMARY KEY, title TEXT);
+            """;
 
-        private const string Usings = @"using System;
-using System.Collections.Generic;
-using System.Data;
-using System.Linq;
-using System.Threading.Tasks;
-using Dapper;
-using Microsoft.Data.Sqlite;
-";
+        private const string Usings = """
+            using System;
+            using System.Collections.Generic;
+            using System.Data;
+            using System.Linq;
+            using System.Threading.Tasks;
+            using Dapper;
+            using Microsoft.Data.Sqlite;
 
-        private static string Repo(string members) => Usings + @"
-public record Lead(int Id, string Name, string Company);
+            """;
 
-public class LeadRepository
-{
-    private readonly SqliteConnection _db = new SqliteConnection(""Data Source=:memory:"");
-" + members + @"
-}";
+        private static string Repo(string members) => Usings + """
+
+            public record Lead(int Id, string Name, string Company);
+
+            public class LeadRepository
+            {
+                private readonly SqliteConnection _db = new SqliteConnection("Data Source=:memory:");
+
+            """ + members + """
+
+            }
+            """;
 
         // ---------------------------------------------------------------- flagged
 
@@ -47,10 +55,12 @@ public class LeadRepository
         public Task Flags_WithTableAndSecretColumnInTheMessage() => new SteadfastAnalyzerTest<SF3001SelectStarAnalyzer>
         {
             AdditionalFiles = { ("/0/db/001_leads.sql", Schema) },
-            TestCode = Repo(@"
-    public IEnumerable<Lead> All() => _db.Query<Lead>({|#0:""SELECT * FROM leads""|});
-    public IEnumerable<dynamic> Companies() => _db.Query({|#1:""SELECT * FROM companies""|});
-    public IEnumerable<dynamic> Other() => _db.Query({|#2:""SELECT * FROM audit""|});"),
+            TestCode = Repo("""
+
+                    public IEnumerable<Lead> All() => _db.Query<Lead>({|#0:"SELECT * FROM leads"|});
+                    public IEnumerable<dynamic> Companies() => _db.Query({|#1:"SELECT * FROM companies"|});
+                    public IEnumerable<dynamic> Other() => _db.Query({|#2:"SELECT * FROM audit"|});
+                """),
             ExpectedDiagnostics =
             {
                 Verify<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>.Diagnostic("SF3001").WithLocation(0)
@@ -89,19 +99,23 @@ public class LeadRepository
         public Task Flags(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
 
         [Fact]
-        public Task Flags_EfCoreAndPostgrestSinks() => VerifySF3001.AnalyzerAsync(Repo(@"
-    public IQueryable<Lead> Ef(Microsoft.EntityFrameworkCore.DbSet<Lead> set) => Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.FromSqlRaw(set, [|""SELECT * FROM leads""|]);
-    public object Rest(Postgrest.Client client) => client.From<Lead>().Select([|""*""|]);") + @"
-namespace Microsoft.EntityFrameworkCore
-{
-    public class DbSet<T> { }
-    public static class RelationalQueryableExtensions { public static IQueryable<T> FromSqlRaw<T>(DbSet<T> set, string sql, params object[] parameters) => Enumerable.Empty<T>().AsQueryable(); }
-}
-namespace Postgrest
-{
-    public class Client { public Table<T> From<T>() => new Table<T>(); }
-    public class Table<T> { public Table<T> Select(string columnQuery) => this; }
-}");
+        public Task Flags_EfCoreAndPostgrestSinks() => VerifySF3001.AnalyzerAsync(Repo("""
+
+                public IQueryable<Lead> Ef(Microsoft.EntityFrameworkCore.DbSet<Lead> set) => Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.FromSqlRaw(set, [|"SELECT * FROM leads"|]);
+                public object Rest(Postgrest.Client client) => client.From<Lead>().Select([|"*"|]);
+            """) + """
+
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public class DbSet<T> { }
+                public static class RelationalQueryableExtensions { public static IQueryable<T> FromSqlRaw<T>(DbSet<T> set, string sql, params object[] parameters) => Enumerable.Empty<T>().AsQueryable(); }
+            }
+            namespace Postgrest
+            {
+                public class Client { public Table<T> From<T>() => new Table<T>(); }
+                public class Table<T> { public Table<T> Select(string columnQuery) => this; }
+            }
+            """);
 
         // ---------------------------------------------------------------- not flagged
 
@@ -123,106 +137,130 @@ namespace Postgrest
         // ---------------------------------------------------------------- fix
 
         [Fact]
-        public Task Fix_DapperMappedType() => VerifySF3001.CodeFixAsync(Repo(@"
-    public IEnumerable<Lead> All() => _db.Query<Lead>([|""SELECT * FROM leads WHERE company IS NOT NULL""|]);"), Repo(@"
-    public IEnumerable<Lead> All() => _db.Query<Lead>(""SELECT Id, Name, Company FROM leads WHERE company IS NOT NULL"");"), Key);
+        public Task Fix_DapperMappedType() => VerifySF3001.CodeFixAsync(Repo("""
+
+                public IEnumerable<Lead> All() => _db.Query<Lead>([|"SELECT * FROM leads WHERE company IS NOT NULL"|]);
+            """), Repo("""
+
+                public IEnumerable<Lead> All() => _db.Query<Lead>("SELECT Id, Name, Company FROM leads WHERE company IS NOT NULL");
+            """), Key);
 
         [Fact]
-        public Task Fix_KeepsEveryStringForm_AndItsHoles() => VerifySF3001.CodeFixAsync(Repo(@"
-    private const string AllSql = [|""select *  from leads""|];
-    public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
-    public IEnumerable<Lead> B(int id) => _db.Query<Lead>([|$""SELECT * FROM leads WHERE id = {id} AND name <> {""x""}""|]);
-    public IEnumerable<Lead> C() => _db.Query<Lead>([|@""SELECT *
-        FROM leads""|]);
-    public IEnumerable<Lead> D() => _db.Query<Lead>([|""""""
-        SELECT *
-        FROM leads
-        """"""|]);
-    public IEnumerable<Lead> E() => _db.Query<Lead>([|""SELECT * "" + ""FROM leads""|]);"), Repo(@"
-    private const string AllSql = ""select Id, Name, Company  from leads"";
-    public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
-    public IEnumerable<Lead> B(int id) => _db.Query<Lead>($""SELECT Id, Name, Company FROM leads WHERE id = {id} AND name <> {""x""}"");
-    public IEnumerable<Lead> C() => _db.Query<Lead>(@""SELECT Id, Name, Company
-        FROM leads"");
-    public IEnumerable<Lead> D() => _db.Query<Lead>(""""""
-        SELECT Id, Name, Company
-        FROM leads
-        """""");
-    public IEnumerable<Lead> E() => _db.Query<Lead>(""SELECT Id, Name, Company "" + ""FROM leads"");"), Key);
+        public Task Fix_KeepsEveryStringForm_AndItsHoles() => VerifySF3001.CodeFixAsync(Repo(""""
+
+                private const string AllSql = [|"select *  from leads"|];
+                public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
+                public IEnumerable<Lead> B(int id) => _db.Query<Lead>([|$"SELECT * FROM leads WHERE id = {id} AND name <> {"x"}"|]);
+                public IEnumerable<Lead> C() => _db.Query<Lead>([|@"SELECT *
+                    FROM leads"|]);
+                public IEnumerable<Lead> D() => _db.Query<Lead>([|"""
+                    SELECT *
+                    FROM leads
+                    """|]);
+                public IEnumerable<Lead> E() => _db.Query<Lead>([|"SELECT * " + "FROM leads"|]);
+            """"), Repo(""""
+
+                private const string AllSql = "select Id, Name, Company  from leads";
+                public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
+                public IEnumerable<Lead> B(int id) => _db.Query<Lead>($"SELECT Id, Name, Company FROM leads WHERE id = {id} AND name <> {"x"}");
+                public IEnumerable<Lead> C() => _db.Query<Lead>(@"SELECT Id, Name, Company
+                    FROM leads");
+                public IEnumerable<Lead> D() => _db.Query<Lead>("""
+                    SELECT Id, Name, Company
+                    FROM leads
+                    """);
+                public IEnumerable<Lead> E() => _db.Query<Lead>("SELECT Id, Name, Company " + "FROM leads");
+            """"), Key);
 
         [Fact]
         public Task Fix_SnakeCaseFromOption_ColumnAndNotMappedHonoured() => new SteadfastCodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
         {
             EditorConfig = "[*.cs]\nSF3001.column_naming = snake_case",
-            TestCode = Usings + @"
-public class LeadRow
-{
-    [System.ComponentModel.DataAnnotations.Schema.Column(""lead_id"")] public int Id { get; set; }
-    public string CompanyName { get; set; } = """";
-    public string APIKeyHint { get; init; } = """";
-    [System.ComponentModel.DataAnnotations.Schema.NotMapped] public string Display => CompanyName;
-    public string Computed => CompanyName;
-}
-class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>([|""SELECT * FROM leads""|]); }",
-            FixedCode = Usings + @"
-public class LeadRow
-{
-    [System.ComponentModel.DataAnnotations.Schema.Column(""lead_id"")] public int Id { get; set; }
-    public string CompanyName { get; set; } = """";
-    public string APIKeyHint { get; init; } = """";
-    [System.ComponentModel.DataAnnotations.Schema.NotMapped] public string Display => CompanyName;
-    public string Computed => CompanyName;
-}
-class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>(""SELECT lead_id, company_name, api_key_hint FROM leads""); }",
+            TestCode = Usings + """
+
+                public class LeadRow
+                {
+                    [System.ComponentModel.DataAnnotations.Schema.Column("lead_id")] public int Id { get; set; }
+                    public string CompanyName { get; set; } = "";
+                    public string APIKeyHint { get; init; } = "";
+                    [System.ComponentModel.DataAnnotations.Schema.NotMapped] public string Display => CompanyName;
+                    public string Computed => CompanyName;
+                }
+                class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>([|"SELECT * FROM leads"|]); }
+                """,
+            FixedCode = Usings + """
+
+                public class LeadRow
+                {
+                    [System.ComponentModel.DataAnnotations.Schema.Column("lead_id")] public int Id { get; set; }
+                    public string CompanyName { get; set; } = "";
+                    public string APIKeyHint { get; init; } = "";
+                    [System.ComponentModel.DataAnnotations.Schema.NotMapped] public string Display => CompanyName;
+                    public string Computed => CompanyName;
+                }
+                class R { public IEnumerable<LeadRow> A(IDbConnection db) => db.Query<LeadRow>("SELECT lead_id, company_name, api_key_hint FROM leads"); }
+                """,
             CodeActionEquivalenceKey = Key,
         }.RunAsync();
 
         [Fact]
-        public Task Fix_SnakeCaseWhenDapperMatchesUnderscores() => VerifySF3001.CodeFixAsync(Repo(@"
-    static LeadRepository() { DefaultTypeMap.MatchNamesWithUnderscores = true; }
-    public IEnumerable<Lead> All() => _db.Query<Lead>([|""SELECT * FROM leads""|]);"), Repo(@"
-    static LeadRepository() { DefaultTypeMap.MatchNamesWithUnderscores = true; }
-    public IEnumerable<Lead> All() => _db.Query<Lead>(""SELECT id, name, company FROM leads"");"), Key);
+        public Task Fix_SnakeCaseWhenDapperMatchesUnderscores() => VerifySF3001.CodeFixAsync(Repo("""
+
+                static LeadRepository() { DefaultTypeMap.MatchNamesWithUnderscores = true; }
+                public IEnumerable<Lead> All() => _db.Query<Lead>([|"SELECT * FROM leads"|]);
+            """), Repo("""
+
+                static LeadRepository() { DefaultTypeMap.MatchNamesWithUnderscores = true; }
+                public IEnumerable<Lead> All() => _db.Query<Lead>("SELECT id, name, company FROM leads");
+            """), Key);
 
         [Fact]
-        public Task Fix_AdoNetReaderReadsByName() => VerifySF3001.CodeFixAsync(Repo(@"
-    public List<string> Names()
-    {
-        using var cmd = _db.CreateCommand();
-        cmd.CommandText = [|""SELECT * FROM leads WHERE company = $company""|];
-        using var reader = cmd.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add((string)reader[""name""] + reader.GetString(reader.GetOrdinal(""company"")));
-        }
+        public Task Fix_AdoNetReaderReadsByName() => VerifySF3001.CodeFixAsync(Repo("""
 
-        return names;
-    }"), Repo(@"
-    public List<string> Names()
-    {
-        using var cmd = _db.CreateCommand();
-        cmd.CommandText = ""SELECT name, company FROM leads WHERE company = $company"";
-        using var reader = cmd.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add((string)reader[""name""] + reader.GetString(reader.GetOrdinal(""company"")));
-        }
+                public List<string> Names()
+                {
+                    using var cmd = _db.CreateCommand();
+                    cmd.CommandText = [|"SELECT * FROM leads WHERE company = $company"|];
+                    using var reader = cmd.ExecuteReader();
+                    var names = new List<string>();
+                    while (reader.Read())
+                    {
+                        names.Add((string)reader["name"] + reader.GetString(reader.GetOrdinal("company")));
+                    }
 
-        return names;
-    }"), Key);
+                    return names;
+                }
+            """), Repo("""
+
+                public List<string> Names()
+                {
+                    using var cmd = _db.CreateCommand();
+                    cmd.CommandText = "SELECT name, company FROM leads WHERE company = $company";
+                    using var reader = cmd.ExecuteReader();
+                    var names = new List<string>();
+                    while (reader.Read())
+                    {
+                        names.Add((string)reader["name"] + reader.GetString(reader.GetOrdinal("company")));
+                    }
+
+                    return names;
+                }
+            """), Key);
 
         [Fact]
         public Task Fix_SchemaFile_AliasAndDynamicRows() => new SteadfastCodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>
         {
             AdditionalFiles = { ("/0/db/001_leads.sql", Schema), ("/0/db/002_add_source.sql", "ALTER TABLE leads ADD COLUMN source TEXT;\nALTER TABLE leads DROP COLUMN api_key_encrypted;") },
-            TestCode = Repo(@"
-    public IEnumerable<dynamic> A() => _db.Query([|""SELECT * FROM leads""|]);
-    public IEnumerable<dynamic> B() => _db.Query([|""SELECT c.title, l.* FROM leads l JOIN companies c ON c.id = l.id""|]);"),
-            FixedCode = Repo(@"
-    public IEnumerable<dynamic> A() => _db.Query(""SELECT id, name, company, source FROM leads"");
-    public IEnumerable<dynamic> B() => _db.Query(""SELECT c.title, l.id, l.name, l.company, l.source FROM leads l JOIN companies c ON c.id = l.id"");"),
+            TestCode = Repo("""
+
+                    public IEnumerable<dynamic> A() => _db.Query([|"SELECT * FROM leads"|]);
+                    public IEnumerable<dynamic> B() => _db.Query([|"SELECT c.title, l.* FROM leads l JOIN companies c ON c.id = l.id"|]);
+                """),
+            FixedCode = Repo("""
+
+                    public IEnumerable<dynamic> A() => _db.Query("SELECT id, name, company, source FROM leads");
+                    public IEnumerable<dynamic> B() => _db.Query("SELECT c.title, l.id, l.name, l.company, l.source FROM leads l JOIN companies c ON c.id = l.id");
+                """),
             CodeActionEquivalenceKey = Key,
         }.RunAsync();
 

@@ -13,32 +13,40 @@ namespace Steadfast.Tests.Rules
         /// <summary>The rule's one fix is each diagnostic's first, so it carries the preferred key.</summary>
         private static readonly string Key = PlannedCodeFixProvider.PreferredKey("SF4001");
 
-        private const string Usings = @"using System;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Linq;
-using System.Reflection;
-using System.Threading;
-using System.Threading.Tasks;
-";
+        private const string Usings = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Reflection;
+            using System.Threading;
+            using System.Threading.Tasks;
 
-        private static string Service(string members, string usings = Usings) => usings + @"
-public record Profile(string Name);
-public enum Tier { Free, Pro }
+            """;
 
-public class ProfileService
-{
-" + members + @"
-    private static Profile Load(string id) => new Profile(id);
-}";
+        private static string Service(string members, string usings = Usings) => usings + """
+
+            public record Profile(string Name);
+            public enum Tier { Free, Pro }
+
+            public class ProfileService
+            {
+
+            """ + members + """
+
+                private static Profile Load(string id) => new Profile(id);
+            }
+            """;
 
         // ---------------------------------------------------------------- flagged
 
         [Fact]
-        public Task Flags_WithMessage() => VerifySF4001.AnalyzerAsync(Service(@"
-    private readonly Dictionary<string, Profile> {|#0:_cache|} = new();
-    public void Put(string id, Profile p) => _cache[id] = p;
-    public Profile? Get(string id) => _cache.TryGetValue(id, out var p) ? p : null;"),
+        public Task Flags_WithMessage() => VerifySF4001.AnalyzerAsync(Service("""
+
+                private readonly Dictionary<string, Profile> {|#0:_cache|} = new();
+                public void Put(string id, Profile p) => _cache[id] = p;
+                public Profile? Get(string id) => _cache.TryGetValue(id, out var p) ? p : null;
+            """),
             VerifySF4001.Diagnostic("SF4001").WithLocation(0)
                 .WithMessage("'_cache' is used as a cache, but nothing ever removes an entry: it grows with every new key until the process runs out of memory"));
 
@@ -148,73 +156,89 @@ public class ProfileService
         /// nested type touches is not judged at all (it could remove entries there), whatever the outer type does.
         /// </summary>
         [Fact]
-        public Task DoesNotFlag_FieldTouchedByANestedType() => VerifySF4001.AnalyzerAsync(Service(@"
-    private static readonly Dictionary<string, Profile> Cache = new();
-    public Profile Get(string id) => Cache.TryGetValue(id, out var p) ? p : Cache[id] = Load(id);
-    private sealed class Loader { public int Count => Cache.Count; }"));
+        public Task DoesNotFlag_FieldTouchedByANestedType() => VerifySF4001.AnalyzerAsync(Service("""
+
+                private static readonly Dictionary<string, Profile> Cache = new();
+                public Profile Get(string id) => Cache.TryGetValue(id, out var p) ? p : Cache[id] = Load(id);
+                private sealed class Loader { public int Count => Cache.Count; }
+            """));
 
         [Fact]
-        public Task DoesNotFlag_RemovalInANestedType() => VerifySF4001.AnalyzerAsync(Service(@"
-    private static readonly Dictionary<string, Profile> Cache = new();
-    public void Put(string id) => Cache[id] = Load(id);
-    private sealed class Janitor { public void Sweep() => Cache.Clear(); }"));
+        public Task DoesNotFlag_RemovalInANestedType() => VerifySF4001.AnalyzerAsync(Service("""
+
+                private static readonly Dictionary<string, Profile> Cache = new();
+                public void Put(string id) => Cache[id] = Load(id);
+                private sealed class Janitor { public void Sweep() => Cache.Clear(); }
+            """));
 
         // ---------------------------------------------------------------- fix
 
         [Fact]
-        public Task Fix_Dictionary_TargetTypedNew() => VerifySF4001.CodeFixAsync(Service(@"
-    private readonly Dictionary<string, Profile> [|_cache|] = new();
-    public Profile Get(string id)
-    {
-        if (!_cache.TryGetValue(id, out var p))
-        {
-            p = Load(id);
-            _cache[id] = p;
-        }
+        public Task Fix_Dictionary_TargetTypedNew() => VerifySF4001.CodeFixAsync(Service("""
 
-        return p;
-    }
-    public int Count => _cache.Count;
-    public bool Has(string id) => _cache.ContainsKey(id);
-    public Profile? Maybe(string id) => _cache.GetValueOrDefault(id);
-    public IEnumerable<string> Names => _cache.Keys.OrderBy(k => k);"), Service(@"
-    private readonly BoundedCache<string, Profile> _cache = new(capacity: 1024);
-    public Profile Get(string id)
-    {
-        if (!_cache.TryGetValue(id, out var p))
-        {
-            p = Load(id);
-            _cache[id] = p;
-        }
+                private readonly Dictionary<string, Profile> [|_cache|] = new();
+                public Profile Get(string id)
+                {
+                    if (!_cache.TryGetValue(id, out var p))
+                    {
+                        p = Load(id);
+                        _cache[id] = p;
+                    }
 
-        return p;
-    }
-    public int Count => _cache.Count;
-    public bool Has(string id) => _cache.ContainsKey(id);
-    public Profile? Maybe(string id) => _cache.GetValueOrDefault(id);
-    public IEnumerable<string> Names => _cache.Keys.OrderBy(k => k);", Usings + "using Steadfast;\n"), Key);
+                    return p;
+                }
+                public int Count => _cache.Count;
+                public bool Has(string id) => _cache.ContainsKey(id);
+                public Profile? Maybe(string id) => _cache.GetValueOrDefault(id);
+                public IEnumerable<string> Names => _cache.Keys.OrderBy(k => k);
+            """), Service("""
 
-        [Fact]
-        public Task Fix_ConcurrentDictionary_KeepsTheComparer_DropsTheSizes() => VerifySF4001.CodeFixAsync(Service(@"
-    private static readonly ConcurrentDictionary<string, Profile> [|Profiles|] = new ConcurrentDictionary<string, Profile>(Environment.ProcessorCount, 64, StringComparer.OrdinalIgnoreCase);
-    public Profile Get(string id) => Profiles.GetOrAdd(id, Load);
-    public Profile Touch(string id) => Profiles.AddOrUpdate(id, Load, (k, old) => old);
-    public Profile[] All() => Profiles.ToArray().Select(p => p.Value).ToArray();"), Service(@"
-    private static readonly BoundedCache<string, Profile> Profiles = new BoundedCache<string, Profile>(capacity: 1024, StringComparer.OrdinalIgnoreCase);
-    public Profile Get(string id) => Profiles.GetOrAdd(id, Load);
-    public Profile Touch(string id) => Profiles.AddOrUpdate(id, Load, (k, old) => old);
-    public Profile[] All() => Profiles.ToArray().Select(p => p.Value).ToArray();", Usings + "using Steadfast;\n"), Key);
+                private readonly BoundedCache<string, Profile> _cache = new(capacity: 1024);
+                public Profile Get(string id)
+                {
+                    if (!_cache.TryGetValue(id, out var p))
+                    {
+                        p = Load(id);
+                        _cache[id] = p;
+                    }
+
+                    return p;
+                }
+                public int Count => _cache.Count;
+                public bool Has(string id) => _cache.ContainsKey(id);
+                public Profile? Maybe(string id) => _cache.GetValueOrDefault(id);
+                public IEnumerable<string> Names => _cache.Keys.OrderBy(k => k);
+            """, Usings + "using Steadfast;\n"), Key);
 
         [Fact]
-        public Task Fix_CreatedInTheConstructor_AndCollectionInitializerKept() => VerifySF4001.CodeFixAsync(Service(@"
-    private readonly Dictionary<string, Profile> [|_cache|];
-    private readonly Dictionary<string, Profile> [|_memo|] = new Dictionary<string, Profile> { [""admin""] = new Profile(""admin"") };
-    public ProfileService() { _cache = new Dictionary<string, Profile>(StringComparer.Ordinal); }
-    public void Put(string id) { _cache[id] = Load(id); _memo.Add(id, Load(id)); }"), Service(@"
-    private readonly BoundedCache<string, Profile> _cache;
-    private readonly BoundedCache<string, Profile> _memo = new BoundedCache<string, Profile>(capacity: 1024) { [""admin""] = new Profile(""admin"") };
-    public ProfileService() { _cache = new BoundedCache<string, Profile>(capacity: 1024, StringComparer.Ordinal); }
-    public void Put(string id) { _cache[id] = Load(id); _memo.Add(id, Load(id)); }", Usings + "using Steadfast;\n"), Key);
+        public Task Fix_ConcurrentDictionary_KeepsTheComparer_DropsTheSizes() => VerifySF4001.CodeFixAsync(Service("""
+
+                private static readonly ConcurrentDictionary<string, Profile> [|Profiles|] = new ConcurrentDictionary<string, Profile>(Environment.ProcessorCount, 64, StringComparer.OrdinalIgnoreCase);
+                public Profile Get(string id) => Profiles.GetOrAdd(id, Load);
+                public Profile Touch(string id) => Profiles.AddOrUpdate(id, Load, (k, old) => old);
+                public Profile[] All() => Profiles.ToArray().Select(p => p.Value).ToArray();
+            """), Service("""
+
+                private static readonly BoundedCache<string, Profile> Profiles = new BoundedCache<string, Profile>(capacity: 1024, StringComparer.OrdinalIgnoreCase);
+                public Profile Get(string id) => Profiles.GetOrAdd(id, Load);
+                public Profile Touch(string id) => Profiles.AddOrUpdate(id, Load, (k, old) => old);
+                public Profile[] All() => Profiles.ToArray().Select(p => p.Value).ToArray();
+            """, Usings + "using Steadfast;\n"), Key);
+
+        [Fact]
+        public Task Fix_CreatedInTheConstructor_AndCollectionInitializerKept() => VerifySF4001.CodeFixAsync(Service("""
+
+                private readonly Dictionary<string, Profile> [|_cache|];
+                private readonly Dictionary<string, Profile> [|_memo|] = new Dictionary<string, Profile> { ["admin"] = new Profile("admin") };
+                public ProfileService() { _cache = new Dictionary<string, Profile>(StringComparer.Ordinal); }
+                public void Put(string id) { _cache[id] = Load(id); _memo.Add(id, Load(id)); }
+            """), Service("""
+
+                private readonly BoundedCache<string, Profile> _cache;
+                private readonly BoundedCache<string, Profile> _memo = new BoundedCache<string, Profile>(capacity: 1024) { ["admin"] = new Profile("admin") };
+                public ProfileService() { _cache = new BoundedCache<string, Profile>(capacity: 1024, StringComparer.Ordinal); }
+                public void Put(string id) { _cache[id] = Load(id); _memo.Add(id, Load(id)); }
+            """, Usings + "using Steadfast;\n"), Key);
 
         [Fact]
         public Task Fix_CapacityFromEditorConfig() => new SteadfastCodeFixTest<SF4001UnboundedCacheAnalyzer, SF4001UnboundedCacheCodeFix>
@@ -226,27 +250,31 @@ public class ProfileService
         }.RunAsync();
 
         [Fact]
-        public Task Fix_QualifiedTypeNameAndNoUsingWhenBoundedCacheIsTaken() => VerifySF4001.CodeFixAsync(@"
-namespace App
-{
-    public class BoundedCache { }
-    public class Bot
-    {
-        private readonly System.Collections.Generic.Dictionary<string, string> [|_cache|] = new System.Collections.Generic.Dictionary<string, string>();
-        public void Put(string id) => _cache[id] = id;
-    }
-}", @"
-using Steadfast;
+        public Task Fix_QualifiedTypeNameAndNoUsingWhenBoundedCacheIsTaken() => VerifySF4001.CodeFixAsync("""
 
-namespace App
-{
-    public class BoundedCache { }
-    public class Bot
-    {
-        private readonly BoundedCache<string, string> _cache = new BoundedCache<string, string>(capacity: 1024);
-        public void Put(string id) => _cache[id] = id;
-    }
-}", Key);
+            namespace App
+            {
+                public class BoundedCache { }
+                public class Bot
+                {
+                    private readonly System.Collections.Generic.Dictionary<string, string> [|_cache|] = new System.Collections.Generic.Dictionary<string, string>();
+                    public void Put(string id) => _cache[id] = id;
+                }
+            }
+            """, """
+
+            using Steadfast;
+
+            namespace App
+            {
+                public class BoundedCache { }
+                public class Bot
+                {
+                    private readonly BoundedCache<string, string> _cache = new BoundedCache<string, string>(capacity: 1024);
+                    public void Put(string id) => _cache[id] = id;
+                }
+            }
+            """, Key);
 
         [Theory]
         // values that are locks: evicting a held one would let two callers in

@@ -15,26 +15,32 @@ namespace Steadfast.Tests.Rules
         private static readonly string CacheKey = PlannedCodeFixProvider.PreferredKey("SF5001");
         private const string LoadOnceKey = SF5001RepeatedFileReadCodeFix.LoadOnceKey;
 
-        private static string Bot(string members) => @"using System;
-using System.Collections.Concurrent;
-using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
+        private static string Bot(string members) => """
+            using System;
+            using System.Collections.Concurrent;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
 
-class Bot
-{
-    private const string PlaybookPath = ""playbook.md"";
-    private static readonly string PromptPath = Path.Combine(AppContext.BaseDirectory, ""prompt.txt"");
-    private readonly string _rulesPath = ""rules.md"";
-    private string _mutablePath = ""mutable.md"";
-" + members + @"
-}";
+            class Bot
+            {
+                private const string PlaybookPath = "playbook.md";
+                private static readonly string PromptPath = Path.Combine(AppContext.BaseDirectory, "prompt.txt");
+                private readonly string _rulesPath = "rules.md";
+                private string _mutablePath = "mutable.md";
+
+            """ + members + """
+
+            }
+            """;
 
         // ---------------------------------------------------------------- flagged
 
         [Fact]
-        public Task Flags_WithMessage() => VerifySF5001.AnalyzerAsync(Bot(@"
-    public string Reply() => {|#0:File.ReadAllText(PlaybookPath)|};"),
+        public Task Flags_WithMessage() => VerifySF5001.AnalyzerAsync(Bot("""
+
+                public string Reply() => {|#0:File.ReadAllText(PlaybookPath)|};
+            """),
             VerifySF5001.Diagnostic("SF5001").WithLocation(0)
                 .WithMessage("'File.ReadAllText' reads 'playbook.md' from disk every time this code runs: cache it with FileCache or load it once"));
 
@@ -47,11 +53,15 @@ class Bot
         [InlineData("var a = await [|File.ReadAllTextAsync(PlaybookPath)|];")]
         [InlineData("var a = await [|File.ReadAllLinesAsync(PlaybookPath, ct)|];")]
         [InlineData("var a = await [|File.ReadAllBytesAsync(PlaybookPath, ct)|];")]
-        public Task Flags_EveryReadMethod(string statement) => VerifySF5001.AnalyzerAsync(Bot(@"
-    public async Task Handle(CancellationToken ct)
-    {
-        " + statement + @"
-    }"));
+        public Task Flags_EveryReadMethod(string statement) => VerifySF5001.AnalyzerAsync(Bot("""
+
+                public async Task Handle(CancellationToken ct)
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
 
         [Theory]
         [InlineData("[|File.ReadAllText(\"playbook.md\")|]")]
@@ -62,16 +72,20 @@ class Bot
         [InlineData("[|File.ReadAllText(Path.Join(AppContext.BaseDirectory, \"faq.md\"))|]")]
         [InlineData("[|File.ReadAllText(AppContext.BaseDirectory + \"/faq.md\")|]")]
         [InlineData("[|File.ReadAllText($\"{AppContext.BaseDirectory}/faq.md\")|]")]
-        public Task Flags_EveryInvariantPathForm(string read) => VerifySF5001.AnalyzerAsync(Bot(@"
-    public string Reply() => " + read + ";"));
+        public Task Flags_EveryInvariantPathForm(string read) => VerifySF5001.AnalyzerAsync(Bot("""
+
+                public string Reply() => 
+            """ + read + ";"));
 
         [Fact]
-        public Task Flags_LocalInitialisedFromInvariantPath() => VerifySF5001.AnalyzerAsync(Bot(@"
-    public string Reply()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, ""playbook.md"");
-        return [|File.ReadAllText(path)|];
-    }"));
+        public Task Flags_LocalInitialisedFromInvariantPath() => VerifySF5001.AnalyzerAsync(Bot("""
+
+                public string Reply()
+                {
+                    var path = Path.Combine(AppContext.BaseDirectory, "playbook.md");
+                    return [|File.ReadAllText(path)|];
+                }
+            """));
 
         [Theory]
         [InlineData("public string Text => [|File.ReadAllText(PlaybookPath)|];")]
@@ -87,46 +101,50 @@ class Bot
         public Task Flags_MinimalApiHandlerInTopLevelStatements() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             OutputKind = OutputKind.ConsoleApplication,
-            TestCode = @"using System.IO;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+            TestCode = """
+                using System.IO;
+                using Microsoft.AspNetCore.Builder;
+                using Microsoft.AspNetCore.Http;
 
-var app = WebApplication.CreateBuilder(args).Build();
-var setup = File.ReadAllText(""appsettings.local.json"");
-app.MapGet(""/playbook"", () => [|File.ReadAllText(""playbook.md"")|]);
-app.Run();
-",
+                var app = WebApplication.CreateBuilder(args).Build();
+                var setup = File.ReadAllText("appsettings.local.json");
+                app.MapGet("/playbook", () => [|File.ReadAllText("playbook.md")|]);
+                app.Run();
+
+                """,
         }.RunAsync();
 
         [Fact]
-        public Task Flags_ControllerActionAndHostedServiceLoop() => VerifySF5001.AnalyzerAsync(@"using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Hosting;
+        public Task Flags_ControllerActionAndHostedServiceLoop() => VerifySF5001.AnalyzerAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.Hosting;
 
-[ApiController]
-public class PlaybookController : ControllerBase
-{
-    private const string PlaybookPath = ""playbook.md"";
+            [ApiController]
+            public class PlaybookController : ControllerBase
+            {
+                private const string PlaybookPath = "playbook.md";
 
-    [HttpGet(""/playbook"")]
-    public IActionResult Get() => Ok([|System.IO.File.ReadAllText(PlaybookPath)|]);
-}
+                [HttpGet("/playbook")]
+                public IActionResult Get() => Ok([|System.IO.File.ReadAllText(PlaybookPath)|]);
+            }
 
-public class FollowUpScheduler : BackgroundService
-{
-    private static readonly string TemplatePath = Path.Combine(System.AppContext.BaseDirectory, ""follow-up.txt"");
+            public class FollowUpScheduler : BackgroundService
+            {
+                private static readonly string TemplatePath = Path.Combine(System.AppContext.BaseDirectory, "follow-up.txt");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var template = await [|File.ReadAllTextAsync(TemplatePath, stoppingToken)|];
-            await Task.Delay(60_000, stoppingToken);
-        }
-    }
-}");
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        var template = await [|File.ReadAllTextAsync(TemplatePath, stoppingToken)|];
+                        await Task.Delay(60_000, stoppingToken);
+                    }
+                }
+            }
+            """);
 
         [Fact]
         public Task Flags_PartialTypes_PerPart() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
@@ -163,8 +181,10 @@ public class FollowUpScheduler : BackgroundService
         [InlineData("public string Cpu() => File.ReadAllText(\"/proc/cpuinfo\");")]
         [InlineData("public string Temp() => File.ReadAllText(Path.Combine(\"/sys/class/thermal\", \"temp\"));")]
         [InlineData("public string Other() => Fake.File.ReadAllText(PlaybookPath);")]
-        public Task DoesNotFlag(string members) => VerifySF5001.AnalyzerAsync(Bot(members + @"
-    static class Fake { public static class File { public static string ReadAllText(string p) => p; } }"));
+        public Task DoesNotFlag(string members) => VerifySF5001.AnalyzerAsync(Bot(members + """
+
+                static class Fake { public static class File { public static string ReadAllText(string p) => p; } }
+            """));
 
         [Fact]
         public Task DoesNotFlag_TopLevelStatementsWithoutLoop() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
@@ -177,46 +197,56 @@ public class FollowUpScheduler : BackgroundService
         public Task Option_FreshPathPrefixes_ReplacesTheDefaults() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
         {
             EditorConfig = "[*.cs]\nSF5001.fresh_path_prefixes = /var/log/, live/",
-            TestCode = Bot(@"
-    public string A() => File.ReadAllText(""/var/log/bot.log"");
-    public string B() => File.ReadAllText(""live/playlist.m3u"");
-    public string C() => [|File.ReadAllText(""/proc/cpuinfo"")|];"),
+            TestCode = Bot("""
+
+                    public string A() => File.ReadAllText("/var/log/bot.log");
+                    public string B() => File.ReadAllText("live/playlist.m3u");
+                    public string C() => [|File.ReadAllText("/proc/cpuinfo")|];
+                """),
         }.RunAsync();
 
         // ---------------------------------------------------------------- fix: FileCache
 
         [Fact]
-        public Task Fix_FileCache_EveryVariantKeepsItsArguments() => VerifySF5001.CodeFixAsync(Bot(@"
-    public async Task<string> Handle(CancellationToken ct)
-    {
-        var a = [|File.ReadAllText(PlaybookPath)|];
-        var b = [|File.ReadAllLines(PromptPath, System.Text.Encoding.UTF8)|];
-        var c = [|System.IO.File.ReadAllBytes(_rulesPath)|];
-        var d = await [|File.ReadAllTextAsync(PlaybookPath, ct)|];
-        foreach (var line in [|File.ReadLines(PlaybookPath)|]) { }
-        return a + b[0] + c.Length + d;
-    }"), Bot(@"
-    public async Task<string> Handle(CancellationToken ct)
-    {
-        var a = FileCache.ReadAllText(PlaybookPath);
-        var b = FileCache.ReadAllLines(PromptPath, System.Text.Encoding.UTF8);
-        var c = FileCache.ReadAllBytes(_rulesPath);
-        var d = await FileCache.ReadAllTextAsync(PlaybookPath, ct);
-        foreach (var line in FileCache.ReadLines(PlaybookPath)) { }
-        return a + b[0] + c.Length + d;
-    }").Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing Steadfast;\n"), CacheKey);
+        public Task Fix_FileCache_EveryVariantKeepsItsArguments() => VerifySF5001.CodeFixAsync(Bot("""
+
+                public async Task<string> Handle(CancellationToken ct)
+                {
+                    var a = [|File.ReadAllText(PlaybookPath)|];
+                    var b = [|File.ReadAllLines(PromptPath, System.Text.Encoding.UTF8)|];
+                    var c = [|System.IO.File.ReadAllBytes(_rulesPath)|];
+                    var d = await [|File.ReadAllTextAsync(PlaybookPath, ct)|];
+                    foreach (var line in [|File.ReadLines(PlaybookPath)|]) { }
+                    return a + b[0] + c.Length + d;
+                }
+            """), Bot("""
+
+                public async Task<string> Handle(CancellationToken ct)
+                {
+                    var a = FileCache.ReadAllText(PlaybookPath);
+                    var b = FileCache.ReadAllLines(PromptPath, System.Text.Encoding.UTF8);
+                    var c = FileCache.ReadAllBytes(_rulesPath);
+                    var d = await FileCache.ReadAllTextAsync(PlaybookPath, ct);
+                    foreach (var line in FileCache.ReadLines(PlaybookPath)) { }
+                    return a + b[0] + c.Length + d;
+                }
+            """).Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing Steadfast;\n"), CacheKey);
 
         [Fact]
-        public Task Fix_FileCache_UsingStatic() => VerifySF5001.CodeFixAsync(@"using static System.IO.File;
-class C
-{
-    public string Get() => [|ReadAllText(""faq.md"")|];
-}", @"using Steadfast;
-using static System.IO.File;
-class C
-{
-    public string Get() => FileCache.ReadAllText(""faq.md"");
-}", CacheKey);
+        public Task Fix_FileCache_UsingStatic() => VerifySF5001.CodeFixAsync("""
+            using static System.IO.File;
+            class C
+            {
+                public string Get() => [|ReadAllText("faq.md")|];
+            }
+            """, """
+            using Steadfast;
+            using static System.IO.File;
+            class C
+            {
+                public string Get() => FileCache.ReadAllText("faq.md");
+            }
+            """, CacheKey);
 
         [Fact]
         public Task Fix_FileCache_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF5001RepeatedFileReadAnalyzer, SF5001RepeatedFileReadCodeFix>
@@ -229,14 +259,22 @@ class C
         // ---------------------------------------------------------------- fix: load once
 
         [Fact]
-        public Task Fix_LoadOnce_Text() => VerifySF5001.CodeFixAsync(Bot(@"
-    public string Reply() => [|File.ReadAllText(Path.Combine(AppContext.BaseDirectory, ""playbook.md""))|];"), Bot(@"
-    public string Reply() => PlaybookText.Value;").Replace("class Bot\n{\n", "class Bot\n{\n    private static readonly Lazy<string> PlaybookText = new Lazy<string>(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, \"playbook.md\")));\n"), LoadOnceKey);
+        public Task Fix_LoadOnce_Text() => VerifySF5001.CodeFixAsync(Bot("""
+
+                public string Reply() => [|File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "playbook.md"))|];
+            """), Bot("""
+
+                public string Reply() => PlaybookText.Value;
+            """).Replace("class Bot\n{\n", "class Bot\n{\n    private static readonly Lazy<string> PlaybookText = new Lazy<string>(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, \"playbook.md\")));\n"), LoadOnceKey);
 
         [Fact]
-        public Task Fix_LoadOnce_AsyncStaysAsync_AndNamesAreUnique() => VerifySF5001.CodeFixAsync(Bot(@"
-    public async Task<string> Reply() => await [|File.ReadAllTextAsync(PromptPath)|] + [|File.ReadAllText(""prompt.md"")|];"), Bot(@"
-    public async Task<string> Reply() => await PromptText.Value + PromptText2.Value;").Replace("class Bot\n{\n", "class Bot\n{\n    private static readonly Lazy<string> PromptText2 = new Lazy<string>(() => File.ReadAllText(\"prompt.md\"));\n    private static readonly Lazy<Task<string>> PromptText = new Lazy<Task<string>>(() => File.ReadAllTextAsync(PromptPath));\n"), LoadOnceKey);
+        public Task Fix_LoadOnce_AsyncStaysAsync_AndNamesAreUnique() => VerifySF5001.CodeFixAsync(Bot("""
+
+                public async Task<string> Reply() => await [|File.ReadAllTextAsync(PromptPath)|] + [|File.ReadAllText("prompt.md")|];
+            """), Bot("""
+
+                public async Task<string> Reply() => await PromptText.Value + PromptText2.Value;
+            """).Replace("class Bot\n{\n", "class Bot\n{\n    private static readonly Lazy<string> PromptText2 = new Lazy<string>(() => File.ReadAllText(\"prompt.md\"));\n    private static readonly Lazy<Task<string>> PromptText = new Lazy<Task<string>>(() => File.ReadAllTextAsync(PromptPath));\n"), LoadOnceKey);
 
         [Theory]
         [InlineData("public string Reply() => [|File.ReadAllText(_rulesPath)|];")]

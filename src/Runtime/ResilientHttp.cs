@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -12,7 +13,8 @@ namespace Steadfast
     /// <summary>
     /// HTTP calls that survive a 503 or a 429: a shared client with retries built in (<see cref="CreateClient"/>), or
     /// retries around one call (<see cref="RetryAsync{T}(Func{CancellationToken, Task{T}}, CancellationToken)"/>). Built on
-    /// Polly's <see cref="ResiliencePipeline{T}"/>; pass your own in <see cref="ResilientHttpOptions.Pipeline"/>.
+    /// Microsoft.Extensions.Http.Resilience: its <see cref="HttpRetryStrategyOptions"/> and <see cref="ResilienceHandler"/>,
+    /// over Polly's <see cref="ResiliencePipeline{T}"/>; pass your own pipeline in <see cref="ResilientHttpOptions.Pipeline"/>.
     /// </summary>
     /// <remarks>
     /// Defaults: 3 retries on 408, 429, 500, 502, 503, 504, <see cref="HttpRequestException"/> (a refused or dropped
@@ -48,7 +50,8 @@ namespace Steadfast
         /// </summary>
         /// <param name="handler">
         /// The handler that sends requests (your own <c>HttpClientHandler</c>, a test double...); a pooled default when
-        /// null. If its chain already holds a <see cref="ResilientHttpHandler"/>, no second one is added.
+        /// null. If its chain already holds a <see cref="ResilientHttpHandler"/> or the library's <see cref="ResilienceHandler"/>,
+        /// no second retry layer is added.
         /// </param>
         /// <param name="baseAddress">The client's <see cref="HttpClient.BaseAddress"/>.</param>
         /// <param name="options">How to retry; the defaults (see <see cref="Configure"/>) when null.</param>
@@ -66,8 +69,11 @@ namespace Steadfast
         }
 
         /// <summary>The pipeline <see cref="CreateClient"/> and <see cref="ResilientHttpHandler"/> use, to run calls of your own through.</summary>
-        public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(ResilientHttpOptions? options = null) =>
-            (options ?? Volatile.Read(ref s_defaults)).Pipeline ?? HttpRetryPipeline.Build<HttpResponseMessage>(options ?? Volatile.Read(ref s_defaults));
+        public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(ResilientHttpOptions? options = null)
+        {
+            options ??= Volatile.Read(ref s_defaults);
+            return options.Pipeline ?? HttpRetryPipeline.Build(options);
+        }
 
         /// <summary>
         /// Runs an HTTP call, and runs it again on a transient failure. The call receives a token to pass on to
@@ -123,7 +129,7 @@ namespace Steadfast
         {
             for (var current = handler; current is not null; current = (current as DelegatingHandler)?.InnerHandler)
             {
-                if (current is ResilientHttpHandler)
+                if (current is ResilienceHandler) // ResilientHttpHandler is one
                 {
                     return true;
                 }
@@ -147,9 +153,9 @@ namespace Steadfast
             private static readonly ConditionalWeakTable<ResilientHttpOptions, ResiliencePipeline<T>> Pipelines = new ConditionalWeakTable<ResilientHttpOptions, ResiliencePipeline<T>>();
 
             public static ResiliencePipeline<T> Get(ResilientHttpOptions options) =>
-                Pipelines.GetValue(options, static o => typeof(T) == typeof(HttpResponseMessage) && o.Pipeline is not null
-                    ? (ResiliencePipeline<T>)(object)o.Pipeline
-                    : HttpRetryPipeline.Build<T>(o));
+                Pipelines.GetValue(options, static o => typeof(T) == typeof(HttpResponseMessage)
+                    ? (ResiliencePipeline<T>)(object)CreatePipeline(o)
+                    : HttpRetryPipeline.BuildFor<T>(o));
         }
     }
 }

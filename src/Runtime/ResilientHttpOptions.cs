@@ -59,7 +59,10 @@ namespace Steadfast
         /// <summary>The clock for backoff delays and <c>Retry-After</c> dates; <see cref="TimeProvider.System"/> when null.</summary>
         public TimeProvider? TimeProvider { get; set; }
 
-        /// <summary>Where each retry is logged, at Warning. When null: the logger <see cref="ResilientHttp.Configure"/> set, or none.</summary>
+        /// <summary>
+        /// Where each retry is logged, at Warning (EventId 2001). When null: the logger <see cref="ResilientHttp.Configure"/> set,
+        /// else the host's once <c>AddBackgroundTaskTracking</c> is registered (<c>AddSteadfastRetry</c> sets the container's), or none.
+        /// </summary>
         public ILogger? Logger { get; set; }
 
         /// <summary>

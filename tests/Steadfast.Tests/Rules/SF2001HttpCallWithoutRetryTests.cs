@@ -39,15 +39,17 @@ namespace Steadfast.Tests.Rules
             }
             """;
 
-        /// <summary>Microsoft.Extensions.Http.Resilience and .Polly are not in this registry copy: their registration methods, as declared there.</summary>
+        /// <summary>
+        /// Microsoft.Extensions.Http.Polly is not referenced here: its registration method, declared as there (same type and
+        /// namespace, so it is recognised by symbol). Inputs get the real Microsoft.Extensions.Http.Resilience
+        /// (AddStandardResilienceHandler, AddResilienceHandler) through Steadfast.Runtime.
+        /// </summary>
         private const string ResilienceStubs = """
 
             namespace Microsoft.Extensions.DependencyInjection
             {
-                public static class ResilienceStubs
+                public static class PollyHttpClientBuilderExtensions
                 {
-                    public static IHttpClientBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => builder;
-                    public static IHttpClientBuilder AddResilienceHandler(this IHttpClientBuilder builder, string name, System.Action<object> configure) => builder;
                     public static IHttpClientBuilder AddPolicyHandler(this IHttpClientBuilder builder, object policy) => builder;
                 }
             }

@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -394,6 +395,146 @@ namespace Steadfast.Tests.Runtime
             using var client = Client(Fast(o => { o.MaxRetries = 1; o.AttemptTimeout = TimeSpan.FromMilliseconds(200); }));
             await Assert.ThrowsAsync<TimeoutRejectedException>(() => client.GetAsync("x"));
             Assert.Equal(2, _server.Count);
+        }
+
+        // ---------------------------------------------------------------- on Microsoft.Extensions.Http.Resilience
+
+        [Fact]
+        public void TheHandler_IsTheLibrarysResilienceHandler()
+        {
+            using var handler = new ResilientHttpHandler(new SocketsHttpHandler());
+            Assert.IsAssignableFrom<ResilienceHandler>(handler);
+
+            var retry = HttpRetryPipeline.RetryOptions(new ResilientHttpOptions());
+            Assert.IsAssignableFrom<HttpRetryStrategyOptions>(retry);
+            Assert.True(retry.ShouldRetryAfterHeader);
+            Assert.Equal(DelayBackoffType.Exponential, retry.BackoffType);
+            Assert.Equal(3, retry.MaxRetryAttempts);
+            Assert.Equal(TimeSpan.FromSeconds(0.5), retry.Delay);
+            Assert.Equal(TimeSpan.FromSeconds(30), retry.MaxDelay);
+            Assert.True(retry.UseJitter);
+        }
+
+        [Fact]
+        public async Task AddSteadfastRetry_RegistersTheLibrarysResilienceHandler_AndNoOtherRetryLayer()
+        {
+            var services = new ServiceCollection();
+            services.AddHttpClient("enrichment").AddSteadfastRetry();
+            using var provider = services.BuildServiceProvider();
+
+            using var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("enrichment");
+            var chain = Chain(handler).ToList();
+
+            var resilience = Assert.Single(chain.OfType<ResilienceHandler>());
+            Assert.IsNotType<ResilientHttpHandler>(resilience); // the library's own, from AddResilienceHandler
+
+            _server.Default = FaultServer.Status(503);
+            var options = Fast();
+            using var client = ResilientHttp.CreateClient(handler, _server.BaseAddress, options);
+            using var response = await client.GetAsync("x");
+            Assert.Equal(4, _server.Count); // CreateClient saw the library's handler: 1 + 3, not (1 + 3) * (1 + 3)
+        }
+
+        [Fact]
+        public async Task AddSteadfastRetry_AppliesTheConfiguredOptions_AndHoldsBackAPost()
+        {
+            var services = new ServiceCollection();
+            services.AddLogging(b => b.AddProvider(_log));
+            services.AddHttpClient("enrichment", c => c.BaseAddress = _server.BaseAddress)
+                .AddSteadfastRetry(o => { o.MaxRetries = 1; o.BaseDelay = TimeSpan.FromMilliseconds(1); o.UseJitter = false; });
+            using var provider = services.BuildServiceProvider();
+            var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("enrichment");
+            _server.Default = FaultServer.Status(503);
+
+            using (var response = await client.GetAsync("x"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            }
+
+            Assert.Equal(2, _server.Count); // 1 + MaxRetries
+            Assert.Contains(_log.Entries, e => e.Category == "Steadfast.ResilientHttp" && e.Message == $"HTTP GET {_server.BaseAddress}x failed (503 ServiceUnavailable); retry 1 of 1 in 1 ms");
+
+            using (var response = await client.PostAsync("orders", new StringContent("{}")))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            }
+
+            Assert.Equal(3, _server.Count); // the POST went once
+        }
+
+        [Fact]
+        public void AddSteadfastRetry_ReturnsTheSameBuilder()
+        {
+            var builder = new ServiceCollection().AddHttpClient("x");
+            Assert.Same(builder, builder.AddSteadfastRetry());
+        }
+
+        [Theory]
+        [InlineData(501)]
+        [InlineData(505)]
+        [InlineData(507)]
+        [InlineData(511)]
+        public async Task ServerErrorsTheLibraryWouldRetry_AreNotRetried(int status)
+        {
+            _server.Enqueue(FaultServer.Status(status));
+            using var client = Client(Fast());
+            using var response = await client.GetAsync("x");
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal(1, _server.Count);
+            Assert.Empty(_log.Entries);
+        }
+
+        [Fact]
+        public async Task Post_ADroppedConnection_IsNotRetriedWithoutOptIn()
+        {
+            _server.Default = FaultServer.Drop();
+            using var client = Client(Fast());
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync("orders", new StringContent("{}")));
+            Assert.Equal(1, _server.Count);
+        }
+
+        [Fact]
+        public async Task ADroppedConnection_IsLoggedWithTheRequestItWasSending()
+        {
+            _server.Enqueue(FaultServer.Drop());
+            using var client = Client(Fast());
+            using var response = await client.GetAsync("leads/7?token=secret-value");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var warning = Assert.Single(_log.Entries);
+            Assert.Equal($"HTTP GET {_server.BaseAddress}leads/7 failed (HttpRequestException); retry 1 of 3 in 1 ms", warning.Message);
+            Assert.IsType<HttpRequestException>(warning.Exception);
+        }
+
+        [Fact]
+        public async Task RetryAfter_OnTheSystemClock_IsHonouredAndCapped()
+        {
+            // A backoff of 20 s would outlast the test; Retry-After says 0, then an hour capped at 50 ms.
+            _server.Enqueue(FaultServer.Status(503, retryAfter: "0"), FaultServer.Status(503, retryAfter: "3600"), FaultServer.Status(429, retryAfter: DateTimeOffset.UtcNow.AddHours(-1).ToString("r")));
+            using var client = Client(Fast(o => { o.BaseDelay = TimeSpan.FromSeconds(20); o.MaxDelay = TimeSpan.FromMilliseconds(50); }));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await client.GetAsync("x");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(4, _server.Count);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
+            Assert.Equal(new[] { "in 0 ms", "in 50 ms", "in 0 ms" }, _log.Entries.Select(e => e.Message.Substring(e.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 1)));
+        }
+
+        [Fact]
+        public async Task RetryAsync_OfAString_RetriesADroppedConnection()
+        {
+            using var plain = new HttpClient { BaseAddress = _server.BaseAddress };
+            _server.Enqueue(FaultServer.Drop(), FaultServer.Status(200, "profile"));
+            Assert.Equal("profile", await ResilientHttp.RetryAsync(ct => plain.GetStringAsync("p", ct), Fast(), CancellationToken.None));
+            Assert.Equal(2, _server.Count);
+            Assert.Contains("failed (HttpRequestException); retry 1 of 3", Assert.Single(_log.Entries).Message);
+        }
+
+        private static System.Collections.Generic.IEnumerable<HttpMessageHandler> Chain(HttpMessageHandler handler)
+        {
+            for (HttpMessageHandler? current = handler; current is not null; current = (current as DelegatingHandler)?.InnerHandler)
+            {
+                yield return current;
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ namespace Steadfast.Analyzers
         public static readonly DiagnosticDescriptor SF2001HttpCallWithoutRetry = Create(
             id: DiagnosticIds.HttpCallWithoutRetry,
             title: "HTTP call has no retry on transient failures",
-            messageFormat: "'{0}' is sent once: a 503, a 429 or a dropped connection fails it for good. Retry it with ResilientHttp, or make the client resilient.",
+            messageFormat: "{0} sent once: a 503, a 429 or a dropped connection fails it for good. {1}.",
             category: Categories.Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "Upstream APIs fail briefly all the time: a deploy returns 503, a rate limit returns 429, a load balancer drops a connection. A call made once turns each blip into a lost message or a failed request. Send it through a retry pipeline (Steadfast.ResilientHttp, Polly, or a resilience handler on the IHttpClientFactory registration).");

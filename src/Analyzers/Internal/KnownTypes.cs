@@ -53,6 +53,14 @@ namespace Steadfast.Analyzers.Internal
             ControllerBase = Get("Microsoft.AspNetCore.Mvc.ControllerBase");
             SteadfastResilientHttp = Get("Steadfast.ResilientHttp");
             SteadfastResilientHttpHandler = Get("Steadfast.ResilientHttpHandler");
+            SteadfastResilientHttpClientBuilderExtensions = Get("Steadfast.ResilientHttpClientBuilderExtensions");
+            HttpClientBuilder = Get("Microsoft.Extensions.DependencyInjection.IHttpClientBuilder");
+            HttpClientFactoryServiceCollectionExtensions = Get("Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions");
+            HttpClientBuilderExtensions = Get("Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions");
+            ResilienceHttpClientBuilderExtensions = Get("Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
+            ResilienceHandler = Get("Microsoft.Extensions.Http.Resilience.ResilienceHandler");
+            PollyHttpClientBuilderExtensions = Get("Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
+            PolicyHttpMessageHandler = Get("Microsoft.Extensions.Http.PolicyHttpMessageHandler");
         }
 
         public INamedTypeSymbol? Task { get; }
@@ -92,6 +100,18 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? ControllerBase { get; }
         public INamedTypeSymbol? SteadfastResilientHttp { get; }
         public INamedTypeSymbol? SteadfastResilientHttpHandler { get; }
+        public INamedTypeSymbol? SteadfastResilientHttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? HttpClientBuilder { get; }
+        public INamedTypeSymbol? HttpClientFactoryServiceCollectionExtensions { get; }
+        public INamedTypeSymbol? HttpClientBuilderExtensions { get; }
+
+        /// <summary>Microsoft.Extensions.Http.Resilience: AddStandardResilienceHandler, AddStandardHedgingHandler, AddResilienceHandler.</summary>
+        public INamedTypeSymbol? ResilienceHttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? ResilienceHandler { get; }
+
+        /// <summary>Microsoft.Extensions.Http.Polly: AddPolicyHandler, AddPolicyHandlerFromRegistry, AddTransientHttpErrorPolicy.</summary>
+        public INamedTypeSymbol? PollyHttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? PolicyHttpMessageHandler { get; }
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

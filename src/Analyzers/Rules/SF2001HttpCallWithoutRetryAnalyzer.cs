@@ -12,8 +12,11 @@ namespace Steadfast.Analyzers.Rules
 {
     /// <summary>
     /// SF2001: an <c>HttpClient</c> call (or a <c>System.Net.Http.Json</c> extension) on a client that is not known to
-    /// retry, outside any retry. Judged per type (symbol start/end) so that a field's creation anywhere in the type is
-    /// seen; <c>IHttpClientFactory</c> registrations are read once per compilation, and only when a call needs them.
+    /// retry, outside any retry; and an <c>IHttpClientFactory</c> registration (<c>AddHttpClient</c>) that adds no
+    /// resilience. One warning per mistake: a call on a typed or named client whose registration is in the compilation is
+    /// not reported (its registration is, when it lacks resilience). Calls are judged per type (symbol start/end) so that
+    /// a field's creation anywhere in the type is seen; which clients are registered is read once per compilation, and
+    /// only when a call or a registration needs it (<see cref="HttpRegistrations"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF2001HttpCallWithoutRetryAnalyzer : DiagnosticAnalyzer
@@ -26,6 +29,12 @@ namespace Steadfast.Analyzers.Rules
 
         /// <summary>Diagnostic property: "true" when the client is a <c>new HttpClient(...)</c> the fix can turn into <c>ResilientHttp.CreateClient(...)</c>.</summary>
         public const string NewClientProperty = "NewClient";
+
+        /// <summary>Diagnostic property: "true" on an <c>AddHttpClient</c> registration (the fix adds a resilience handler to it).</summary>
+        public const string RegistrationProperty = "Registration";
+
+        private const string CallAdvice = "Retry it with ResilientHttp, or make the client resilient";
+        private const string RegistrationAdvice = "Add a resilience handler to the registration";
 
         internal static readonly ImmutableHashSet<string> ClientMethods = ImmutableHashSet.Create(
             StringComparer.Ordinal, "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync", "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync");
@@ -50,12 +59,17 @@ namespace Steadfast.Analyzers.Rules
                 var compilation = start.Compilation;
                 var analyzerOptions = start.Options;
                 var registrations = new RetryableLazy<HttpRegistrations>(
-                    cancellationToken => HttpRegistrations.Scan(compilation, Options.Get(analyzerOptions, compilation.SyntaxTrees.FirstOrDefaultTree()).HandlerNames, cancellationToken));
+                    cancellationToken => HttpRegistrations.Scan(compilation, types, analyzerOptions, cancellationToken));
+
+                if (types.HttpClientFactoryServiceCollectionExtensions is not null && types.HttpClientBuilder is not null)
+                {
+                    start.RegisterOperationAction(context => OnRegistration(context, types, registrations), OperationKind.Invocation);
+                }
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
-                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations);
+                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations, compilation);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(
                             state.OnMemberValue,
@@ -68,6 +82,56 @@ namespace Steadfast.Analyzers.Rules
                     },
                     SymbolKind.NamedType);
             });
+        }
+
+        /// <summary>An <c>AddHttpClient</c> registration whose builder adds no resilience, where the factory's defaults add none either.</summary>
+        private static void OnRegistration(OperationAnalysisContext context, KnownTypes types, RetryableLazy<HttpRegistrations> registrations)
+        {
+            var call = (IInvocationOperation)context.Operation;
+            if (call.TargetMethod.Name != "AddHttpClient")
+            {
+                return; // cheap test first: almost every invocation stops here
+            }
+
+            var recognizer = new ResilienceRecognizer(types, Options.Get(context.Options, call.Syntax.SyntaxTree).HandlerNames);
+            if (!recognizer.IsRegistration(call) || recognizer.Judge(call) != RegistrationVerdict.NotResilient ||
+                registrations.GetValue(context.CancellationToken).DefaultsResilient)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SF2001HttpCallWithoutRetry,
+                call.Syntax.GetLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(RegistrationProperty, "true"),
+                "Every request of the client registered by '" + DescribeRegistration(call) + "' is",
+                RegistrationAdvice));
+        }
+
+        /// <summary><c>AddHttpClient&lt;GitHubClient&gt;</c>, <c>AddHttpClient("github")</c>: how the message names a registration.</summary>
+        private static string DescribeRegistration(IInvocationOperation call)
+        {
+            var text = "AddHttpClient";
+            if (call.TargetMethod.TypeArguments.Length > 0)
+            {
+                var names = new List<string>();
+                foreach (var typeArgument in call.TargetMethod.TypeArguments)
+                {
+                    names.Add(typeArgument.Name);
+                }
+
+                text += "<" + string.Join(", ", names) + ">";
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter?.Name == "name" && !argument.IsImplicit && argument.Value.ConstantValue is { HasValue: true, Value: string name })
+                {
+                    return text + "(\"" + name + "\")";
+                }
+            }
+
+            return text;
         }
 
         internal sealed class Options
@@ -110,12 +174,14 @@ namespace Steadfast.Analyzers.Rules
             private readonly INamedTypeSymbol _type;
             private readonly KnownTypes _types;
             private readonly RetryableLazy<HttpRegistrations> _registrations;
+            private readonly Compilation _compilation;
             private readonly object _gate = new object();
             private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
             private readonly Dictionary<ISymbol, List<IOperation>> _memberValues = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, KnownTypes types, RetryableLazy<HttpRegistrations> registrations)
+            public TypeState(INamedTypeSymbol type, KnownTypes types, RetryableLazy<HttpRegistrations> registrations, Compilation compilation)
             {
+                _compilation = compilation;
                 _type = type;
                 _types = types;
                 _registrations = registrations;
@@ -210,9 +276,10 @@ namespace Steadfast.Analyzers.Rules
                 foreach (var (call, receiver, options) in _calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
-                    var origin = new OriginResolver(_types, options.HandlerNames, _memberValues, _type).Resolve(receiver);
-                    var resilient = origin.IsSettled ? origin.Kind == OriginKind.Resilient : origin.IsResilient(_registrations.GetValue(context.CancellationToken));
-                    if (resilient)
+                    var recognizer = new ResilienceRecognizer(_types, options.HandlerNames);
+                    var origin = new OriginResolver(_types, recognizer, _memberValues, _type, _compilation).Resolve(receiver);
+                    var covered = origin.IsSettled ? origin.Kind == OriginKind.Resilient : origin.IsCovered(_registrations.GetValue(context.CancellationToken));
+                    if (covered)
                     {
                         continue;
                     }
@@ -224,7 +291,8 @@ namespace Steadfast.Analyzers.Rules
                         Descriptors.SF2001HttpCallWithoutRetry,
                         call.Syntax.GetLocation(),
                         properties,
-                        "HttpClient." + call.TargetMethod.Name));
+                        "'HttpClient." + call.TargetMethod.Name + "' is",
+                        CallAdvice));
                 }
             }
 
@@ -257,19 +325,6 @@ namespace Steadfast.Analyzers.Rules
 
                 return (ns?.Name == "Polly" && method.Name.StartsWith("Execute", StringComparison.Ordinal)) || SymbolNames.MatchesAny(method, options.RetryMethods);
             }
-        }
-    }
-
-    internal static class SyntaxTreeEnumerableExtensions
-    {
-        public static SyntaxTree? FirstOrDefaultTree(this IEnumerable<SyntaxTree> trees)
-        {
-            foreach (var tree in trees)
-            {
-                return tree;
-            }
-
-            return null;
         }
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers;
 using Steadfast.Analyzers.Internal;
@@ -19,16 +20,20 @@ namespace Steadfast.CodeFixes.Rules
     /// <summary>
     /// SF2001 fixes: make the client itself resilient (its <c>new HttpClient(...)</c> becomes
     /// <c>ResilientHttp.CreateClient(...)</c>, which fixes every call on it), or wrap the one call in
-    /// <c>ResilientHttp.RetryAsync(ct =&gt; ..., token)</c>.
+    /// <c>ResilientHttp.RetryAsync(ct =&gt; ..., token)</c>; on an <c>AddHttpClient</c> registration, add a resilience
+    /// handler to its builder: <c>AddStandardResilienceHandler()</c> where the project references
+    /// Microsoft.Extensions.Http.Resilience, else Steadfast's <c>AddSteadfastRetry()</c>.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SF2001HttpCallWithoutRetryCodeFix)), Shared]
     public sealed class SF2001HttpCallWithoutRetryCodeFix : PlannedCodeFixProvider
     {
         public const string MakeClientResilientKey = "SF2001.MakeClientResilient";
         public const string RetryKey = "SF2001.Retry";
+        public const string AddResilienceHandlerKey = "SF2001.AddResilienceHandler";
 
         private static readonly (string Key, string Title) MakeClientResilient = (MakeClientResilientKey, "Make the client resilient (ResilientHttp.CreateClient)");
         private static readonly (string Key, string Title) Retry = (RetryKey, "Retry transient failures (ResilientHttp.RetryAsync)");
+        private static readonly (string Key, string Title) AddResilienceHandler = (AddResilienceHandlerKey, "Add a resilience handler to the registration");
 
         /// <summary>Calls the retry wrapper is not offered for: repeating them can do the work twice.</summary>
         private static readonly ImmutableHashSet<string> NonIdempotent = ImmutableHashSet.Create("PostAsync", "PatchAsync", "PostAsJsonAsync", "PatchAsJsonAsync");
@@ -38,7 +43,8 @@ namespace Steadfast.CodeFixes.Rules
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HttpCallWithoutRetry);
 
         protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(SF2001HttpCallWithoutRetryAnalyzer.NewClientProperty, out var newClient) && newClient == "true"
+            diagnostic.Properties.ContainsKey(SF2001HttpCallWithoutRetryAnalyzer.RegistrationProperty) ? new[] { AddResilienceHandler }
+            : diagnostic.Properties.TryGetValue(SF2001HttpCallWithoutRetryAnalyzer.NewClientProperty, out var newClient) && newClient == "true"
                 ? new[] { MakeClientResilient, Retry }
                 : new[] { Retry };
 
@@ -53,6 +59,11 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             var types = KnownTypes.GetOrCreate(model.Compilation);
+            if (key == AddResilienceHandlerKey)
+            {
+                return PlanAddResilienceHandler(model, call, types, cancellationToken);
+            }
+
             if (types.SteadfastResilientHttp is null)
             {
                 return null;
@@ -182,6 +193,79 @@ namespace Steadfast.CodeFixes.Rules
 
             return false;
         }
+
+        // ------------------------------------------------------------------ add a resilience handler to the registration
+
+        /// <summary>
+        /// <c>services.AddHttpClient&lt;T&gt;().ConfigureHttpClient(...)</c> gains <c>.AddStandardResilienceHandler()</c> (or
+        /// <c>.AddSteadfastRetry()</c>) at the end of its builder chain; a using directive is added when the method's
+        /// namespace is not imported.
+        /// </summary>
+        private static (SyntaxNode Target, SyntaxNode Replacement)? PlanAddResilienceHandler(SemanticModel model, InvocationExpressionSyntax registration, KnownTypes types, CancellationToken cancellationToken)
+        {
+            var extensions = types.ResilienceHttpClientBuilderExtensions is { } standard && HasMethod(standard, "AddStandardResilienceHandler")
+                ? (Type: standard, Method: "AddStandardResilienceHandler")
+                : types.SteadfastResilientHttpClientBuilderExtensions is { } steadfast && HasMethod(steadfast, "AddSteadfastRetry")
+                    ? (Type: steadfast, Method: "AddSteadfastRetry")
+                    : default;
+            if (extensions.Type is null || types.HttpClientBuilder is null)
+            {
+                return null;
+            }
+
+            // The end of the fluent chain: every further call that still returns the builder.
+            ExpressionSyntax end = registration;
+            while (end.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax next } access && access.Expression == end &&
+                   KnownTypes.Is(model.GetTypeInfo(next, cancellationToken).Type, types.HttpClientBuilder))
+            {
+                end = next;
+            }
+
+            // Discarded, the chain can end with the new call. Stored in a local, the builder gets it in a statement of its
+            // own after the declaration: AddStandardResilienceHandler returns another builder type, and later calls on the
+            // local would no longer compile.
+            SyntaxNode target;
+            SyntaxNode replacement;
+            if (end.Parent is ExpressionStatementSyntax or ArrowExpressionClauseSyntax)
+            {
+                target = end;
+                replacement = SyntaxFactory.InvocationExpression(
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, end.WithoutTrivia(), SyntaxFactory.IdentifierName(extensions.Method)))
+                    .WithTriviaFrom(end);
+            }
+            else if (end.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax declaration } } declarator } &&
+                     declaration.Parent is BlockSyntax block)
+            {
+                var statement = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(declarator.Identifier.ValueText), SyntaxFactory.IdentifierName(extensions.Method))))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                target = block;
+                replacement = block.WithStatements(block.Statements.Insert(block.Statements.IndexOf(declaration) + 1, statement));
+            }
+            else
+            {
+                return null;
+            }
+
+            var inScope = !model.LookupSymbols(end.SpanStart, container: types.HttpClientBuilder, name: extensions.Method, includeReducedExtensionMethods: true).IsEmpty;
+            if (inScope)
+            {
+                return (target, replacement);
+            }
+
+            // Not imported here: the whole file, with the namespace's using directive added.
+            if (end.SyntaxTree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit)
+            {
+                return null;
+            }
+
+            var newLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var import = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(extensions.Type.ContainingNamespace.ToDisplayString()))
+                .WithTrailingTrivia(newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : SyntaxFactory.LineFeed);
+            return (unit, unit.ReplaceNode(target, replacement).AddUsings(import));
+        }
+
+        private static bool HasMethod(INamedTypeSymbol type, string name) => !type.GetMembers(name).IsEmpty;
 
         // ------------------------------------------------------------------ make the client resilient
 

@@ -13,6 +13,8 @@ using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Steadfast.Analyzers;
 using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules;
+using Steadfast.Analyzers.Rules.SF2001;
 using Steadfast.CodeFixes.Internal;
 
 namespace Steadfast.CodeFixes.Rules
@@ -92,7 +94,8 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             var handlerArguments = string.Join(", ", arguments.Where(a => !a.IsImplicit).Select(a => a.Syntax.ToString()));
-            var resilientHandler = !alreadyResilient && arguments.Any(a => !a.IsImplicit && a.Value.DescendantsAndSelf().OfType<IObjectCreationOperation>().Any(c => c.Type?.Name is "ResilientHttpHandler" or "ResilienceHandler" or "PolicyHttpMessageHandler"));
+            var handlers = new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(document.Project.AnalyzerOptions, creation.SyntaxTree).HandlerNames);
+            var resilientHandler = !alreadyResilient && arguments.Any(a => !a.IsImplicit && a.Value.DescendantsAndSelf().OfType<IObjectCreationOperation>().Any(c => handlers.IsResilientHandler(c.Type)));
             var make = alreadyResilient
                 ? $"global::Steadfast.ResilientHttp.CreateClient({handlerArguments})"
                 : resilientHandler

@@ -113,14 +113,81 @@ namespace Steadfast.Tests.Rules
         public Task Flags_ClientsNotKnownToRetry(string members) => VerifySF2001.AnalyzerAsync(Api(members));
 
         [Fact]
-        public Task Flags_TypedClientRegisteredWithoutResilience() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task Flags_TypedClientRegistrationWithoutResilience_AtTheRegistrationNotAtTheCall() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // One warning per mistake: the registration lacks resilience, so it carries the warning (and the fix), not each call.
+            Sources =
+            {
+                Api("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => _http.GetAsync(url); public Task Again(string url) => _http.GetAsync(url);"),
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) => {|#0:s.AddHttpClient<EnrichmentApi>()|}.ConfigureHttpClient(c => c.Timeout = System.TimeSpan.FromSeconds(5)); }",
+            },
+            ExpectedDiagnostics =
+            {
+                VerifySF2001.Diagnostic("SF2001").WithLocation(0).WithMessage(
+                    "Every request of the client registered by 'AddHttpClient<EnrichmentApi>' is sent once: a 503, a 429 or a dropped connection fails it for good. Add a resilience handler to the registration."),
+            },
+        }.RunAsync();
+
+        [Theory]
+        [InlineData("[|s.AddHttpClient(\"github\")|];")]
+        [InlineData("[|s.AddHttpClient<EnrichmentApi>()|].SetHandlerLifetime(System.TimeSpan.FromMinutes(5)).ConfigureHttpClient(c => c.BaseAddress = new System.Uri(\"https://x\"));")]
+        [InlineData("var b = [|s.AddHttpClient(\"github\", c => c.Timeout = System.TimeSpan.FromSeconds(5))|]; b.SetHandlerLifetime(System.TimeSpan.FromMinutes(5));")]
+        [InlineData("[|s.AddHttpClient<EnrichmentApi>(\"named\")|].AddHttpMessageHandler(() => new LoggingHandler()).AddTypedClient<EnrichmentApi>();")]
+        [InlineData("[|s.AddHttpClient(\"github\")|].AddHttpMessageHandler<LoggingHandler>();")]
+        [InlineData("_ = [|s.AddHttpClient(\"github\")|];")]
+        public Task Flags_RegistrationsThatAddNoResilience(string registration) => VerifySF2001.AnalyzerAsync(
+            Api("") + "\nsealed class LoggingHandler : DelegatingHandler { }\nstatic class Setup { public static void Add(IServiceCollection s) { " + registration + " } }");
+
+        [Theory]
+        [InlineData("s.AddHttpClient(\"github\").AddStandardResilienceHandler();")]
+        [InlineData("s.AddHttpClient(\"github\").AddStandardHedgingHandler();")]
+        [InlineData("s.AddHttpClient(\"github\").AddResilienceHandler(\"retry\", b => { });")]
+        [InlineData("s.AddHttpClient<EnrichmentApi>().ConfigureHttpClient(c => { }).AddSteadfastRetry(o => o.MaxRetries = 5);")]
+        [InlineData("s.AddHttpClient(\"github\").AddHttpMessageHandler(() => new ResilientHttpHandler());")]
+        [InlineData("s.AddHttpClient(\"github\").AddHttpMessageHandler<ResilientHttpHandler>();")]
+        [InlineData("var b = s.AddHttpClient(\"github\"); b.AddStandardResilienceHandler();")]
+        [InlineData("s.AddHttpClient(\"github\").AddPolicyHandler(new object());")]
+        // the builder escapes, or meets a method of unknown effect: not judged
+        [InlineData("Configure(s.AddHttpClient(\"github\"));")]
+        [InlineData("s.AddHttpClient(\"github\").AddOurPolicies();")]
+        [InlineData("var b = s.AddHttpClient(\"github\"); Configure(b);")]
+        // only the factory, no client registered
+        [InlineData("s.AddHttpClient();")]
+        public Task DoesNotFlag_RegistrationsWithResilienceOrUnknown(string registration) => VerifySF2001.AnalyzerAsync(
+            Api("") + ResilienceStubs + """
+
+            static class OurPolicies { public static IHttpClientBuilder AddOurPolicies(this IHttpClientBuilder b) { b.AddStandardResilienceHandler(); return b; } }
+            static class Setup
+            {
+                static void Configure(IHttpClientBuilder b) => b.AddStandardResilienceHandler();
+                public static IHttpClientBuilder Returned(IServiceCollection s) => s.AddHttpClient("returned");
+                public static void Add(IServiceCollection s)
+                {
+            """ + registration + """
+
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DoesNotFlag_RegistrationsWhenTheFactoryDefaultsAreResilient() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             Sources =
             {
-                Api("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => [|_http.GetAsync(url)|];"),
-                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) => s.AddHttpClient<EnrichmentApi>().ConfigureHttpClient(c => c.Timeout = System.TimeSpan.FromSeconds(5)); }",
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { s.AddHttpClient(\"github\"); s.AddHttpClient<Setup2>(); } }",
+                "using Microsoft.Extensions.DependencyInjection; class Setup2 { public static void Add(IServiceCollection s) => s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler()); }",
             },
         }.RunAsync();
+
+        [Fact]
+        public Task Flags_CallOnANamedClientWhoseRegistrationIsNotInTheCompilation() => VerifySF2001.AnalyzerAsync(Api("""
+
+                private static readonly string Dynamic = System.Environment.GetEnvironmentVariable("CLIENT") ?? "x";
+                public Task A(IHttpClientFactory f, string url) => [|f.CreateClient("elsewhere").GetAsync(url)|];
+                public Task B(IHttpClientFactory f, string url) => [|f.CreateClient(Dynamic).GetAsync(url)|];
+                public Task C(IHttpClientFactory f, string url) => f.CreateClient("registered").GetAsync(url);
+                public static void Add(IServiceCollection s) => s.AddHttpClient("registered").AddStandardResilienceHandler();
+            """));
 
         // ---------------------------------------------------------------- not flagged: known resilient
 
@@ -168,12 +235,13 @@ namespace Steadfast.Tests.Rules
         }.RunAsync();
 
         [Fact]
-        public Task DoesNotFlag_NamedClientRegisteredWithResilience_PrimaryConstructor() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        public Task RegisteredClients_AreWarnedAtTheirRegistration_NotAtTheirCalls() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
         {
             Sources =
             {
-                Api("private const string Name = \"github\"; public Task Run(IHttpClientFactory f, string url) => f.CreateClient(Name).GetAsync(url); public Task Other(IHttpClientFactory f, string url) => [|f.CreateClient(\"other\").GetAsync(url)|];"),
-                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { s.AddHttpClient(\"Name\"); s.AddHttpClient(\"github\").AddStandardResilienceHandler(); s.AddHttpClient(\"other\"); } }" + ResilienceStubs,
+                // The unprotected registrations carry the warnings; the call on "other" does not (one warning per mistake).
+                Api("private const string Name = \"github\"; public Task Run(IHttpClientFactory f, string url) => f.CreateClient(Name).GetAsync(url); public Task Other(IHttpClientFactory f, string url) => f.CreateClient(\"other\").GetAsync(url);"),
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { [|s.AddHttpClient(\"Name\")|]; s.AddHttpClient(\"github\").AddStandardResilienceHandler(); [|s.AddHttpClient(\"other\")|]; } }" + ResilienceStubs,
                 "using System.Net.Http; using System.Threading.Tasks; public class Typed(HttpClient http) { public Task Run() => http.GetAsync(\"x\"); }",
                 "using Microsoft.Extensions.DependencyInjection; static class More { public static void Add(IServiceCollection s) => s.AddHttpClient<Typed>().AddStandardResilienceHandler(); }",
             },
@@ -308,6 +376,88 @@ namespace Steadfast.Tests.Rules
         [InlineData("private static readonly HttpClient Http = new HttpClient(new HttpClientHandler(), disposeHandler: false); public Task Run(string url) => [|Http.GetAsync(url)|];")]
         [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
         public Task Fix_MakeClientResilient_NotOffered(string members) => VerifySF2001.NoCodeFixAsync(Api(members), MakeResilient);
+
+        // ---------------------------------------------------------------- fix: a resilience handler on the registration
+
+        private const string Registrations = """
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public class GitHubClient { }
+
+            static class Setup
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    [|services.AddHttpClient<GitHubClient>()|]
+                        .ConfigureHttpClient(c => c.BaseAddress = new System.Uri("https://api.github.com"))
+                        .SetHandlerLifetime(System.TimeSpan.FromMinutes(5));
+                    var crm = [|services.AddHttpClient("crm")|];
+                    crm.ConfigureHttpClient(c => c.Timeout = System.TimeSpan.FromSeconds(10));
+                }
+            }
+            """;
+
+        [Fact]
+        public Task Fix_Registration_AddsTheStandardResilienceHandler_WhereMicrosoftExtensionsHttpResilienceIsReferenced() => VerifySF2001.CodeFixAsync(
+            Registrations,
+            """
+            using System.Net.Http;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public class GitHubClient { }
+
+            static class Setup
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddHttpClient<GitHubClient>()
+                        .ConfigureHttpClient(c => c.BaseAddress = new System.Uri("https://api.github.com"))
+                        .SetHandlerLifetime(System.TimeSpan.FromMinutes(5)).AddStandardResilienceHandler();
+                    var crm = services.AddHttpClient("crm");
+                    crm.AddStandardResilienceHandler();
+                    crm.ConfigureHttpClient(c => c.Timeout = System.TimeSpan.FromSeconds(10));
+                }
+            }
+            """,
+            Preferred);
+
+        [Fact]
+        public Task Fix_Registration_AddsSteadfastsRetry_WithoutMicrosoftExtensionsHttpResilience() => new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+        {
+            ExcludedReferences = { "Microsoft.Extensions.Http.Resilience" },
+            TestCode = Registrations,
+            FixedCode = """
+                using System.Net.Http;
+                using Microsoft.Extensions.DependencyInjection;
+                using Steadfast;
+
+                public class GitHubClient { }
+
+                static class Setup
+                {
+                    public static void Add(IServiceCollection services)
+                    {
+                        services.AddHttpClient<GitHubClient>()
+                            .ConfigureHttpClient(c => c.BaseAddress = new System.Uri("https://api.github.com"))
+                            .SetHandlerLifetime(System.TimeSpan.FromMinutes(5)).AddSteadfastRetry();
+                        var crm = services.AddHttpClient("crm");
+                        crm.AddSteadfastRetry();
+                        crm.ConfigureHttpClient(c => c.Timeout = System.TimeSpan.FromSeconds(10));
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = Preferred,
+        }.RunAsync();
+
+        [Fact]
+        public Task Fix_Registration_NotOfferedWithNeitherLibrary() => new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+        {
+            ReferenceSteadfastRuntime = false,
+            ExcludedReferences = { "Microsoft.Extensions.Http.Resilience" },
+            TestCode = "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) => [|s.AddHttpClient(\"crm\")|]; }",
+            CodeActionEquivalenceKey = Preferred,
+        }.RunAsync();
 
         // ---------------------------------------------------------------- fix: retry the call
 

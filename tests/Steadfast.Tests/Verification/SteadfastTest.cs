@@ -26,9 +26,18 @@ namespace Steadfast.Tests.Verification
 
         public const string EditorConfigPath = "/0/.editorconfig";
 
-        public static void Configure(SolutionState state, bool referenceSteadfastRuntime, string? editorConfig)
+        /// <summary>The references of a test project: all of <see cref="TestReferences"/>, less those a test leaves out (by assembly name).</summary>
+        public static ImmutableArray<MetadataReference> References(bool referenceSteadfastRuntime, IReadOnlyCollection<string> excluded)
         {
-            state.AdditionalReferences.AddRange(referenceSteadfastRuntime ? TestReferences.All : TestReferences.WithoutSteadfastRuntime);
+            var references = referenceSteadfastRuntime ? TestReferences.All : TestReferences.WithoutSteadfastRuntime;
+            return excluded.Count == 0
+                ? references
+                : references.Where(r => !excluded.Contains(System.IO.Path.GetFileNameWithoutExtension(r.Display ?? string.Empty), StringComparer.OrdinalIgnoreCase)).ToImmutableArray();
+        }
+
+        public static void Configure(SolutionState state, ImmutableArray<MetadataReference> references, string? editorConfig)
+        {
+            state.AdditionalReferences.AddRange(references);
             if (editorConfig is not null)
             {
                 var text = editorConfig.Contains("root = true", StringComparison.Ordinal) ? editorConfig : "root = true\n" + editorConfig;
@@ -46,7 +55,7 @@ namespace Steadfast.Tests.Verification
         /// <c>ConfigureGeneratedCodeAnalysis</c> (all of ours), so we make it: every source marked
         /// <c>// &lt;auto-generated/&gt;</c> must give none of the analyzer's diagnostics.
         /// </summary>
-        public static async Task CheckSilentInGeneratedCodeAsync(SolutionState state, DiagnosticAnalyzer analyzer, bool referenceSteadfastRuntime, string? editorConfig)
+        public static async Task CheckSilentInGeneratedCodeAsync(SolutionState state, DiagnosticAnalyzer analyzer, ImmutableArray<MetadataReference> references, string? editorConfig)
         {
             var sources = new List<string>();
             foreach (var (_, source) in state.Sources)
@@ -59,7 +68,7 @@ namespace Steadfast.Tests.Verification
             var project = AnalyzerRunner.CreateProject(
                 sources,
                 editorConfig,
-                referenceSteadfastRuntime ? TestReferences.All : TestReferences.WithoutSteadfastRuntime,
+                references,
                 state.OutputKind ?? OutputKind.DynamicallyLinkedLibrary,
                 additionalFiles);
             var compilation = (await project.GetCompilationAsync().ConfigureAwait(false))!;
@@ -73,9 +82,8 @@ namespace Steadfast.Tests.Verification
             }
         }
 
-        public static async Task CheckRobustnessAsync(SolutionState state, bool referenceSteadfastRuntime, CancellationToken cancellationToken)
+        public static async Task CheckRobustnessAsync(SolutionState state, ImmutableArray<MetadataReference> references, CancellationToken cancellationToken)
         {
-            var references = referenceSteadfastRuntime ? TestReferences.All : TestReferences.WithoutSteadfastRuntime;
             foreach (var (_, source) in state.Sources)
             {
                 TestFileMarkupParser.GetSpans(source.ToString(), out string text, out ImmutableDictionary<string, ImmutableArray<Microsoft.CodeAnalysis.Text.TextSpan>> _);
@@ -113,18 +121,22 @@ namespace Steadfast.Tests.Verification
 
         public bool CheckRobustness { get; set; } = true;
 
+        /// <summary>Assemblies (by name) the project does not reference, e.g. a package it has not installed.</summary>
+        public List<string> ExcludedReferences { get; } = new List<string>();
+
         protected override CompilationOptions CreateCompilationOptions() => SteadfastTestSetup.WithSteadfastDefaults(base.CreateCompilationOptions());
 
         protected override ParseOptions CreateParseOptions() => SteadfastTestSetup.ParseOptions;
 
         protected override async Task RunImplAsync(CancellationToken cancellationToken)
         {
-            SteadfastTestSetup.Configure(TestState, ReferenceSteadfastRuntime, EditorConfig);
+            var references = SteadfastTestSetup.References(ReferenceSteadfastRuntime, ExcludedReferences);
+            SteadfastTestSetup.Configure(TestState, references, EditorConfig);
             await base.RunImplAsync(cancellationToken).ConfigureAwait(false);
-            await SteadfastTestSetup.CheckSilentInGeneratedCodeAsync(TestState, new TAnalyzer(), ReferenceSteadfastRuntime, EditorConfig).ConfigureAwait(false);
+            await SteadfastTestSetup.CheckSilentInGeneratedCodeAsync(TestState, new TAnalyzer(), references, EditorConfig).ConfigureAwait(false);
             if (CheckRobustness)
             {
-                await SteadfastTestSetup.CheckRobustnessAsync(TestState, ReferenceSteadfastRuntime, cancellationToken).ConfigureAwait(false);
+                await SteadfastTestSetup.CheckRobustnessAsync(TestState, references, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -167,6 +179,9 @@ namespace Steadfast.Tests.Verification
 
         public bool CheckRobustness { get; set; } = true;
 
+        /// <summary>Assemblies (by name) the project does not reference, e.g. a package it has not installed.</summary>
+        public List<string> ExcludedReferences { get; } = new List<string>();
+
         /// <summary>False when nested diagnostics need more than one Fix All pass (the test says why).</summary>
         public bool CheckFixAll
         {
@@ -180,7 +195,8 @@ namespace Steadfast.Tests.Verification
 
         protected override async Task RunImplAsync(CancellationToken cancellationToken)
         {
-            SteadfastTestSetup.Configure(TestState, ReferenceSteadfastRuntime, EditorConfig);
+            var references = SteadfastTestSetup.References(ReferenceSteadfastRuntime, ExcludedReferences);
+            SteadfastTestSetup.Configure(TestState, references, EditorConfig);
             if (FixedState.Sources.Count == 0)
             {
                 // No fixed source given: the key must change nothing.
@@ -188,10 +204,10 @@ namespace Steadfast.Tests.Verification
             }
 
             await base.RunImplAsync(cancellationToken).ConfigureAwait(false);
-            await SteadfastTestSetup.CheckSilentInGeneratedCodeAsync(TestState, new TAnalyzer(), ReferenceSteadfastRuntime, EditorConfig).ConfigureAwait(false);
+            await SteadfastTestSetup.CheckSilentInGeneratedCodeAsync(TestState, new TAnalyzer(), references, EditorConfig).ConfigureAwait(false);
             if (CheckRobustness)
             {
-                await SteadfastTestSetup.CheckRobustnessAsync(TestState, ReferenceSteadfastRuntime, cancellationToken).ConfigureAwait(false);
+                await SteadfastTestSetup.CheckRobustnessAsync(TestState, references, cancellationToken).ConfigureAwait(false);
             }
         }
     }

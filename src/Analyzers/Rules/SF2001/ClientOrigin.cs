@@ -37,7 +37,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         public OriginKind Kind { get; }
 
-        /// <summary>The named client's name key (see <see cref="HttpRegistrations.NameKey"/>).</summary>
+        /// <summary>The named client's name key (see <see cref="HttpRegistrations.NameKey"/>); null when the name is not known here.</summary>
         public string? Key { get; }
 
         public INamedTypeSymbol? TypedClient { get; }
@@ -50,10 +50,13 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         public static ClientOrigin Typed(INamedTypeSymbol type) => new ClientOrigin(OriginKind.Typed, null, type);
 
-        public static ClientOrigin Named(string key) => new ClientOrigin(OriginKind.Named, key, null);
+        public static ClientOrigin Named(string? key) => new ClientOrigin(OriginKind.Named, key, null);
 
-        /// <summary>True when the registrations make this origin resilient.</summary>
-        public bool IsResilient(HttpRegistrations registrations)
+        /// <summary>
+        /// True when no warning belongs at the call: the factory's defaults add resilience, or the client's registration is
+        /// in the compilation (which SF2001 reports there when it adds none: one warning per mistake).
+        /// </summary>
+        public bool IsCovered(HttpRegistrations registrations)
         {
             switch (Kind)
             {
@@ -62,22 +65,9 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 case OriginKind.NewClient:
                     return false;
                 case OriginKind.Typed:
-                    if (registrations.DefaultsResilient || registrations.TypedResilient.Contains(TypedClient!.Name))
-                    {
-                        return true;
-                    }
-
-                    foreach (var implemented in TypedClient.AllInterfaces)
-                    {
-                        if (registrations.TypedResilient.Contains(implemented.Name))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
+                    return registrations.DefaultsResilient || registrations.IsTypedRegistered(TypedClient!);
                 case OriginKind.Named:
-                    return registrations.DefaultsResilient || registrations.NamedResilient.Contains(Key!);
+                    return registrations.DefaultsResilient || (Key is not null && registrations.IsNamedRegistered(Key));
                 default:
                     return registrations.DefaultsResilient;
             }
@@ -91,16 +81,18 @@ namespace Steadfast.Analyzers.Rules.SF2001
     internal sealed class OriginResolver
     {
         private readonly KnownTypes _types;
-        private readonly ImmutableHashSet<string> _extraHandlerNames;
+        private readonly ResilienceRecognizer _recognizer;
         private readonly IReadOnlyDictionary<ISymbol, List<IOperation>> _memberValues;
         private readonly INamedTypeSymbol _type;
+        private readonly Compilation _compilation;
 
-        public OriginResolver(KnownTypes types, ImmutableHashSet<string> extraHandlerNames, IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues, INamedTypeSymbol type)
+        public OriginResolver(KnownTypes types, ResilienceRecognizer recognizer, IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues, INamedTypeSymbol type, Compilation compilation)
         {
             _types = types;
-            _extraHandlerNames = extraHandlerNames;
+            _recognizer = recognizer;
             _memberValues = memberValues;
             _type = type;
+            _compilation = compilation;
         }
 
         public ClientOrigin Resolve(IOperation operation, int depth = 0)
@@ -168,15 +160,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 {
                     if (argument.Parameter?.Type.SpecialType == SpecialType.System_String && !argument.IsImplicit)
                     {
-                        if (argument.Value.ConstantValue is { HasValue: true, Value: string constant })
-                        {
-                            return ClientOrigin.Named(constant); // a literal, a const, nameof(...): the value
-                        }
-
-                        if (argument.Value.Syntax is ExpressionSyntax name)
-                        {
-                            return ClientOrigin.Named(HttpRegistrations.NameKey(name));
-                        }
+                        return ClientOrigin.Named(HttpRegistrations.NameKey(argument.Value)); // a constant's value, or the field or property it reads
                     }
                 }
 
@@ -193,7 +177,13 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 return _memberValues.TryGetValue(member.OriginalDefinition, out var values) ? Combine(values, depth) : ClientOrigin.Unknown;
             }
 
-            // Another type's member: only its initializer's text can be seen here.
+            // Another type's member: what its declaration initializes it with. Such references are rare, and the
+            // initializer is bound alone; the type's assignments elsewhere are not seen, so only "resilient" is believed.
+            if (depth >= 2)
+            {
+                return ClientOrigin.Unknown;
+            }
+
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
@@ -204,30 +194,21 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     _ => null,
                 };
 
-                if (initializer is not null && LooksResilient(initializer))
+                if (initializer is null || !_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // One initializer of another type's member, bound on demand (see the comment above).
+                var model = _compilation.GetSemanticModel(reference.SyntaxTree);
+#pragma warning restore RS1030
+                if (model.GetOperation(initializer) is { } value && Resolve(value, depth + 1).Kind == OriginKind.Resilient)
                 {
                     return ClientOrigin.Resilient;
                 }
             }
 
             return ClientOrigin.Unknown;
-        }
-
-        private bool LooksResilient(ExpressionSyntax initializer)
-        {
-            foreach (var node in initializer.DescendantNodesAndSelf())
-            {
-                switch (node)
-                {
-                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CreateClient" } access }
-                        when access.Expression.ToString().EndsWith("ResilientHttp", System.StringComparison.Ordinal):
-                        return true;
-                    case ObjectCreationExpressionSyntax creation when HttpRegistrations.IsHandlerName(SyntaxText.LastIdentifier(creation.Type), _extraHandlerNames):
-                        return true;
-                }
-            }
-
-            return false;
         }
 
         private bool IsResilientHandler(IOperation handler, int depth)
@@ -254,23 +235,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             return false;
         }
 
-        private bool IsHandlerType(ITypeSymbol type)
-        {
-            if (KnownTypes.Is(type, _types.SteadfastResilientHttpHandler) || HttpRegistrations.ResilientHandlerNames.Contains(type.Name))
-            {
-                return true;
-            }
-
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                if (_extraHandlerNames.Contains(SymbolNames.QualifiedTypeName(t)) || _extraHandlerNames.Contains(t.Name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private bool IsHandlerType(ITypeSymbol type) => _recognizer.IsResilientHandler(type);
 
         private ClientOrigin Combine(IEnumerable<IOperation> values, int depth)
         {

@@ -1,78 +1,295 @@
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers.Internal;
 
 namespace Steadfast.Analyzers.Rules.SF2001
 {
+    /// <summary>What a registration's builder adds, as far as the code shows.</summary>
+    internal enum RegistrationVerdict
+    {
+        /// <summary>A resilience handler is added (or every factory client gets one).</summary>
+        Resilient,
+
+        /// <summary>Only calls known to add no retries: SF2001 reports the registration.</summary>
+        NotResilient,
+
+        /// <summary>The builder escapes (returned, passed on, stored) or meets a method of unknown effect: not judged.</summary>
+        Unknown,
+    }
+
     /// <summary>
-    /// What the compilation's <c>IHttpClientFactory</c> registrations make resilient: typed clients (by type name), named
-    /// clients (by name), and every factory client at once (<c>ConfigureHttpClientDefaults</c>). Read from syntax, once
-    /// per compilation and only when a call needs it; files that do not mention the registration methods are skipped
-    /// by a text search.
+    /// Recognises resilience by symbol: the builder methods of Microsoft.Extensions.Http.Resilience
+    /// (<c>AddStandardResilienceHandler</c>, <c>AddStandardHedgingHandler</c>, <c>AddResilienceHandler</c>),
+    /// Microsoft.Extensions.Http.Polly (<c>AddPolicyHandler</c>, …) and Steadfast (<c>AddSteadfastRetry</c>), and the
+    /// handlers that retry (<c>ResilientHttpHandler</c>, <c>ResilienceHandler</c>, <c>PolicyHttpMessageHandler</c>, and
+    /// the types named in <c>SF2001.resilient_handler_types</c>).
     /// </summary>
+    internal sealed class ResilienceRecognizer
+    {
+        private readonly KnownTypes _types;
+        private readonly ImmutableHashSet<string> _extraHandlerNames;
+
+        public ResilienceRecognizer(KnownTypes types, ImmutableHashSet<string> extraHandlerNames)
+        {
+            _types = types;
+            _extraHandlerNames = extraHandlerNames;
+        }
+
+        /// <summary>A handler type that retries, or derives from one.</summary>
+        public bool IsResilientHandler(ITypeSymbol? type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (KnownTypes.Is(t, _types.SteadfastResilientHttpHandler) || KnownTypes.Is(t, _types.ResilienceHandler) || KnownTypes.Is(t, _types.PolicyHttpMessageHandler) ||
+                    _extraHandlerNames.Contains(SymbolNames.QualifiedTypeName(t)) || _extraHandlerNames.Contains(t.Name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A call on an <c>IHttpClientBuilder</c> that adds retries.</summary>
+        public bool AddsResilience(IInvocationOperation call)
+        {
+            var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            var type = method.ContainingType;
+            if (KnownTypes.Is(type, _types.ResilienceHttpClientBuilderExtensions) ||
+                KnownTypes.Is(type, _types.PollyHttpClientBuilderExtensions) ||
+                KnownTypes.Is(type, _types.SteadfastResilientHttpClientBuilderExtensions))
+            {
+                return true;
+            }
+
+            if (!KnownTypes.Is(type, _types.HttpClientBuilderExtensions) || method.Name != "AddHttpMessageHandler")
+            {
+                return false;
+            }
+
+            // AddHttpMessageHandler<ResilientHttpHandler>() or AddHttpMessageHandler(() => new ResilientHttpHandler(...))
+            foreach (var typeArgument in call.TargetMethod.TypeArguments)
+            {
+                if (IsResilientHandler(typeArgument))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                foreach (var created in argument.Value.DescendantsAndSelf())
+                {
+                    if (created is IObjectCreationOperation { Type: var made } && IsResilientHandler(made))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A builder call known to add nothing that retries (Microsoft.Extensions.Http's own configuration methods).</summary>
+        public bool IsNeutral(IInvocationOperation call)
+        {
+            var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            return KnownTypes.Is(method.ContainingType, _types.HttpClientBuilderExtensions) ||
+                   KnownTypes.Is(method.ContainingType, _types.HttpClientFactoryServiceCollectionExtensions);
+        }
+
+        /// <summary>An <c>AddHttpClient</c> overload that registers a client and returns its builder (not the one that only adds the factory).</summary>
+        public bool IsRegistration(IInvocationOperation call)
+        {
+            var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            return method.Name == "AddHttpClient" &&
+                   KnownTypes.Is(method.ContainingType, _types.HttpClientFactoryServiceCollectionExtensions) &&
+                   KnownTypes.Is(call.TargetMethod.ReturnType, _types.HttpClientBuilder);
+        }
+
+        public bool IsDefaultsConfiguration(IInvocationOperation call)
+        {
+            var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+            return method.Name == "ConfigureHttpClientDefaults" && KnownTypes.Is(method.ContainingType, _types.HttpClientFactoryServiceCollectionExtensions);
+        }
+
+        /// <summary>
+        /// Follows a registration's builder: the fluent chain after it, and a local it is stored in (its uses in the same
+        /// body). Any resilience call decides; a builder that escapes, or a call of unknown effect, leaves it unjudged.
+        /// </summary>
+        public RegistrationVerdict Judge(IInvocationOperation registration)
+        {
+            var verdict = RegistrationVerdict.NotResilient;
+            var pending = new Stack<IOperation>();
+            pending.Push(registration);
+            var seenLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            while (pending.Count > 0)
+            {
+                var builder = pending.Pop();
+                var end = builder;
+
+                // The fluent chain: builder.M1().M2()… (extension calls take the builder as their first argument).
+                while (end.Parent is IArgumentOperation { Parent: IInvocationOperation next } argument &&
+                       argument.Parameter?.Ordinal == 0 && next.TargetMethod.IsExtensionMethod)
+                {
+                    if (AddsResilience(next))
+                    {
+                        return RegistrationVerdict.Resilient;
+                    }
+
+                    if (!IsNeutral(next))
+                    {
+                        verdict = RegistrationVerdict.Unknown;
+                    }
+
+                    if (!KnownTypes.Is(next.Type, _types.HttpClientBuilder))
+                    {
+                        break; // the chain leaves the builder (e.g. .Services): nothing more to follow
+                    }
+
+                    end = next;
+                }
+
+                switch (OperationHelpers.OutermostConversion(end).Parent)
+                {
+                    case IExpressionStatementOperation:
+                    case IPropertyReferenceOperation:
+                    case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                        break;
+                    case IInvocationOperation:
+                        break; // the chain ended on a call that does not return the builder
+                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } } when seenLocals.Add(local):
+                        foreach (var use in OperationHelpers.Root(end).Descendants())
+                        {
+                            if (use is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                            {
+                                pending.Push(reference);
+                            }
+                        }
+
+                        break;
+                    default:
+                        verdict = RegistrationVerdict.Unknown; // returned, passed on, stored: another place may add retries
+                        break;
+                }
+            }
+
+            return verdict;
+        }
+    }
+
+    /// <summary>
+    /// The compilation's <c>IHttpClientFactory</c> registrations, for calls on factory clients: which typed and named
+    /// clients are registered here at all (their registration carries SF2001 when it adds no resilience, so their calls do
+    /// not), and whether <c>ConfigureHttpClientDefaults</c> makes every factory client resilient.
+    /// </summary>
+    /// <remarks>
+    /// A call's client and its registration are usually in different files, and the IDE analyses one file at a time, so
+    /// this is a compilation-wide fact: computed once per compilation, on first need. It costs a walk of each syntax tree
+    /// for invocations named <c>AddHttpClient</c> or <c>ConfigureHttpClientDefaults</c> (a syntax-kind prefilter), and a
+    /// semantic model only for the few trees that have one, where every candidate is then confirmed by symbol. Options
+    /// (<c>SF2001.resilient_handler_types</c>) are read for the tree each registration is in.
+    /// </remarks>
     internal sealed class HttpRegistrations
     {
-        /// <summary>Calls on an <c>IHttpClientBuilder</c> that add retries.</summary>
-        internal static readonly ImmutableHashSet<string> ResilienceCalls = ImmutableHashSet.Create(
-            StringComparer.Ordinal,
-            "AddStandardResilienceHandler",
-            "AddResilienceHandler",
-            "AddStandardHedgingHandler",
-            "AddPolicyHandler",
-            "AddPolicyHandlerFromRegistry",
-            "AddTransientHttpErrorPolicy",
-            "AddSteadfastRetry");
+        private readonly HashSet<ITypeSymbol> _typed;
+        private readonly HashSet<string> _named;
 
-        /// <summary>Handler types that retry: ours, Microsoft.Extensions.Http.Resilience's, Microsoft.Extensions.Http.Polly's.</summary>
-        internal static readonly ImmutableHashSet<string> ResilientHandlerNames = ImmutableHashSet.Create(
-            StringComparer.Ordinal, "ResilientHttpHandler", "ResilienceHandler", "PolicyHttpMessageHandler");
-
-        private HttpRegistrations(bool defaultsResilient, HashSet<string> typed, HashSet<string> named)
+        private HttpRegistrations(bool defaultsResilient, HashSet<ITypeSymbol> typed, HashSet<string> named)
         {
             DefaultsResilient = defaultsResilient;
-            TypedResilient = typed;
-            NamedResilient = named;
+            _typed = typed;
+            _named = named;
         }
 
         /// <summary>True when <c>ConfigureHttpClientDefaults</c> adds resilience to every factory client.</summary>
         public bool DefaultsResilient { get; }
 
-        /// <summary>Simple names of typed clients registered with resilience (<c>AddHttpClient&lt;T&gt;()</c>, both types of <c>&lt;TClient, TImplementation&gt;</c>).</summary>
-        public HashSet<string> TypedResilient { get; }
+        /// <summary>True when an <c>AddHttpClient</c> registration for this typed client (or an interface it implements) is in the compilation.</summary>
+        public bool IsTypedRegistered(INamedTypeSymbol type)
+        {
+            if (_typed.Contains(type.OriginalDefinition))
+            {
+                return true;
+            }
 
-        /// <summary>Names of named clients registered with resilience: the string, or the expression's text when it is not a literal.</summary>
-        public HashSet<string> NamedResilient { get; }
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (_typed.Contains(implemented.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
 
-        public static HttpRegistrations Scan(Compilation compilation, ImmutableHashSet<string> extraHandlerNames, CancellationToken cancellationToken)
+            return false;
+        }
+
+        /// <summary>True when an <c>AddHttpClient</c> registration for this name key is in the compilation.</summary>
+        public bool IsNamedRegistered(string key) => _named.Contains(key);
+
+        /// <summary>
+        /// The key a client name is compared by: the string value of a constant (a literal, a const, <c>nameof</c>), else
+        /// the field or property it reads; null when neither (the name is not known here).
+        /// </summary>
+        public static string? NameKey(IOperation name) =>
+            OperationHelpers.SkipConversions(name) switch
+            {
+                { ConstantValue: { HasValue: true, Value: string constant } } => constant,
+                IFieldReferenceOperation field => "field:" + field.Field.OriginalDefinition.ToDisplayString(),
+                IPropertyReferenceOperation property => "property:" + property.Property.OriginalDefinition.ToDisplayString(),
+                _ => null,
+            };
+
+        public static HttpRegistrations Scan(Compilation compilation, KnownTypes types, AnalyzerOptions options, CancellationToken cancellationToken)
         {
             var defaults = false;
-            var typed = new HashSet<string>(StringComparer.Ordinal);
-            var named = new HashSet<string>(StringComparer.Ordinal);
+            var typed = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            var named = new HashSet<string>();
+            if (types.HttpClientFactoryServiceCollectionExtensions is null)
+            {
+                return new HttpRegistrations(defaults, typed, named);
+            }
+
             foreach (var tree in compilation.SyntaxTrees)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var text = tree.GetText(cancellationToken).ToString();
-                if (text.IndexOf("AddHttpClient", StringComparison.Ordinal) < 0 && text.IndexOf("ConfigureHttpClientDefaults", StringComparison.Ordinal) < 0)
+                SemanticModel? model = null;
+                ResilienceRecognizer? recognizer = null;
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 {
-                    continue;
-                }
-
-                foreach (var invocation in tree.GetRoot(cancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
-                {
-                    var name = NameOf(invocation);
-                    if (name == "ConfigureHttpClientDefaults")
+                    if (node is not InvocationExpressionSyntax candidate || NameOf(candidate) is not ("AddHttpClient" or "ConfigureHttpClientDefaults"))
                     {
-                        defaults |= MentionsResilience(invocation.ArgumentList, extraHandlerNames);
+                        continue;
                     }
-                    else if (name == "AddHttpClient" && (ChainAddsResilience(invocation, extraHandlerNames) || BuilderVariableAddsResilience(invocation, extraHandlerNames)))
+
+#pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register clients (see remarks).
+                    model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                    recognizer ??= new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(options, tree).HandlerNames);
+                    if (model.GetOperation(candidate, cancellationToken) is not IInvocationOperation call)
                     {
-                        AddKeys(invocation, typed, named);
+                        continue;
+                    }
+
+                    if (recognizer.IsDefaultsConfiguration(call))
+                    {
+                        foreach (var inner in call.Descendants())
+                        {
+                            if (inner is IInvocationOperation configured && recognizer.AddsResilience(configured))
+                            {
+                                defaults = true;
+                                break;
+                            }
+                        }
+                    }
+                    else if (recognizer.IsRegistration(call))
+                    {
+                        AddKeys(call, typed, named);
                     }
                 }
             }
@@ -80,154 +297,28 @@ namespace Steadfast.Analyzers.Rules.SF2001
             return new HttpRegistrations(defaults, typed, named);
         }
 
-        /// <summary>The text a named client's name is compared by: the string value of a literal or <c>nameof</c>, else the expression without white space.</summary>
-        internal static string NameKey(ExpressionSyntax expression) => expression switch
+        /// <summary><c>AddHttpClient&lt;TClient[, TImplementation]&gt;(…)</c> registers typed clients; a <c>name</c> argument a named one.</summary>
+        private static void AddKeys(IInvocationOperation registration, HashSet<ITypeSymbol> typed, HashSet<string> named)
         {
-            LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression) => literal.Token.ValueText,
-            InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" }, ArgumentList.Arguments.Count: 1 } nameOf =>
-                SyntaxText.LastIdentifier(nameOf.ArgumentList.Arguments[0].Expression),
-            _ => SyntaxText.WithoutWhiteSpace(expression.ToString()),
-        };
+            foreach (var typeArgument in registration.TargetMethod.TypeArguments)
+            {
+                typed.Add(typeArgument.OriginalDefinition);
+            }
 
-        internal static string? NameOf(InvocationExpressionSyntax invocation) => invocation.Expression switch
+            foreach (var argument in registration.Arguments)
+            {
+                if (argument.Parameter?.Name == "name" && !argument.IsImplicit && NameKey(argument.Value) is { } key)
+                {
+                    named.Add(key);
+                }
+            }
+        }
+
+        private static string? NameOf(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {
             MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
             SimpleNameSyntax simple => simple.Identifier.ValueText,
             _ => null,
         };
-
-        internal static bool IsResilienceCall(InvocationExpressionSyntax invocation, ImmutableHashSet<string> extraHandlerNames)
-        {
-            var name = NameOf(invocation);
-            if (name is null)
-            {
-                return false;
-            }
-
-            if (ResilienceCalls.Contains(name))
-            {
-                return true;
-            }
-
-            if (name != "AddHttpMessageHandler")
-            {
-                return false;
-            }
-
-            // AddHttpMessageHandler<ResilientHttpHandler>() or AddHttpMessageHandler(() => new ResilientHttpHandler(...))
-            var callee = invocation.Expression is MemberAccessExpressionSyntax access ? access.Name : invocation.Expression;
-            if (callee is GenericNameSyntax generic)
-            {
-                foreach (var argument in generic.TypeArgumentList.Arguments)
-                {
-                    if (IsHandlerName(SyntaxText.LastIdentifier(argument), extraHandlerNames))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return MentionsHandler(invocation.ArgumentList, extraHandlerNames);
-        }
-
-        internal static bool IsHandlerName(string name, ImmutableHashSet<string> extraHandlerNames) =>
-            ResilientHandlerNames.Contains(name) || extraHandlerNames.Contains(name);
-
-        private static bool MentionsHandler(SyntaxNode node, ImmutableHashSet<string> extraHandlerNames)
-        {
-            foreach (var creation in node.DescendantNodes().OfType<ObjectCreationExpressionSyntax>())
-            {
-                if (IsHandlerName(SyntaxText.LastIdentifier(creation.Type), extraHandlerNames))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool MentionsResilience(SyntaxNode node, ImmutableHashSet<string> extraHandlerNames)
-        {
-            foreach (var invocation in node.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                if (IsResilienceCall(invocation, extraHandlerNames))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary><c>services.AddHttpClient&lt;T&gt;().ConfigureHttpClient(...).AddStandardResilienceHandler()</c>: any later call in the fluent chain.</summary>
-        private static bool ChainAddsResilience(InvocationExpressionSyntax registration, ImmutableHashSet<string> extraHandlerNames)
-        {
-            SyntaxNode node = registration;
-            while (node.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax next } access && access.Expression == node)
-            {
-                if (IsResilienceCall(next, extraHandlerNames))
-                {
-                    return true;
-                }
-
-                node = next;
-            }
-
-            return false;
-        }
-
-        /// <summary><c>var builder = services.AddHttpClient("x"); builder.AddStandardResilienceHandler();</c> in the same block.</summary>
-        private static bool BuilderVariableAddsResilience(InvocationExpressionSyntax registration, ImmutableHashSet<string> extraHandlerNames)
-        {
-            SyntaxNode node = registration;
-            while (node.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax next } access && access.Expression == node)
-            {
-                node = next;
-            }
-
-            if (node.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } ||
-                declarator.FirstAncestorOrSelf<BlockSyntax>() is not { } block)
-            {
-                return false;
-            }
-
-            var variable = declarator.Identifier.ValueText;
-            foreach (var invocation in block.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                if (invocation.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } &&
-                    receiver.Identifier.ValueText == variable && IsResilienceCall(invocation, extraHandlerNames))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static void AddKeys(InvocationExpressionSyntax registration, HashSet<string> typed, HashSet<string> named)
-        {
-            var callee = registration.Expression is MemberAccessExpressionSyntax access ? access.Name : registration.Expression;
-            if (callee is GenericNameSyntax generic)
-            {
-                foreach (var argument in generic.TypeArgumentList.Arguments)
-                {
-                    typed.Add(SyntaxText.LastIdentifier(argument));
-                }
-            }
-
-            // AddHttpClient("name"), AddHttpClient<T>("name"); the name is the first argument when it is a string.
-            if (registration.ArgumentList.Arguments.Count > 0)
-            {
-                var first = registration.ArgumentList.Arguments[0].Expression;
-                if (first is not LambdaExpressionSyntax and not AnonymousMethodExpressionSyntax)
-                {
-                    named.Add(NameKey(first));
-                }
-            }
-            else if (callee is not GenericNameSyntax)
-            {
-                named.Add(string.Empty); // AddHttpClient(): the default client
-            }
-        }
     }
 }

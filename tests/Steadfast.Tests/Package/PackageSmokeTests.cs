@@ -11,7 +11,8 @@ namespace Steadfast.Tests.Package
 {
     /// <summary>
     /// Packs the one Steadfast package and uses it as a new user would: a fresh console project in a temp folder,
-    /// the package installed from a local folder source, built with the real SDK.
+    /// the package installed from a local folder source, built with the real SDK. This is where the analyzers run on the
+    /// newest host, the .NET 10 SDK's own compiler; the rule and fix tests run them on Roslyn 4.8, the oldest supported.
     /// </summary>
     [Collection(DotNetCliCollection.Name)]
     public sealed class PackageSmokeTests

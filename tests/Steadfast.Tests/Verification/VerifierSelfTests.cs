@@ -145,6 +145,18 @@ namespace Steadfast.Tests.Verification
             }.RunAsync(),
             null);
 
+        /// <summary>
+        /// Rule and fix tests run the analyzers on Roslyn 4.8, the oldest host they support (.NET 8 SDK, VS 17.8); the
+        /// package smoke test builds a project with the SDK's own, newer compiler. Together they show both ends load them.
+        /// </summary>
+        [Fact]
+        public void RuleTests_RunOnRoslyn48_TheOldestSupportedHost()
+        {
+            Assert.Equal(new Version(4, 8, 0, 0), typeof(Compilation).Assembly.GetName().Version);
+            Assert.Equal(new Version(4, 8, 0, 0), typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).Assembly.GetName().Version);
+            Assert.Equal(LanguageVersion.CSharp12, LanguageVersion.Latest.MapSpecifiedToEffectiveVersion());
+        }
+
         [Fact]
         public Task References_CoverServiceCode() => new SteadfastAnalyzerTest<FlagLocalsNamedFlagged>
         {

@@ -463,6 +463,31 @@ namespace Steadfast.Tests.Runtime
         }
 
         [Fact]
+        public async Task AddSteadfastRetry_InConfigureHttpClientDefaults_CoversEveryClient()
+        {
+            var services = new ServiceCollection();
+            services.ConfigureHttpClientDefaults(b => b.AddSteadfastRetry(o => { o.BaseDelay = TimeSpan.FromMilliseconds(1); o.UseJitter = false; }));
+            services.AddHttpClient("a", c => c.BaseAddress = _server.BaseAddress);
+            using var provider = services.BuildServiceProvider();
+            var factory = provider.GetRequiredService<IHttpClientFactory>();
+            _server.Enqueue(FaultServer.Status(503), FaultServer.Status(200), FaultServer.Status(503));
+
+            using (var named = await factory.CreateClient("a").GetAsync("x"))
+            {
+                Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+            }
+
+            var unnamed = factory.CreateClient();
+            unnamed.BaseAddress = _server.BaseAddress;
+            using (var response = await unnamed.GetAsync("y"))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            Assert.Equal(4, _server.Count);
+        }
+
+        [Fact]
         public void AddSteadfastRetry_ReturnsTheSameBuilder()
         {
             var builder = new ServiceCollection().AddHttpClient("x");

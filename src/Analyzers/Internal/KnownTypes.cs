@@ -1,117 +1,110 @@
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Steadfast.Analyzers.Internal
 {
     /// <summary>
-    /// The types Steadfast's rules look for, resolved once per compilation.
-    /// Any of them may be null: a compilation without the type simply has nothing to flag for it.
+    /// The types Steadfast's rules look for, per compilation, each resolved by metadata name on first use and cached
+    /// (NetAnalyzers' WellKnownTypeProvider is the model): a rule pays only for the types it asks for, and a compilation
+    /// only for the rules that run. Any of them may be null: a compilation without the type has nothing to flag for it.
     /// </summary>
     internal sealed class KnownTypes
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private KnownTypes(Compilation compilation)
+        private const int Count = 63;
+
+        private readonly Compilation _compilation;
+        private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
+        private readonly int[] _resolved = new int[Count];
+
+        private KnownTypes(Compilation compilation) => _compilation = compilation;
+
+        /// <summary>Slot <paramref name="slot"/>: <paramref name="metadataName"/> resolved once for this compilation (null when it lacks it), on first use.</summary>
+        private INamedTypeSymbol? Get(int slot, string metadataName)
         {
+            if (Volatile.Read(ref _resolved[slot]) == 1)
+            {
+                return _types[slot];
+            }
+
+            // Two threads may both resolve the same name: the lookup is idempotent, and the second write stores the same symbol.
 #pragma warning disable RS0030 // KnownTypes is the one place allowed to resolve types by metadata name.
-            INamedTypeSymbol? Get(string name) => compilation.GetTypeByMetadataName(name);
+            var type = _compilation.GetTypeByMetadataName(metadataName);
 #pragma warning restore RS0030
-            Task = Get("System.Threading.Tasks.Task");
-            TaskOfT = Get("System.Threading.Tasks.Task`1");
-            ValueTask = Get("System.Threading.Tasks.ValueTask");
-            ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
-            TaskFactory = Get("System.Threading.Tasks.TaskFactory");
-            TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
-            ConfiguredTaskAwaitable = Get("System.Runtime.CompilerServices.ConfiguredTaskAwaitable");
-            ConfiguredTaskAwaitableOfT = Get("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1");
-            ConfiguredValueTaskAwaitable = Get("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable");
-            ConfiguredValueTaskAwaitableOfT = Get("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1");
-            YieldAwaitable = Get("System.Runtime.CompilerServices.YieldAwaitable");
-            ExpressionOfT = Get("System.Linq.Expressions.Expression`1");
-            LambdaExpression = Get("System.Linq.Expressions.LambdaExpression");
-            CancellationToken = Get("System.Threading.CancellationToken");
-            SteadfastBackgroundTasks = Get("Steadfast.BackgroundTasks");
-            File = Get("System.IO.File");
-            Path = Get("System.IO.Path");
-            FileInfo = Get("System.IO.FileInfo");
-            AppContext = Get("System.AppContext");
-            AppDomain = Get("System.AppDomain");
-            Lazy = Get("System.Lazy`1");
-            SteadfastFileCache = Get("Steadfast.FileCache");
-            SteadfastBackgroundTaskTracker = Get("Steadfast.BackgroundTaskTracker");
-            Dictionary = Get("System.Collections.Generic.Dictionary`2");
-            ConcurrentDictionary = Get("System.Collections.Concurrent.ConcurrentDictionary`2");
-            Type = Get("System.Type");
-            MemberInfo = Get("System.Reflection.MemberInfo");
-            ParameterInfo = Get("System.Reflection.ParameterInfo");
-            SteadfastBoundedCache = Get("Steadfast.BoundedCache`2");
-            HttpClient = Get("System.Net.Http.HttpClient");
-            HttpClientJsonExtensions = Get("System.Net.Http.Json.HttpClientJsonExtensions");
-            HttpClientFactory = Get("System.Net.Http.IHttpClientFactory");
-            HttpClientFactoryExtensions = Get("System.Net.Http.HttpClientFactoryExtensions");
-            ServiceCollection = Get("Microsoft.Extensions.DependencyInjection.IServiceCollection");
-            ControllerBase = Get("Microsoft.AspNetCore.Mvc.ControllerBase");
-            SteadfastResilientHttp = Get("Steadfast.ResilientHttp");
-            SteadfastResilientHttpHandler = Get("Steadfast.ResilientHttpHandler");
-            SteadfastResilientHttpClientBuilderExtensions = Get("Steadfast.ResilientHttpClientBuilderExtensions");
-            HttpClientBuilder = Get("Microsoft.Extensions.DependencyInjection.IHttpClientBuilder");
-            HttpClientFactoryServiceCollectionExtensions = Get("Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions");
-            HttpClientBuilderExtensions = Get("Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions");
-            ResilienceHttpClientBuilderExtensions = Get("Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
-            ResilienceHandler = Get("Microsoft.Extensions.Http.Resilience.ResilienceHandler");
-            PollyHttpClientBuilderExtensions = Get("Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
-            PolicyHttpMessageHandler = Get("Microsoft.Extensions.Http.PolicyHttpMessageHandler");
+            _types[slot] = type;
+            Volatile.Write(ref _resolved[slot], 1);
+            return type;
         }
 
-        public INamedTypeSymbol? Task { get; }
-        public INamedTypeSymbol? TaskOfT { get; }
-        public INamedTypeSymbol? ValueTask { get; }
-        public INamedTypeSymbol? ValueTaskOfT { get; }
-        public INamedTypeSymbol? TaskFactory { get; }
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
-        public INamedTypeSymbol? ConfiguredTaskAwaitable { get; }
-        public INamedTypeSymbol? ConfiguredTaskAwaitableOfT { get; }
-        public INamedTypeSymbol? ConfiguredValueTaskAwaitable { get; }
-        public INamedTypeSymbol? ConfiguredValueTaskAwaitableOfT { get; }
-        public INamedTypeSymbol? YieldAwaitable { get; }
-        public INamedTypeSymbol? ExpressionOfT { get; }
-        public INamedTypeSymbol? LambdaExpression { get; }
-        public INamedTypeSymbol? CancellationToken { get; }
-        public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
-        public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
-        public INamedTypeSymbol? File { get; }
-        public INamedTypeSymbol? Path { get; }
-        public INamedTypeSymbol? FileInfo { get; }
-        public INamedTypeSymbol? AppContext { get; }
-        public INamedTypeSymbol? AppDomain { get; }
-        public INamedTypeSymbol? Lazy { get; }
-        public INamedTypeSymbol? SteadfastFileCache { get; }
-        public INamedTypeSymbol? Dictionary { get; }
-        public INamedTypeSymbol? ConcurrentDictionary { get; }
-        public INamedTypeSymbol? Type { get; }
-        public INamedTypeSymbol? MemberInfo { get; }
-        public INamedTypeSymbol? ParameterInfo { get; }
-        public INamedTypeSymbol? SteadfastBoundedCache { get; }
-        public INamedTypeSymbol? HttpClient { get; }
-        public INamedTypeSymbol? HttpClientJsonExtensions { get; }
-        public INamedTypeSymbol? HttpClientFactory { get; }
-        public INamedTypeSymbol? HttpClientFactoryExtensions { get; }
-        public INamedTypeSymbol? ServiceCollection { get; }
-        public INamedTypeSymbol? ControllerBase { get; }
-        public INamedTypeSymbol? SteadfastResilientHttp { get; }
-        public INamedTypeSymbol? SteadfastResilientHttpHandler { get; }
-        public INamedTypeSymbol? SteadfastResilientHttpClientBuilderExtensions { get; }
-        public INamedTypeSymbol? HttpClientBuilder { get; }
-        public INamedTypeSymbol? HttpClientFactoryServiceCollectionExtensions { get; }
-        public INamedTypeSymbol? HttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? Task => Get(0, "System.Threading.Tasks.Task");
+        public INamedTypeSymbol? TaskOfT => Get(1, "System.Threading.Tasks.Task`1");
+        public INamedTypeSymbol? ValueTask => Get(2, "System.Threading.Tasks.ValueTask");
+        public INamedTypeSymbol? ValueTaskOfT => Get(3, "System.Threading.Tasks.ValueTask`1");
+        public INamedTypeSymbol? TaskFactory => Get(4, "System.Threading.Tasks.TaskFactory");
+        public INamedTypeSymbol? TaskFactoryOfT => Get(5, "System.Threading.Tasks.TaskFactory`1");
+        public INamedTypeSymbol? ConfiguredTaskAwaitable => Get(6, "System.Runtime.CompilerServices.ConfiguredTaskAwaitable");
+        public INamedTypeSymbol? ConfiguredTaskAwaitableOfT => Get(7, "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1");
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitable => Get(8, "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable");
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitableOfT => Get(9, "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1");
+        public INamedTypeSymbol? YieldAwaitable => Get(10, "System.Runtime.CompilerServices.YieldAwaitable");
+        public INamedTypeSymbol? ExpressionOfT => Get(11, "System.Linq.Expressions.Expression`1");
+        public INamedTypeSymbol? LambdaExpression => Get(12, "System.Linq.Expressions.LambdaExpression");
+        public INamedTypeSymbol? CancellationToken => Get(13, "System.Threading.CancellationToken");
+        public INamedTypeSymbol? SteadfastBackgroundTasks => Get(14, "Steadfast.BackgroundTasks");
+        public INamedTypeSymbol? SteadfastBackgroundTaskTracker => Get(15, "Steadfast.BackgroundTaskTracker");
+        public INamedTypeSymbol? File => Get(16, "System.IO.File");
+        public INamedTypeSymbol? Path => Get(17, "System.IO.Path");
+        public INamedTypeSymbol? FileInfo => Get(18, "System.IO.FileInfo");
+        public INamedTypeSymbol? AppContext => Get(19, "System.AppContext");
+        public INamedTypeSymbol? AppDomain => Get(20, "System.AppDomain");
+        public INamedTypeSymbol? Lazy => Get(21, "System.Lazy`1");
+        public INamedTypeSymbol? SteadfastFileCache => Get(22, "Steadfast.FileCache");
+        public INamedTypeSymbol? Dictionary => Get(23, "System.Collections.Generic.Dictionary`2");
+        public INamedTypeSymbol? ConcurrentDictionary => Get(24, "System.Collections.Concurrent.ConcurrentDictionary`2");
+        public INamedTypeSymbol? Type => Get(25, "System.Type");
+        public INamedTypeSymbol? MemberInfo => Get(26, "System.Reflection.MemberInfo");
+        public INamedTypeSymbol? ParameterInfo => Get(27, "System.Reflection.ParameterInfo");
+        public INamedTypeSymbol? SteadfastBoundedCache => Get(28, "Steadfast.BoundedCache`2");
+        public INamedTypeSymbol? HttpClient => Get(29, "System.Net.Http.HttpClient");
+        public INamedTypeSymbol? HttpClientJsonExtensions => Get(30, "System.Net.Http.Json.HttpClientJsonExtensions");
+        public INamedTypeSymbol? HttpClientFactory => Get(31, "System.Net.Http.IHttpClientFactory");
+        public INamedTypeSymbol? HttpClientFactoryExtensions => Get(32, "System.Net.Http.HttpClientFactoryExtensions");
+        public INamedTypeSymbol? ServiceCollection => Get(33, "Microsoft.Extensions.DependencyInjection.IServiceCollection");
+        public INamedTypeSymbol? ControllerBase => Get(34, "Microsoft.AspNetCore.Mvc.ControllerBase");
+        public INamedTypeSymbol? SteadfastResilientHttp => Get(35, "Steadfast.ResilientHttp");
+        public INamedTypeSymbol? SteadfastResilientHttpHandler => Get(36, "Steadfast.ResilientHttpHandler");
+        public INamedTypeSymbol? SteadfastResilientHttpClientBuilderExtensions => Get(37, "Steadfast.ResilientHttpClientBuilderExtensions");
+        public INamedTypeSymbol? HttpClientBuilder => Get(38, "Microsoft.Extensions.DependencyInjection.IHttpClientBuilder");
+        public INamedTypeSymbol? HttpClientFactoryServiceCollectionExtensions => Get(39, "Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions");
+        public INamedTypeSymbol? HttpClientBuilderExtensions => Get(40, "Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions");
 
         /// <summary>Microsoft.Extensions.Http.Resilience: AddStandardResilienceHandler, AddStandardHedgingHandler, AddResilienceHandler.</summary>
-        public INamedTypeSymbol? ResilienceHttpClientBuilderExtensions { get; }
-        public INamedTypeSymbol? ResilienceHandler { get; }
+        public INamedTypeSymbol? ResilienceHttpClientBuilderExtensions => Get(41, "Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions");
+        public INamedTypeSymbol? ResilienceHandler => Get(42, "Microsoft.Extensions.Http.Resilience.ResilienceHandler");
 
         /// <summary>Microsoft.Extensions.Http.Polly: AddPolicyHandler, AddPolicyHandlerFromRegistry, AddTransientHttpErrorPolicy.</summary>
-        public INamedTypeSymbol? PollyHttpClientBuilderExtensions { get; }
-        public INamedTypeSymbol? PolicyHttpMessageHandler { get; }
+        public INamedTypeSymbol? PollyHttpClientBuilderExtensions => Get(43, "Microsoft.Extensions.DependencyInjection.PollyHttpClientBuilderExtensions");
+        public INamedTypeSymbol? PolicyHttpMessageHandler => Get(44, "Microsoft.Extensions.Http.PolicyHttpMessageHandler");
+        public INamedTypeSymbol? DapperSqlMapper => Get(45, "Dapper.SqlMapper");
+        public INamedTypeSymbol? DapperDefaultTypeMap => Get(46, "Dapper.DefaultTypeMap");
+        public INamedTypeSymbol? EfRelationalQueryableExtensions => Get(47, "Microsoft.EntityFrameworkCore.RelationalQueryableExtensions");
+        public INamedTypeSymbol? EfRelationalDatabaseFacadeExtensions => Get(48, "Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions");
+        public INamedTypeSymbol? ColumnAttribute => Get(49, "System.ComponentModel.DataAnnotations.Schema.ColumnAttribute");
+        public INamedTypeSymbol? NotMappedAttribute => Get(50, "System.ComponentModel.DataAnnotations.Schema.NotMappedAttribute");
+        public INamedTypeSymbol? ConditionalWeakTable => Get(51, "System.Runtime.CompilerServices.ConditionalWeakTable`2");
+        public INamedTypeSymbol? MemoryCacheExtensions => Get(52, "Microsoft.Extensions.Caching.Memory.CacheExtensions");
+        public INamedTypeSymbol? LazyInitializer => Get(53, "System.Threading.LazyInitializer");
+        public INamedTypeSymbol? HybridCache => Get(54, "Microsoft.Extensions.Caching.Hybrid.HybridCache");
+        public INamedTypeSymbol? XunitFactAttribute => Get(55, "Xunit.FactAttribute");
+        public INamedTypeSymbol? NUnitTestAttribute => Get(56, "NUnit.Framework.TestAttribute");
+        public INamedTypeSymbol? NUnitTestCaseAttribute => Get(57, "NUnit.Framework.TestCaseAttribute");
+        public INamedTypeSymbol? NUnitTestCaseSourceAttribute => Get(58, "NUnit.Framework.TestCaseSourceAttribute");
+        public INamedTypeSymbol? NUnitTheoryAttribute => Get(59, "NUnit.Framework.TheoryAttribute");
+        public INamedTypeSymbol? MSTestTestMethodAttribute => Get(60, "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute");
+        public INamedTypeSymbol? TUnitTestAttribute => Get(61, "TUnit.Core.TestAttribute");
+        public INamedTypeSymbol? ApplicationBuilder => Get(62, "Microsoft.AspNetCore.Builder.IApplicationBuilder");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));
@@ -139,6 +132,27 @@ namespace Steadfast.Analyzers.Internal
             for (var t = type; t is not null && baseType is not null; t = t.BaseType)
             {
                 if (Is(t, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A test method: an attribute that is, or derives from, xunit's <c>Fact</c> (so <c>Theory</c> too), NUnit's
+        /// <c>Test</c>/<c>TestCase</c>/<c>TestCaseSource</c>/<c>Theory</c>, MSTest's <c>TestMethod</c> (so <c>DataTestMethod</c>)
+        /// or TUnit's <c>Test</c>. By symbol: an attribute of your own that is merely named <c>FactAttribute</c> is not one.
+        /// </summary>
+        public bool IsTestMethod(IMethodSymbol method)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                var type = attribute.AttributeClass;
+                if (DerivesFrom(type, XunitFactAttribute) || DerivesFrom(type, NUnitTestAttribute) || DerivesFrom(type, NUnitTestCaseAttribute) ||
+                    DerivesFrom(type, NUnitTestCaseSourceAttribute) || DerivesFrom(type, NUnitTheoryAttribute) ||
+                    DerivesFrom(type, MSTestTestMethodAttribute) || DerivesFrom(type, TUnitTestAttribute))
                 {
                     return true;
                 }

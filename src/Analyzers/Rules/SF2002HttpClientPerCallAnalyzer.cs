@@ -17,8 +17,6 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF2002HttpClientPerCallAnalyzer : DiagnosticAnalyzer
     {
-        private static readonly ImmutableHashSet<string> TestAttributes = ImmutableHashSet.Create(
-            StringComparer.Ordinal, "FactAttribute", "TheoryAttribute", "TestAttribute", "TestMethodAttribute", "TestCaseAttribute", "DataTestMethodAttribute");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF2002HttpClientPerCall);
 
@@ -160,23 +158,45 @@ namespace Steadfast.Analyzers.Rules
                         return true;
                     }
 
-                    if (method.ContainingType is { Name: "Program" or "Startup" })
-                    {
-                        return true;
-                    }
-
-                    foreach (var attribute in method.GetAttributes())
-                    {
-                        if (attribute.AttributeClass is { } type && TestAttributes.Contains(type.Name))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
+                    return IsCompositionRoot(method.ContainingType, types) || types.IsTestMethod(method);
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// Where an app is put together, once: the type with the entry point (a static <c>Main</c>), or an ASP.NET Core
+        /// startup class (a <c>ConfigureServices(IServiceCollection)</c> or <c>Configure(IApplicationBuilder, …)</c> method).
+        /// Judged by shape and parameter types, not by the class's name.
+        /// </summary>
+        private static bool IsCompositionRoot(INamedTypeSymbol? type, KnownTypes types)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member is not IMethodSymbol method)
+                {
+                    continue;
+                }
+
+                if (method.IsStatic && method.Name is "Main" or "<Main>$")
+                {
+                    return true;
+                }
+
+                if (method.Parameters.Length > 0 &&
+                    ((method.Name == "ConfigureServices" && KnownTypes.Is(method.Parameters[0].Type, types.ServiceCollection)) ||
+                     (method.Name == "Configure" && KnownTypes.Is(method.Parameters[0].Type, types.ApplicationBuilder))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>MVC controllers are created per request: their constructors and initializers run per call.</summary>

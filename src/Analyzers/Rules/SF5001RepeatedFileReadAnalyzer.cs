@@ -33,8 +33,6 @@ namespace Steadfast.Analyzers.Rules
 
         private static readonly string[] WritePrefixes = { "Write", "Append", "Create", "Delete", "Move", "Copy", "Replace", "OpenWrite", "SetLastWrite", "Encrypt", "Decrypt" };
 
-        private static readonly ImmutableHashSet<string> CacheFactoryConsumers = ImmutableHashSet.Create(
-            StringComparer.Ordinal, "GetOrAdd", "AddOrUpdate", "GetOrCreate", "GetOrCreateAsync", "GetValue", "EnsureInitialized");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF5001RepeatedFileRead);
 
@@ -316,8 +314,27 @@ namespace Steadfast.Analyzers.Rules
 
                 return consumer switch
                 {
-                    IInvocationOperation call => CacheFactoryConsumers.Contains(call.TargetMethod.Name),
+                    IInvocationOperation call => IsCacheFactoryMethod(call.TargetMethod),
                     IObjectCreationOperation created => KnownTypes.Is(created.Type, _types.Lazy),
+                    _ => false,
+                };
+            }
+
+            /// <summary>
+            /// A method that runs its factory once per key and keeps the result, recognised by its declaring type:
+            /// ConcurrentDictionary and BoundedCache (GetOrAdd, AddOrUpdate), IMemoryCache's GetOrCreate(Async), HybridCache's
+            /// GetOrCreateAsync, ConditionalWeakTable's GetValue/GetOrAdd, LazyInitializer.EnsureInitialized.
+            /// </summary>
+            private bool IsCacheFactoryMethod(IMethodSymbol method)
+            {
+                var type = (method.ReducedFrom ?? method).ContainingType;
+                return method.Name switch
+                {
+                    "GetOrAdd" => KnownTypes.Is(type, _types.ConcurrentDictionary) || KnownTypes.Is(type, _types.SteadfastBoundedCache) || KnownTypes.Is(type, _types.ConditionalWeakTable),
+                    "AddOrUpdate" => KnownTypes.Is(type, _types.ConcurrentDictionary) || KnownTypes.Is(type, _types.SteadfastBoundedCache),
+                    "GetOrCreate" or "GetOrCreateAsync" => KnownTypes.Is(type, _types.MemoryCacheExtensions) || KnownTypes.DerivesFrom(type, _types.HybridCache),
+                    "GetValue" => KnownTypes.Is(type, _types.ConditionalWeakTable),
+                    "EnsureInitialized" => KnownTypes.Is(type, _types.LazyInitializer),
                     _ => false,
                 };
             }

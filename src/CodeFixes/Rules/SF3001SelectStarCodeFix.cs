@@ -44,6 +44,7 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
+            var types = KnownTypes.GetOrCreate(model.Compilation);
             var schema = await SchemaAsync(document, cancellationToken).ConfigureAwait(false);
             var snake = await SnakeCaseAsync(document, model.Compilation, cancellationToken).ConfigureAwait(false);
             var sinks = Sinks(top, model, cancellationToken).ToList();
@@ -55,7 +56,7 @@ namespace Steadfast.CodeFixes.Rules
             {
                 // PostgREST-style .Select("*"): the columns of From<T>()'s T.
                 if (top is ILiteralOperation && top.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Select", Instance: IInvocationOperation { TargetMethod: { Name: "From", TypeArguments.Length: 1 } from } } } &&
-                    MappedColumns(from.TypeArguments[0], snake) is { Count: > 0 } mapped && pieces.Count == 1 && pieces[0].Value.Trim() == "*" && pieces[0].Source is LiteralExpressionSyntax literal)
+                    MappedColumns(from.TypeArguments[0], snake, types) is { Count: > 0 } mapped && pieces.Count == 1 && pieces[0].Value.Trim() == "*" && pieces[0].Source is LiteralExpressionSyntax literal)
                 {
                     edits.Add((literal.Token.SpanStart + literal.Token.Text.IndexOf('*'), string.Join(",", mapped)));
                 }
@@ -63,7 +64,7 @@ namespace Steadfast.CodeFixes.Rules
 
             foreach (var star in stars)
             {
-                var columns = Columns(star, sinks, schema, snake, model, cancellationToken);
+                var columns = Columns(star, sinks, schema, snake, types, model, cancellationToken);
                 if (columns is null || columns.Count == 0 || columns.Any(c => !IsPlainIdentifier(c)) || Position(star.Offset, pieces) is not { } position)
                 {
                     return null; // never invent a column
@@ -143,14 +144,14 @@ namespace Steadfast.CodeFixes.Rules
             return text.Substring(start, end - start);
         }
 
-        private static List<string>? Columns(StarProjection star, List<IOperation> sinks, SqlSchema schema, bool snake, SemanticModel model, CancellationToken cancellationToken)
+        private static List<string>? Columns(StarProjection star, List<IOperation> sinks, SqlSchema schema, bool snake, KnownTypes types, SemanticModel model, CancellationToken cancellationToken)
         {
             var tableColumns = schema.Columns(star.Table);
             if (star.TableCount == 1)
             {
                 foreach (var sink in sinks)
                 {
-                    if (MappedType(sink) is { } mappedType && MappedColumns(mappedType, snake) is { Count: > 0 } mapped)
+                    if (MappedType(sink, types) is { } mappedType && MappedColumns(mappedType, snake, types) is { Count: > 0 } mapped)
                     {
                         // With the schema at hand, keep only columns the table has (a computed property is not a column).
                         return tableColumns is null ? mapped : mapped.Where(c => tableColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
@@ -214,19 +215,21 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>Dapper's <c>Query&lt;T&gt;</c> family (one type argument), EF Core's <c>FromSqlRaw</c>/<c>SqlQueryRaw&lt;T&gt;</c>: the T.</summary>
-        private static ITypeSymbol? MappedType(IOperation sink)
+        private static ITypeSymbol? MappedType(IOperation sink, KnownTypes types)
         {
             if (sink is not IInvocationOperation { TargetMethod: var method })
             {
                 return null;
             }
 
-            if (method.ContainingType?.Name == "SqlMapper" && method.Name.StartsWith("Query", StringComparison.Ordinal) && method.TypeArguments.Length == 1 && !method.Name.StartsWith("QueryMultiple", StringComparison.Ordinal))
+            var declaring = (method.ReducedFrom ?? method).ContainingType;
+            if (KnownTypes.Is(declaring, types.DapperSqlMapper) && method.Name.StartsWith("Query", StringComparison.Ordinal) && method.TypeArguments.Length == 1 && !method.Name.StartsWith("QueryMultiple", StringComparison.Ordinal))
             {
                 return method.TypeArguments[0];
             }
 
-            if (method.Name is "FromSqlRaw" or "FromSql" or "FromSqlInterpolated" or "SqlQueryRaw" or "SqlQuery" &&
+            if ((KnownTypes.Is(declaring, types.EfRelationalQueryableExtensions) || KnownTypes.Is(declaring, types.EfRelationalDatabaseFacadeExtensions)) &&
+                method.Name is "FromSqlRaw" or "FromSql" or "FromSqlInterpolated" or "SqlQueryRaw" or "SqlQuery" &&
                 method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } returned)
             {
                 return returned.TypeArguments[0];
@@ -236,7 +239,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>A mapped type's columns: public settable (or init) properties and constructor parameters, <c>[Column]</c> and <c>[NotMapped]</c> honoured.</summary>
-        private static List<string>? MappedColumns(ITypeSymbol type, bool snake)
+        private static List<string>? MappedColumns(ITypeSymbol type, bool snake, KnownTypes types)
         {
             if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named || type.SpecialType != SpecialType.None ||
                 named.ContainingNamespace?.ToDisplayString().StartsWith("System", StringComparison.Ordinal) == true)
@@ -258,12 +261,12 @@ namespace Steadfast.CodeFixes.Rules
                 }
 
                 var attributes = property.GetAttributes();
-                if (attributes.Any(a => a.AttributeClass?.Name == "NotMappedAttribute"))
+                if (attributes.Any(a => KnownTypes.Is(a.AttributeClass, types.NotMappedAttribute)))
                 {
                     continue;
                 }
 
-                var column = attributes.FirstOrDefault(a => a.AttributeClass?.Name == "ColumnAttribute")?.ConstructorArguments.FirstOrDefault().Value as string;
+                var column = attributes.FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, types.ColumnAttribute))?.ConstructorArguments.FirstOrDefault().Value as string;
                 columns.Add(column ?? (snake ? SqlStar.SnakeCase(property.Name) : property.Name));
             }
 
@@ -373,15 +376,48 @@ namespace Steadfast.CodeFixes.Rules
                 return string.Equals(naming.Trim(), "snake_case", StringComparison.OrdinalIgnoreCase);
             }
 
-            // Dapper's DefaultTypeMap.MatchNamesWithUnderscores = true anywhere in the compilation.
-            foreach (var syntaxTree in compilation.SyntaxTrees)
+            // Dapper's DefaultTypeMap.MatchNamesWithUnderscores = true anywhere in the compilation: found once per compilation.
+            // A cancelled search is not cached: the next request searches again.
+            if (MatchNamesWithUnderscores.TryGetValue(compilation, out var known))
             {
-                var text = syntaxTree.GetText(cancellationToken).ToString();
-                var at = text.IndexOf("MatchNamesWithUnderscores", StringComparison.Ordinal);
-                if (at >= 0 && text.Substring(at + "MatchNamesWithUnderscores".Length).TrimStart().StartsWith("=", StringComparison.Ordinal) &&
-                    text.Substring(at + "MatchNamesWithUnderscores".Length).TrimStart().Substring(1).TrimStart().StartsWith("true", StringComparison.Ordinal))
+                return known.Value;
+            }
+
+            var found = await FindMatchNamesWithUnderscoresAsync(compilation, cancellationToken).ConfigureAwait(false);
+            return MatchNamesWithUnderscores.GetValue(compilation, _ => new System.Runtime.CompilerServices.StrongBox<bool>(found)).Value;
+        }
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Runtime.CompilerServices.StrongBox<bool>> MatchNamesWithUnderscores =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Runtime.CompilerServices.StrongBox<bool>>();
+
+        /// <summary>An assignment of <c>true</c> to <c>Dapper.DefaultTypeMap.MatchNamesWithUnderscores</c>: identifiers of that name first (syntax), then the symbol.</summary>
+        private static async Task<bool> FindMatchNamesWithUnderscoresAsync(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var types = KnownTypes.GetOrCreate(compilation);
+            if (types.DapperDefaultTypeMap?.GetMembers("MatchNamesWithUnderscores").FirstOrDefault() is not IPropertySymbol property)
+            {
+                return false;
+            }
+
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                var root = await tree.GetRootAsync(cancellationToken).ConfigureAwait(false);
+                SemanticModel? model = null;
+                foreach (var name in root.DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    return true;
+                    if (name.Identifier.ValueText != property.Name ||
+                        name.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is not { Left: var left, Right: var right } ||
+                        !left.Span.Contains(name.Span))
+                    {
+                        continue;
+                    }
+
+                    model ??= compilation.GetSemanticModel(tree);
+                    if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(left, cancellationToken).Symbol, property) &&
+                        model.GetConstantValue(right, cancellationToken) is { HasValue: true, Value: true })
+                    {
+                        return true;
+                    }
                 }
             }
 

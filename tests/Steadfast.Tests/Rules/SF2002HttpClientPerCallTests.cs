@@ -95,9 +95,53 @@ namespace Steadfast.Tests.Rules
         [InlineData("public static void Register(IServiceCollection s) => s.AddSingleton(new HttpClient());")]
         [InlineData("public static void Register(IServiceCollection s) => s.AddSingleton(sp => new HttpClient());")]
         [InlineData("static async Task Main() { using var c = new HttpClient(); await c.GetAsync(\"x\"); }")]
-        [InlineData("[Fact] public async Task Test() { using var c = new HttpClient(); await c.GetAsync(\"x\"); } sealed class FactAttribute : Attribute { }")]
         [InlineData("public Task<string> Get(HttpMessageInvoker i) => Task.FromResult(new HttpRequestMessage().ToString());")]
         public Task DoesNotFlag(string members) => VerifySF2002.AnalyzerAsync(Bot(members));
+
+        /// <summary>Test methods and composition roots are recognised by symbol and shape, not by the names of attributes or classes.</summary>
+        [Fact]
+        public Task TestMethodsAndCompositionRoots_BySymbolAndShape_NotByName() => new SteadfastAnalyzerTest<SF2002HttpClientPerCallAnalyzer>
+        {
+            Sources =
+            {
+                """
+                namespace Xunit { public class FactAttribute : System.Attribute { } public sealed class TheoryAttribute : FactAttribute { } }
+                namespace NUnit.Framework { public sealed class TestAttribute : System.Attribute { } }
+                namespace Microsoft.VisualStudio.TestTools.UnitTesting { public class TestMethodAttribute : System.Attribute { } }
+                """,
+                """
+                using System.Net.Http;
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Builder;
+                using Microsoft.Extensions.DependencyInjection;
+
+                public class Tests
+                {
+                    [Xunit.Fact] public async Task A() { using var c = new HttpClient(); await c.GetAsync("x"); }
+                    [Xunit.Theory] public async Task B() { using var c = new HttpClient(); await c.GetAsync("x"); }
+                    [NUnit.Framework.Test] public async Task C() { using var c = new HttpClient(); await c.GetAsync("x"); }
+                    [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod] public async Task D() { using var c = new HttpClient(); await c.GetAsync("x"); }
+                    // an attribute of our own that is merely named like a test attribute
+                    [Fact] public async Task E() { using var c = [|new HttpClient()|]; await c.GetAsync("x"); }
+                }
+
+                public sealed class FactAttribute : System.Attribute { }
+
+                public class Startup
+                {
+                    public void ConfigureServices(IServiceCollection services) { using var c = new HttpClient(); }
+                    public void Configure(IApplicationBuilder app) { using var c = new HttpClient(); }
+                }
+
+                // named like a composition root, but not one: it runs per call
+                public class Program2 { }
+                public class Startup2
+                {
+                    public Task<string> Get() { using var c = [|new HttpClient()|]; return c.GetStringAsync("x"); }
+                }
+                """,
+            },
+        }.RunAsync();
 
         [Fact]
         public Task DoesNotFlag_TopLevelStatementsAndProgramSetup() => new SteadfastAnalyzerTest<SF2002HttpClientPerCallAnalyzer>

@@ -136,6 +136,45 @@ namespace Steadfast.Tests.Rules
 
         // ---------------------------------------------------------------- fix
 
+        /// <summary>Dapper, its snake-case switch and the mapping attributes are recognised by symbol: look-alikes of our own change nothing.</summary>
+        [Fact]
+        public Task Fix_LookAlikesOfDapper_AreNotTakenForIt() => VerifySF3001.CodeFixAsync(
+            """
+            using System.Collections.Generic;
+            using System.Data;
+
+            public record Lead(int Id, string CompanyName);
+
+            public static class SqlMapper { public static IEnumerable<T> Query<T>(this IDbConnection c, string sql) => new List<T>(); }
+            public static class DefaultTypeMap { public static bool MatchNamesWithUnderscores { get; set; } }
+
+            public class LeadRepository
+            {
+                private readonly IDbConnection _db;
+                public LeadRepository(IDbConnection db) { _db = db; DefaultTypeMap.MatchNamesWithUnderscores = true; }
+                // MatchNamesWithUnderscores = true in a comment changes nothing either
+                public IEnumerable<Lead> All() => _db.Query<Lead>([|"SELECT * FROM leads"|]);
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.Data;
+
+            public record Lead(int Id, string CompanyName);
+
+            public static class SqlMapper { public static IEnumerable<T> Query<T>(this IDbConnection c, string sql) => new List<T>(); }
+            public static class DefaultTypeMap { public static bool MatchNamesWithUnderscores { get; set; } }
+
+            public class LeadRepository
+            {
+                private readonly IDbConnection _db;
+                public LeadRepository(IDbConnection db) { _db = db; DefaultTypeMap.MatchNamesWithUnderscores = true; }
+                // MatchNamesWithUnderscores = true in a comment changes nothing either
+                public IEnumerable<Lead> All() => _db.Query<Lead>([|"SELECT * FROM leads"|]);
+            }
+            """,
+            Key);
+
         [Fact]
         public Task Fix_DapperMappedType() => VerifySF3001.CodeFixAsync(Repo("""
 

@@ -158,6 +158,19 @@ namespace Steadfast.Tests.Rules
 
         // ---------------------------------------------------------------- not flagged
 
+        /// <summary>A method merely named like a cache's factory method (GetValue, GetOrAdd) runs its lambda on every call: still flagged.</summary>
+        [Theory]
+        [InlineData("public string Get() => Settings.GetValue(\"playbook\", () => [|File.ReadAllText(PlaybookPath)|]);")]
+        [InlineData("public string Get() => Settings.GetOrAdd(\"playbook\", _ => [|File.ReadAllText(PlaybookPath)|]);")]
+        public Task Flags_LambdasOfMethodsNamedLikeCacheFactories(string members) => VerifySF5001.AnalyzerAsync(Bot(members + """
+
+                static class Settings
+                {
+                    public static string GetValue(string key, Func<string> read) => read();
+                    public static string GetOrAdd(string key, Func<string, string> read) => read(key);
+                }
+            """));
+
         [Theory]
         [InlineData("public string Reply(string path) => File.ReadAllText(path);")]
         [InlineData("public string Reply() => File.ReadAllText(_mutablePath);")]
@@ -178,6 +191,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("private DateTime _seen; private string _text = \"\"; public string Text() { var t = File.GetLastWriteTimeUtc(PlaybookPath); if (t != _seen) { _seen = t; var s = File.ReadAllText(PlaybookPath); _text = s; } return _text; }")]
         [InlineData("private readonly ConcurrentDictionary<string, string> _c = new(); public string Get() => _c.GetOrAdd(PlaybookPath, p => File.ReadAllText(PlaybookPath));")]
         [InlineData("private static readonly Lazy<string> Text = new Lazy<string>(() => File.ReadAllText(PlaybookPath)); public string Get() => Text.Value;")]
+        [InlineData("private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, string> T = new(); public string Get(object k) => T.GetValue(k, _ => File.ReadAllText(PlaybookPath));")]
+        [InlineData("private string? _t; public string Get() => System.Threading.LazyInitializer.EnsureInitialized(ref _t, () => File.ReadAllText(PlaybookPath))!;")]
         [InlineData("public string Cpu() => File.ReadAllText(\"/proc/cpuinfo\");")]
         [InlineData("public string Temp() => File.ReadAllText(Path.Combine(\"/sys/class/thermal\", \"temp\"));")]
         [InlineData("public string Other() => Fake.File.ReadAllText(PlaybookPath);")]

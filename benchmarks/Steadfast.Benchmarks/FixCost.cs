@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Steadfast.Analyzers.Rules;
+using Steadfast.CodeFixes.Rules;
+
+namespace Steadfast.Benchmarks
+{
+    /// <summary>
+    /// What a code fix costs in the IDE. <c>fixes [--lines N] [--runs N]</c>:
+    /// the lightbulb (one <c>RegisterCodeFixesAsync</c> for one diagnostic in an N-line document, median of the runs, after
+    /// one warm-up), and Fix All of a document with 50 and with 500 findings (the ratio shows whether it is linear).
+    /// </summary>
+    public static class FixCost
+    {
+        public static async Task<int> RunAsync(string[] args)
+        {
+            var lines = 2_000;
+            var runs = 20;
+            for (var i = 0; i < args.Length - 1; i++)
+            {
+                if (args[i] == "--lines") lines = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                if (args[i] == "--runs") runs = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            Console.WriteLine($"Lightbulb: one RegisterCodeFixesAsync for one diagnostic in a {lines:N0}-line document, median of {runs} (ms)");
+            Console.WriteLine();
+            Console.WriteLine("| rule | fix offered | median ms | min ms | max ms |");
+            Console.WriteLine("|---|---|---:|---:|---:|");
+            foreach (var (analyzer, fix, flagged) in Cases())
+            {
+                var document = Document(Filler(lines) + flagged.Replace("{0}", "0", StringComparison.Ordinal));
+                var diagnostic = (await DiagnosticsAsync(document, analyzer)).First();
+                var times = new List<double>();
+                var offered = new List<string>();
+                for (var run = 0; run <= runs; run++)
+                {
+                    offered.Clear();
+                    var watch = Stopwatch.StartNew();
+                    await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => offered.Add(a.EquivalenceKey ?? "?"), CancellationToken.None));
+                    watch.Stop();
+                    if (run > 0)
+                    {
+                        times.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+                }
+
+                times.Sort();
+                Console.WriteLine($"| {diagnostic.Id} | {string.Join(", ", offered)} | {times[times.Count / 2]:0.0} | {times[0]:0.0} | {times[^1]:0.0} |");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("Fix All (document scope) of the preferred fix; time to the fixed document (ms)");
+            Console.WriteLine();
+            Console.WriteLine("| rule | 50 findings | 500 findings | ratio |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var (analyzer, fix, flagged) in Cases())
+            {
+                var small = await FixAllAsync(analyzer, fix, flagged, 50);
+                var large = await FixAllAsync(analyzer, fix, flagged, 500);
+                Console.WriteLine($"| {analyzer.SupportedDiagnostics[0].Id} | {small:0} | {large:0} | {large / small:0.0}x |");
+            }
+
+            return 0;
+        }
+
+        private static IEnumerable<(DiagnosticAnalyzer Analyzer, CodeFixProvider Fix, string Flagged)> Cases()
+        {
+            yield return (new SF1001FireAndForgetAnalyzer(), new SF1001FireAndForgetCodeFix(), "public static class Flagged{0} { public static async Task M(Func<Task> send) { send(); await Task.Yield(); } }\n");
+            yield return (new SF2001HttpCallWithoutRetryAnalyzer(), new SF2001HttpCallWithoutRetryCodeFix(), "public static class Flagged{0} { public static Task<string> M(HttpClient c) => c.GetStringAsync(\"https://x\"); }\n");
+            yield return (new SF2002HttpClientPerCallAnalyzer(), new SF2002HttpClientPerCallCodeFix(), "public class Flagged{0} { public async Task<string> M() { using var c = new HttpClient(); return await c.GetStringAsync(\"https://x\"); } }\n");
+            yield return (new SF4001UnboundedCacheAnalyzer(), new SF4001UnboundedCacheCodeFix(), "public class Flagged{0} { private readonly Dictionary<string, string> _cache = new(); public string M(string key) { if (!_cache.TryGetValue(key, out var v)) { v = key.ToUpperInvariant(); _cache[key] = v; } return v; } }\n");
+            yield return (new SF5001RepeatedFileReadAnalyzer(), new SF5001RepeatedFileReadCodeFix(), "public class Flagged{0} { public string M() => File.ReadAllText(\"playbook.md\"); }\n");
+        }
+
+        private static string Usings => "using System; using System.Collections.Generic; using System.IO; using System.Net.Http; using System.Threading.Tasks;\n";
+
+        /// <summary>A document of about <paramref name="lines"/> lines of ordinary code with nothing to flag.</summary>
+        private static string Filler(int lines)
+        {
+            var text = new StringBuilder(Usings);
+            for (var i = 0; text.Length < lines * 40; i++)
+            {
+                text.Append("public class Filler").Append(i).Append("\n{\n");
+                for (var m = 0; m < 5; m++)
+                {
+                    text.Append("    public int M").Append(m).Append("(int a, string b)\n    {\n        var total = a;\n        foreach (var c in b) { total += c; }\n        return total * ").Append(m + 1).Append(";\n    }\n");
+                }
+
+                text.Append("}\n");
+            }
+
+            return text.ToString();
+        }
+
+        private static Document Document(string text)
+        {
+            var workspace = new AdhocWorkspace();
+            var project = workspace.CurrentSolution.AddProject("Bench", "Bench", LanguageNames.CSharp)
+                .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
+                .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
+                .WithMetadataReferences(AnalyzerCost.ReferencePacks());
+            return project.AddDocument("Test.cs", SourceText.From(text), filePath: "/bench/Test.cs");
+        }
+
+        private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, DiagnosticAnalyzer analyzer)
+        {
+            var compilation = (await document.Project.GetCompilationAsync())!;
+            return (await compilation.WithAnalyzers(ImmutableArray.Create(analyzer), document.Project.AnalyzerOptions).GetAnalyzerDiagnosticsAsync())
+                .OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();
+        }
+
+        private static async Task<double> FixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string flagged, int count)
+        {
+            var text = new StringBuilder(Usings);
+            for (var i = 0; i < count; i++)
+            {
+                text.Append(flagged.Replace("{0}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            }
+
+            var document = Document(text.ToString());
+            var diagnostics = await DiagnosticsAsync(document, analyzer);
+            if (diagnostics.Length != count)
+            {
+                throw new InvalidOperationException($"{analyzer.GetType().Name}: expected {count} findings, got {diagnostics.Length}");
+            }
+
+            var key = Steadfast.CodeFixes.Internal.PlannedCodeFixProvider.PreferredKey(diagnostics[0].Id);
+            var watch = Stopwatch.StartNew();
+            var context = new FixAllContext(document, fix, FixAllScope.Document, key, fix.FixableDiagnosticIds, new Provider(diagnostics), CancellationToken.None);
+            var action = await fix.GetFixAllProvider()!.GetFixAsync(context) ?? throw new InvalidOperationException("no Fix All action");
+            var operations = await action.GetOperationsAsync(CancellationToken.None);
+            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+            _ = await changed.GetDocument(document.Id)!.GetTextAsync();
+            watch.Stop();
+            return watch.Elapsed.TotalMilliseconds;
+        }
+
+        private sealed class Provider : FixAllContext.DiagnosticProvider
+        {
+            private readonly ImmutableArray<Diagnostic> _diagnostics;
+
+            public Provider(ImmutableArray<Diagnostic> diagnostics) => _diagnostics = diagnostics;
+
+            public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
+
+            public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) => Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
+
+            public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult(Enumerable.Empty<Diagnostic>());
+        }
+    }
+}

@@ -45,6 +45,30 @@ namespace Steadfast.Tests.Verification
             }
         }
 
+        /// <summary>
+        /// What both test kinds run: the project set up (references, .editorconfig), the framework's own checks
+        /// (<paramref name="runFramework"/>), then ours: silence in generated code and, unless switched off, robustness.
+        /// </summary>
+        public static async Task RunAsync(
+            SolutionState state,
+            DiagnosticAnalyzer analyzer,
+            string? editorConfig,
+            bool referenceSteadfastRuntime,
+            IReadOnlyCollection<string> excludedReferences,
+            bool checkRobustness,
+            Func<CancellationToken, Task> runFramework,
+            CancellationToken cancellationToken)
+        {
+            var references = References(referenceSteadfastRuntime, excludedReferences);
+            Configure(state, references, editorConfig);
+            await runFramework(cancellationToken).ConfigureAwait(false);
+            await CheckSilentInGeneratedCodeAsync(state, analyzer, references, editorConfig).ConfigureAwait(false);
+            if (checkRobustness)
+            {
+                await CheckRobustnessAsync(state, references, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         public static CompilationOptions WithSteadfastDefaults(CompilationOptions options) =>
             ((CSharpCompilationOptions)options).WithNullableContextOptions(NullableContextOptions.Enable).WithAllowUnsafe(true);
 
@@ -128,17 +152,8 @@ namespace Steadfast.Tests.Verification
 
         protected override ParseOptions CreateParseOptions() => SteadfastTestSetup.ParseOptions;
 
-        protected override async Task RunImplAsync(CancellationToken cancellationToken)
-        {
-            var references = SteadfastTestSetup.References(ReferenceSteadfastRuntime, ExcludedReferences);
-            SteadfastTestSetup.Configure(TestState, references, EditorConfig);
-            await base.RunImplAsync(cancellationToken).ConfigureAwait(false);
-            await SteadfastTestSetup.CheckSilentInGeneratedCodeAsync(TestState, new TAnalyzer(), references, EditorConfig).ConfigureAwait(false);
-            if (CheckRobustness)
-            {
-                await SteadfastTestSetup.CheckRobustnessAsync(TestState, references, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        protected override Task RunImplAsync(CancellationToken cancellationToken) =>
+            SteadfastTestSetup.RunAsync(TestState, new TAnalyzer(), EditorConfig, ReferenceSteadfastRuntime, ExcludedReferences, CheckRobustness, base.RunImplAsync, cancellationToken);
     }
 
     /// <summary>
@@ -193,22 +208,15 @@ namespace Steadfast.Tests.Verification
 
         protected override ParseOptions CreateParseOptions() => SteadfastTestSetup.ParseOptions;
 
-        protected override async Task RunImplAsync(CancellationToken cancellationToken)
+        protected override Task RunImplAsync(CancellationToken cancellationToken)
         {
-            var references = SteadfastTestSetup.References(ReferenceSteadfastRuntime, ExcludedReferences);
-            SteadfastTestSetup.Configure(TestState, references, EditorConfig);
             if (FixedState.Sources.Count == 0)
             {
                 // No fixed source given: the key must change nothing.
                 FixedState.Sources.AddRange(TestState.Sources);
             }
 
-            await base.RunImplAsync(cancellationToken).ConfigureAwait(false);
-            await SteadfastTestSetup.CheckSilentInGeneratedCodeAsync(TestState, new TAnalyzer(), references, EditorConfig).ConfigureAwait(false);
-            if (CheckRobustness)
-            {
-                await SteadfastTestSetup.CheckRobustnessAsync(TestState, references, cancellationToken).ConfigureAwait(false);
-            }
+            return SteadfastTestSetup.RunAsync(TestState, new TAnalyzer(), EditorConfig, ReferenceSteadfastRuntime, ExcludedReferences, CheckRobustness, base.RunImplAsync, cancellationToken);
         }
     }
 }

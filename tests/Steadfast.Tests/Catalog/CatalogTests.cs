@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Steadfast.Analyzers;
+using Steadfast.Analyzers.Internal;
 using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -77,9 +78,9 @@ namespace Steadfast.Tests.Catalog
         public void EveryOption_IsDocumentedOnItsRulePage()
         {
             var options = typeof(Descriptors).Assembly.GetTypes()
-                .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
-                .Where(f => f.IsLiteral && f.Name.EndsWith("Option", StringComparison.Ordinal))
-                .Select(f => (string)f.GetRawConstantValue()!)
+                .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+                .Where(f => typeof(OptionDefinition).IsAssignableFrom(f.FieldType))
+                .Select(f => ((OptionDefinition)f.GetValue(null)!).Key)
                 .ToList();
             Assert.NotEmpty(options);
             foreach (var option in options)

@@ -40,11 +40,20 @@ namespace Steadfast.Tests.Catalog
         private static string ReleaseFile(string name) => File.ReadAllText(Path.Combine(Root, "src", "Analyzers", "AnalyzerReleases." + name + ".md"));
 
         [Fact]
-        public void ReservedIds_AreUniqueAndWellFormed()
+        public void ReservedIds_AreUniqueAndWellFormed_AndTheReleaseFilesName()
         {
-            var ids = typeof(DiagnosticIds).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
-            Assert.Equal(new[] { "SF1001", "SF2001", "SF2002", "SF3001", "SF4001", "SF5001" }, ids.OrderBy(i => i, StringComparer.Ordinal));
+            // Every reserved ID is well formed and unique, every descriptor's ID reserved, and the release files (the
+            // record of what shipped: IDs are never reused) have a row for exactly the reserved IDs.
+            var ids = RuleCatalog.ReservedIds;
+            Assert.NotEmpty(ids);
+            Assert.All(ids, id => Assert.Matches(@"^SF\d{4}$", id));
+            Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
             Assert.All(RuleCatalog.Descriptors, d => Assert.Contains(d.Id, ids));
+            var released = Regex.Matches(ReleaseFile("Shipped") + ReleaseFile("Unshipped"), @"^(SF\d{4}) \|", RegexOptions.Multiline)
+                .Select(m => m.Groups[1].Value)
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(id => id, StringComparer.Ordinal);
+            Assert.Equal(ids, released);
         }
 
         [Theory]

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -10,47 +9,27 @@ namespace Steadfast.Analyzers.Internal
     /// <summary>
     /// Reads a rule's <c>.editorconfig</c> options for one syntax tree, parsed once per
     /// <see cref="AnalyzerConfigOptions"/> instance (Roslyn shares one instance between trees with the same sections).
+    /// A rule's <c>Options</c> class parses its <see cref="OptionDefinition{T}"/>s here; a single option can use
+    /// <see cref="OptionDefinition{T}.Get"/>, which caches the same way.
     /// </summary>
     internal static class OptionsCache<T>
         where T : class
     {
-        private static readonly ConditionalWeakTable<AnalyzerConfigOptions, T> Cache = new ConditionalWeakTable<AnalyzerConfigOptions, T>();
+        private static readonly ConfigOptionsCache<T> Cache = new ConfigOptionsCache<T>();
 
-        public static T Get(AnalyzerOptions options, SyntaxTree tree, Func<AnalyzerConfigOptions, T> parse)
-        {
-            var configOptions = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-            return Cache.GetValue(configOptions, o => parse(o));
-        }
+        public static T Get(AnalyzerOptions options, SyntaxTree tree, Func<AnalyzerConfigOptions, T> parse) => Cache.Get(options, tree, parse);
     }
 
-    internal static class OptionParsing
+    /// <summary>One cache of parsed values per <see cref="AnalyzerConfigOptions"/> instance, held weakly.</summary>
+    internal sealed class ConfigOptionsCache<T>
+        where T : class
     {
-        private static readonly char[] ListSeparators = { ',', ';', ' ', '\t', '\r', '\n' };
+        private readonly ConditionalWeakTable<AnalyzerConfigOptions, T> _cache = new ConditionalWeakTable<AnalyzerConfigOptions, T>();
 
-        /// <summary>A list option: entries separated by commas, semicolons or white space. Missing gives an empty set.</summary>
-        public static ImmutableHashSet<string> ReadList(AnalyzerConfigOptions options, string key)
+        public T Get(AnalyzerOptions options, SyntaxTree tree, Func<AnalyzerConfigOptions, T> parse)
         {
-            if (!options.TryGetValue(key, out var value) || string.IsNullOrWhiteSpace(value))
-            {
-                return ImmutableHashSet<string>.Empty;
-            }
-
-            var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-            foreach (var part in value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var entry = part.Trim();
-                if (entry.StartsWith("global::", StringComparison.Ordinal))
-                {
-                    entry = entry.Substring("global::".Length);
-                }
-
-                if (entry.Length > 0)
-                {
-                    builder.Add(entry);
-                }
-            }
-
-            return builder.ToImmutable();
+            var configOptions = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+            return _cache.GetValue(configOptions, o => parse(o));
         }
     }
 

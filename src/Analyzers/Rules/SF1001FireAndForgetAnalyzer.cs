@@ -13,11 +13,18 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF1001FireAndForgetAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Option key: methods whose tasks are fire-and-forget by design, or that observe the task they are given.</summary>
-        public const string AllowedMethodsOption = "SF1001.allowed_methods";
+        /// <summary>Option: which fix comes first (the one <c>dotnet format analyzers</c> applies).</summary>
+        internal static readonly OptionDefinition<FixOrder> PreferredFix = OptionDefinition.Choice(
+            "SF1001.preferred_fix",
+            "Which fix is offered first, and so applied by `dotnet format analyzers`.",
+            FixOrder.Await,
+            ("await", FixOrder.Await),
+            ("track", FixOrder.Track));
 
-        /// <summary>Option key: which fix comes first (the one <c>dotnet format analyzers</c> applies): <c>await</c> (default) or <c>track</c>.</summary>
-        public const string PreferredFixOption = "SF1001.preferred_fix";
+        /// <summary>Option: methods whose tasks are fire-and-forget by design, or that observe the task they are given.</summary>
+        internal static readonly OptionDefinition<ImmutableHashSet<string>> AllowedMethods = OptionDefinition.List(
+            "SF1001.allowed_methods",
+            "Methods whose tasks may be dropped: `Namespace.Type.Method` (every overload) or `Namespace.Type.*`.");
 
         /// <summary>Diagnostic property: "true" when the enclosing function is async and an <c>await</c> is legal here.</summary>
         public const string CanAwaitProperty = "CanAwait";
@@ -25,7 +32,7 @@ namespace Steadfast.Analyzers.Rules
         /// <summary>Diagnostic property: the name the tracker gives the task.</summary>
         public const string TaskNameProperty = "TaskName";
 
-        /// <summary>Diagnostic property: "track" when <see cref="PreferredFixOption"/> puts the track fix first.</summary>
+        /// <summary>Diagnostic property: "track" when <see cref="PreferredFix"/> puts the track fix first.</summary>
         public const string PreferredFixProperty = "PreferredFix";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -48,6 +55,13 @@ namespace Steadfast.Analyzers.Rules
             });
         }
 
+        /// <summary>The values of <see cref="PreferredFix"/>.</summary>
+        internal enum FixOrder
+        {
+            Await,
+            Track,
+        }
+
         private sealed class Options
         {
             public Options(ImmutableHashSet<string> allowedMethods, bool preferTrack)
@@ -61,9 +75,7 @@ namespace Steadfast.Analyzers.Rules
             public bool PreferTrack { get; }
 
             public static Options Parse(AnalyzerConfigOptions options) =>
-                new Options(
-                    OptionParsing.ReadList(options, AllowedMethodsOption),
-                    options.TryGetValue(PreferredFixOption, out var preferred) && string.Equals(preferred.Trim(), "track", System.StringComparison.OrdinalIgnoreCase));
+                new Options(SF1001FireAndForgetAnalyzer.AllowedMethods.Read(options), PreferredFix.Read(options) == FixOrder.Track);
         }
 
         private sealed class Analysis

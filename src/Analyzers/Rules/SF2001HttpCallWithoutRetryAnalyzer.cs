@@ -21,11 +21,15 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF2001HttpCallWithoutRetryAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Option key: more handler types that retry (full or simple names), e.g. your own <c>RetryHandler</c>.</summary>
-        public const string ResilientHandlerTypesOption = "SF2001.resilient_handler_types";
+        /// <summary>Option: more handler types that retry (full or simple names), e.g. your own <c>RetryHandler</c>.</summary>
+        internal static readonly OptionDefinition<ImmutableHashSet<string>> ResilientHandlerTypes = OptionDefinition.List(
+            "SF2001.resilient_handler_types",
+            "Handler types (full or simple names) that retry, for `new HttpClient(new MyRetryHandler())` and `AddHttpMessageHandler<MyRetryHandler>()`.");
 
-        /// <summary>Option key: more methods whose lambda argument runs with retries (<c>Namespace.Type.Method</c> or <c>Namespace.Type.*</c>).</summary>
-        public const string RetryMethodsOption = "SF2001.retry_methods";
+        /// <summary>Option: more methods whose lambda argument runs with retries (<c>Namespace.Type.Method</c> or <c>Namespace.Type.*</c>).</summary>
+        internal static readonly OptionDefinition<ImmutableHashSet<string>> RetryMethods = OptionDefinition.List(
+            "SF2001.retry_methods",
+            "Methods whose lambda argument already runs with retries: `Namespace.Type.Method` or `Namespace.Type.*`.");
 
         /// <summary>Diagnostic property: "true" when the client is a <c>new HttpClient(...)</c> the fix can turn into <c>ResilientHttp.CreateClient(...)</c>.</summary>
         public const string NewClientProperty = "NewClient";
@@ -154,7 +158,7 @@ namespace Steadfast.Analyzers.Rules
 
             private static Options Parse(AnalyzerConfigOptions options)
             {
-                var handlers = OptionParsing.ReadList(options, ResilientHandlerTypesOption);
+                var handlers = ResilientHandlerTypes.Read(options);
                 var names = handlers.ToBuilder();
                 foreach (var handler in handlers)
                 {
@@ -165,7 +169,7 @@ namespace Steadfast.Analyzers.Rules
                     }
                 }
 
-                return new Options(names.ToImmutable(), OptionParsing.ReadList(options, RetryMethodsOption));
+                return new Options(names.ToImmutable(), SF2001HttpCallWithoutRetryAnalyzer.RetryMethods.Read(options));
             }
         }
 

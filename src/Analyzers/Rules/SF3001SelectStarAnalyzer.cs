@@ -17,8 +17,23 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF3001SelectStarAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Option key: how mapped property names become column names in the fix: <c>as_is</c> (default) or <c>snake_case</c>.</summary>
-        public const string ColumnNamingOption = "SF3001.column_naming";
+        /// <summary>
+        /// Option, read by the code fix: how mapped property names become column names. Unset, the fix uses snake_case when
+        /// the code sets Dapper's <c>DefaultTypeMap.MatchNamesWithUnderscores = true</c>.
+        /// </summary>
+        internal static readonly OptionDefinition<ColumnNamingStyle> ColumnNaming = OptionDefinition.Choice(
+            "SF3001.column_naming",
+            "How the fix turns mapped property names into column names; unset, it uses `snake_case` when the code sets Dapper's `DefaultTypeMap.MatchNamesWithUnderscores = true`.",
+            ColumnNamingStyle.AsIs,
+            ("as_is", ColumnNamingStyle.AsIs),
+            ("snake_case", ColumnNamingStyle.SnakeCase));
+
+        /// <summary>The values of <see cref="ColumnNaming"/>.</summary>
+        internal enum ColumnNamingStyle
+        {
+            AsIs,
+            SnakeCase,
+        }
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF3001SelectStar);
 

@@ -18,8 +18,11 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF4001UnboundedCacheAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Option key: the capacity the code fix gives the <c>BoundedCache</c> (a positive integer; default 1024).</summary>
-        public const string CapacityOption = "SF4001.capacity";
+        /// <summary>Option: the capacity the code fix gives the <c>BoundedCache</c>.</summary>
+        internal static readonly OptionDefinition<int> Capacity = OptionDefinition.PositiveInteger(
+            "SF4001.capacity",
+            "The capacity the code fix gives the `BoundedCache`.",
+            DefaultCapacity);
 
         /// <summary>Diagnostic property: the capacity the fix writes.</summary>
         public const string CapacityProperty = "Capacity";
@@ -93,11 +96,7 @@ namespace Steadfast.Analyzers.Rules
                     }
 
                     var location = field.Locations[0];
-                    var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(location.SourceTree!);
-                    var capacity = options.TryGetValue(CapacityOption, out var text) &&
-                                   int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
-                        ? parsed
-                        : DefaultCapacity;
+                    var capacity = Capacity.Get(context.Options, location.SourceTree!);
 
                     var properties = ImmutableDictionary<string, string?>.Empty
                         .Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture));

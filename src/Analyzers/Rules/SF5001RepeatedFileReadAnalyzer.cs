@@ -17,8 +17,12 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF5001RepeatedFileReadAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>Option key: path prefixes of files that change by themselves and must be read fresh.</summary>
-        public const string FreshPathPrefixesOption = "SF5001.fresh_path_prefixes";
+        /// <summary>Option: path prefixes of files that change by themselves and must be read fresh.</summary>
+        internal static readonly OptionDefinition<ImmutableHashSet<string>> FreshPathPrefixes = OptionDefinition.List(
+            "SF5001.fresh_path_prefixes",
+            "Path prefixes of files that change by themselves (live playlists, logs) and must be read fresh; setting it replaces the defaults.",
+            "/proc/",
+            "/sys/");
 
         /// <summary>Diagnostic property: "true" when the read can move into a static <c>Lazy&lt;T&gt;</c> field.</summary>
         public const string CanLoadOnceProperty = "CanLoadOnce";
@@ -28,8 +32,6 @@ namespace Steadfast.Analyzers.Rules
 
         internal static readonly ImmutableHashSet<string> ReadMethods = ImmutableHashSet.Create(
             StringComparer.Ordinal, "ReadAllText", "ReadAllLines", "ReadAllBytes", "ReadAllTextAsync", "ReadAllLinesAsync", "ReadAllBytesAsync", "ReadLines");
-
-        private static readonly ImmutableHashSet<string> DefaultFreshPrefixes = ImmutableHashSet.Create(StringComparer.Ordinal, "/proc/", "/sys/");
 
         private static readonly string[] WritePrefixes = { "Write", "Append", "Create", "Delete", "Move", "Copy", "Replace", "OpenWrite", "SetLastWrite", "Encrypt", "Decrypt" };
 
@@ -66,11 +68,7 @@ namespace Steadfast.Analyzers.Rules
 
             public ImmutableHashSet<string> FreshPrefixes { get; }
 
-            public static Options Parse(AnalyzerConfigOptions options)
-            {
-                var prefixes = OptionParsing.ReadList(options, FreshPathPrefixesOption);
-                return new Options(options.TryGetValue(FreshPathPrefixesOption, out _) ? prefixes : DefaultFreshPrefixes);
-            }
+            public static Options Parse(AnalyzerConfigOptions options) => new Options(FreshPathPrefixes.Read(options));
         }
 
         private sealed class Candidate

@@ -371,9 +371,9 @@ namespace Steadfast.CodeFixes.Rules
         private static async Task<bool> SnakeCaseAsync(Document document, Compilation compilation, CancellationToken cancellationToken)
         {
             var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
-            if (tree is not null && document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(SF3001SelectStarAnalyzer.ColumnNamingOption, out var naming))
+            if (tree is not null && SF3001SelectStarAnalyzer.ColumnNaming.TryRead(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(tree), out var naming))
             {
-                return string.Equals(naming.Trim(), "snake_case", StringComparison.OrdinalIgnoreCase);
+                return naming == SF3001SelectStarAnalyzer.ColumnNamingStyle.SnakeCase;
             }
 
             // Dapper's DefaultTypeMap.MatchNamesWithUnderscores = true anywhere in the compilation: found once per compilation.

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Steadfast.Analyzers;
+using Steadfast.Analyzers.Internal;
 using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -16,38 +17,43 @@ using Xunit;
 namespace Steadfast.Tests.Catalog
 {
     /// <summary>
-    /// The catalog, the docs, the release files, the README table and the presets agree; generated text that is out of
-    /// date fails here with the text it should be.
+    /// The catalog, the analyzers, the code fixes, the option definitions, the docs and the release files agree. (The
+    /// files generated from the catalog are checked by <see cref="GeneratedFilesTests"/>.)
     /// </summary>
     public sealed class CatalogTests
     {
-        public static IEnumerable<DiagnosticDescriptor> AllDescriptors =>
-            typeof(Descriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
-                .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-                .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-                .OrderBy(d => d.Id, StringComparer.Ordinal);
-
         public static TheoryData<string> DescriptorIds()
         {
             var data = new TheoryData<string>();
-            foreach (var d in AllDescriptors)
+            foreach (var id in RuleCatalog.Ids)
             {
-                data.Add(d.Id);
+                data.Add(id);
             }
 
             return data;
         }
 
-        private static DiagnosticDescriptor Descriptor(string id) => AllDescriptors.Single(d => d.Id == id);
+        private static DiagnosticDescriptor Descriptor(string id) => RuleCatalog.Descriptors.Single(d => d.Id == id);
 
         private static string Root => DotNetCli.RepositoryRoot;
 
+        private static string ReleaseFile(string name) => File.ReadAllText(Path.Combine(Root, "src", "Analyzers", "AnalyzerReleases." + name + ".md"));
+
         [Fact]
-        public void ReservedIds_AreUniqueAndWellFormed()
+        public void ReservedIds_AreUniqueAndWellFormed_AndTheReleaseFilesName()
         {
-            var ids = typeof(DiagnosticIds).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
-            Assert.Equal(new[] { "SF1001", "SF2001", "SF2002", "SF3001", "SF4001", "SF5001" }, ids.OrderBy(i => i, StringComparer.Ordinal));
-            Assert.All(AllDescriptors, d => Assert.Contains(d.Id, ids));
+            // Every reserved ID is well formed and unique, every descriptor's ID reserved, and the release files (the
+            // record of what shipped: IDs are never reused) have a row for exactly the reserved IDs.
+            var ids = RuleCatalog.ReservedIds;
+            Assert.NotEmpty(ids);
+            Assert.All(ids, id => Assert.Matches(@"^SF\d{4}$", id));
+            Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(RuleCatalog.Descriptors, d => Assert.Contains(d.Id, ids));
+            var released = Regex.Matches(ReleaseFile("Shipped") + ReleaseFile("Unshipped"), @"^(SF\d{4}) \|", RegexOptions.Multiline)
+                .Select(m => m.Groups[1].Value)
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(id => id, StringComparer.Ordinal);
+            Assert.Equal(ids, released);
         }
 
         [Theory]
@@ -68,76 +74,70 @@ namespace Steadfast.Tests.Catalog
                 Assert.Contains(section, text, StringComparison.Ordinal);
             }
 
-            var releases = File.ReadAllText(Path.Combine(Root, "src", "Analyzers", "AnalyzerReleases.Unshipped.md")) +
-                           File.ReadAllText(Path.Combine(Root, "src", "Analyzers", "AnalyzerReleases.Shipped.md"));
+            Assert.DoesNotContain(GeneratedText.Placeholder, text, StringComparison.Ordinal);
+
+            var releases = ReleaseFile("Unshipped") + ReleaseFile("Shipped");
             Assert.Matches(new Regex("^" + id + @" \| " + d.Category + @" \| " + d.DefaultSeverity + @" \|", RegexOptions.Multiline), releases);
         }
 
         [Fact]
-        public void EveryOption_IsDocumentedOnItsRulePage()
+        public void EveryOption_IsDefinedOnItsRulesAnalyzer_AndDocumentedOnItsRulePage()
         {
-            var options = typeof(Descriptors).Assembly.GetTypes()
-                .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
-                .Where(f => f.IsLiteral && f.Name.EndsWith("Option", StringComparison.Ordinal))
-                .Select(f => (string)f.GetRawConstantValue()!)
-                .ToList();
-            Assert.NotEmpty(options);
-            foreach (var option in options)
+            Assert.NotEmpty(RuleCatalog.Options);
+            Assert.Equal(RuleCatalog.Options.Count, RuleCatalog.Options.Select(o => o.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+            foreach (var option in RuleCatalog.Options)
             {
-                Assert.Matches(@"^SF\d{4}\.[a-z0-9_]+$", option);
-                var page = File.ReadAllText(Path.Combine(Root, "docs", "rules", option.Substring(0, 6) + ".md"));
-                Assert.True(page.Contains("`" + option + "`", StringComparison.Ordinal), $"{option} is not documented in docs/rules/{option.Substring(0, 6)}.md");
+                Assert.Matches(@"^SF\d{4}\.[a-z][a-z0-9_]*$", option.Key);
+                Assert.Contains(option.RuleId, RuleCatalog.Ids);
+                Assert.False(string.IsNullOrWhiteSpace(option.Description), option.Key + " has no description");
+
+                // In the options table of its page's Configuration section, not just somewhere on the page.
+                var page = File.ReadAllText(Path.Combine(Root, "docs", "rules", option.RuleId + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+                var configuration = page.IndexOf("## Configuration", StringComparison.Ordinal);
+                var start = page.IndexOf("<!-- options -->", StringComparison.Ordinal);
+                var end = page.IndexOf("<!-- /options -->", StringComparison.Ordinal);
+                Assert.True(configuration >= 0 && start > configuration && end > start, $"docs/rules/{option.RuleId}.md has no <!-- options --> table in its Configuration section");
+                Assert.True(
+                    page.Substring(start, end - start).Contains("| `" + option.Key + "` |", StringComparison.Ordinal),
+                    $"{option.Key} is not documented in docs/rules/{option.RuleId}.md; regenerate it with\n  {GeneratedText.Command}");
+            }
+
+            // Each rule's options are declared next to its analyzer, one place per rule.
+            foreach (var id in RuleCatalog.Ids.Where(id => RuleCatalog.OptionsOf(id).Count > 0))
+            {
+                var analyzer = RuleCatalog.AnalyzerOf(id);
+                Assert.NotNull(analyzer);
+                var declared = analyzer!.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                    .Where(f => typeof(OptionDefinition).IsAssignableFrom(f.FieldType))
+                    .Select(f => ((OptionDefinition)f.GetValue(null)!).Key);
+                Assert.Equal(RuleCatalog.OptionsOf(id).Select(o => o.Key).OrderBy(k => k, StringComparer.Ordinal), declared.OrderBy(k => k, StringComparer.Ordinal));
             }
         }
 
         [Fact]
-        public void Readme_RuleTable_IsUpToDate()
+        public void EveryOptionKeyInTheSourcesAndDocs_HasADefinition()
         {
-            var expected = new StringBuilder();
-            expected.Append("<!-- rules -->\n| ID | Category | Severity | Title |\n|----|----------|----------|-------|\n");
-            foreach (var d in AllDescriptors)
+            // An option read by its key without a definition would go undocumented; a key in the docs without one is stale.
+            var defined = RuleCatalog.Options.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+            var key = new Regex(@"(?<!dotnet_diagnostic\.)\bSF\d{4}\.(?!md\b)[a-z][a-z0-9_]*\b");
+            var separator = Path.DirectorySeparatorChar.ToString();
+            var files = Directory.GetFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains(separator + "obj" + separator, StringComparison.Ordinal) && !f.Contains(separator + "bin" + separator, StringComparison.Ordinal))
+                .Concat(Directory.GetFiles(Path.Combine(Root, "docs", "rules"), "*.md"))
+                .Append(Path.Combine(Root, "README.md"));
+            foreach (var file in files)
             {
-                expected.Append($"| [{d.Id}](docs/rules/{d.Id}.md) | {d.Category} | {d.DefaultSeverity} | {d.Title} |\n");
-            }
-
-            expected.Append("<!-- /rules -->");
-            var readme = File.ReadAllText(Path.Combine(Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-            var start = readme.IndexOf("<!-- rules -->", StringComparison.Ordinal);
-            var end = readme.IndexOf("<!-- /rules -->", StringComparison.Ordinal);
-            Assert.True(start >= 0 && end > start, "README.md has no <!-- rules --> markers");
-            Assert.Equal(expected.ToString(), readme.Substring(start, end + "<!-- /rules -->".Length - start));
-        }
-
-        [Theory]
-        [InlineData("default")]
-        [InlineData("strict")]
-        public void Presets_AreUpToDate(string preset)
-        {
-            var expected = new StringBuilder();
-            expected.Append(preset == "strict"
-                ? "# Steadfast strict preset: every rule is an error.\n"
-                : "# Steadfast default preset: every rule at its default severity.\n");
-            expected.Append("# Generated from src/Analyzers/Descriptors.cs; CatalogTests fails when it is out of date.\nis_global = true\nglobal_level = -1\n\n");
-            foreach (var d in AllDescriptors)
-            {
-                var severity = preset == "strict" ? "error" : d.DefaultSeverity switch
+                foreach (Match match in key.Matches(File.ReadAllText(file)))
                 {
-                    DiagnosticSeverity.Error => "error",
-                    DiagnosticSeverity.Warning => "warning",
-                    DiagnosticSeverity.Info => "suggestion",
-                    _ => "silent",
-                };
-                expected.Append($"dotnet_diagnostic.{d.Id}.severity = {severity}\n");
+                    Assert.True(defined.Contains(match.Value), $"{Path.GetRelativePath(Root, file)} names the option {match.Value}, which no OptionDefinition declares");
+                }
             }
-
-            var actual = File.ReadAllText(Path.Combine(Root, "configuration", preset + ".globalconfig")).Replace("\r\n", "\n", StringComparison.Ordinal);
-            Assert.Equal(expected.ToString(), actual);
         }
 
         [Fact]
         public void Analyzers_UseCatalogDescriptorsOnly_AndOneEach()
         {
-            var catalog = AllDescriptors.ToList();
+            var catalog = RuleCatalog.Descriptors;
             Assert.NotEmpty(AnalyzerRunner.AllAnalyzers);
             foreach (var analyzer in AnalyzerRunner.AllAnalyzers)
             {
@@ -165,11 +165,16 @@ namespace Steadfast.Tests.Catalog
                 Assert.NotNull(provider.GetFixAllProvider());
                 var id = Assert.Single(provider.FixableDiagnosticIds);
                 Assert.StartsWith(id, type.Name, StringComparison.Ordinal);
+                var offered = RuleCatalog.FixesOf(id);
+                Assert.All(offered, f => Assert.StartsWith(id + ".", f.Key, StringComparison.Ordinal));
                 foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name.EndsWith("Key", StringComparison.Ordinal)))
                 {
                     var key = (string)field.GetRawConstantValue()!;
                     Assert.StartsWith(id + ".", key, StringComparison.Ordinal);
                     Assert.True(keys.Add(key), "duplicate equivalence key " + key);
+
+                    // The rule page's header lists the fixes found by reflection: every key must be among them.
+                    Assert.Contains(offered, f => f.Key == key);
                 }
             }
         }

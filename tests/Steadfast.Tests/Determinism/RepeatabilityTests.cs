@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Steadfast.Benchmarks;
-using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Catalog;
 using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
@@ -48,11 +48,11 @@ namespace Steadfast.Tests.Determinism
             global using Microsoft.Extensions.Logging;
             """;
 
-        private static readonly CodeFixProvider[] Fixes =
-        {
-            new SF1001FireAndForgetCodeFix(), new SF2001HttpCallWithoutRetryCodeFix(), new SF2002HttpClientPerCallCodeFix(),
-            new SF3001SelectStarCodeFix(), new SF4001UnboundedCacheCodeFix(), new SF5001RepeatedFileReadCodeFix(),
-        };
+        /// <summary>The code fixes of the rules samples/ReliableBot shows.</summary>
+        private static readonly CodeFixProvider[] Fixes = RuleCatalog.FixProviders
+            .Where(p => RuleCatalog.ReliableBotRules.Contains(p.Id))
+            .Select(p => (CodeFixProvider)Activator.CreateInstance(p.Provider)!)
+            .ToArray();
 
         /// <summary>samples/ReliableBot/Before as an in-memory project: its sources, schema, .editorconfig and references.</summary>
         private static Project ReliableBotBefore()
@@ -82,7 +82,7 @@ namespace Steadfast.Tests.Determinism
 
             // The README lists eight findings on Before; every rule is among them.
             Assert.Equal(8, first.Count);
-            foreach (var id in new[] { "SF1001", "SF2001", "SF2002", "SF3001", "SF4001", "SF5001" })
+            foreach (var id in RuleCatalog.ReliableBotRules)
             {
                 Assert.Contains(first, d => d.Contains(" " + id + ":", StringComparison.Ordinal));
             }

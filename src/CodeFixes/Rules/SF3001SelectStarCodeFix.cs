@@ -81,15 +81,54 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var source = expression.ToString();
-            foreach (var (position, replacement) in edits.OrderByDescending(e => e.Position))
+            // Token by token: each string token that holds a star is rebuilt with the columns in place of the star, in its
+            // text and in its value alike, keeping its kind (regular, verbatim, raw, interpolated text) and trivia.
+            var tokens = new Dictionary<SyntaxToken, SyntaxToken>();
+            foreach (var group in edits.GroupBy(e => expression.FindToken(e.Position)))
             {
-                var relative = position - expression.SpanStart;
-                source = source.Substring(0, relative) + replacement + source.Substring(relative + 1);
+                var token = group.Key;
+                if (!token.IsKind(SyntaxKind.StringLiteralToken) && !token.IsKind(SyntaxKind.InterpolatedStringTextToken) &&
+                    !token.IsKind(SyntaxKind.SingleLineRawStringLiteralToken) && !token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken))
+                {
+                    return null;
+                }
+
+                var tokenText = token.Text;
+                var value = token.ValueText;
+                foreach (var (position, replacement) in group.OrderByDescending(e => e.Position))
+                {
+                    var inText = position - token.SpanStart;
+                    var star = tokenText.Take(inText).Count(c => c == '*'); // stars are never escaped: the same one in the value
+                    var inValue = NthIndexOf(value, '*', star);
+                    if (inValue < 0)
+                    {
+                        return null;
+                    }
+
+                    tokenText = tokenText.Remove(inText, 1).Insert(inText, replacement);
+                    value = value.Remove(inValue, 1).Insert(inValue, replacement);
+                }
+
+                tokens[token] = SyntaxFactory.Token(token.LeadingTrivia, token.Kind(), tokenText, value, token.TrailingTrivia);
             }
 
-            var rewritten = SyntaxFactory.ParseExpression(source).WithTriviaFrom(expression);
+            var rewritten = expression.ReplaceTokens(tokens.Keys, (original, _) => tokens[original]);
             return await FixVerifier.AddsNoErrorAsync(document, expression, rewritten, cancellationToken).ConfigureAwait(false) ? (expression, rewritten) : null;
+        }
+
+        private static int NthIndexOf(string text, char c, int n)
+        {
+            var index = -1;
+            for (var i = 0; i <= n; i++)
+            {
+                index = text.IndexOf(c, index + 1);
+                if (index < 0)
+                {
+                    return -1;
+                }
+            }
+
+            return index;
         }
 
         /// <summary>Where the star at <paramref name="offset"/> of the SQL text is in the source: the same-numbered '*' of its literal.</summary>

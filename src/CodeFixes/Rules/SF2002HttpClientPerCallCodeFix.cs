@@ -84,45 +84,61 @@ namespace Steadfast.CodeFixes.Rules
                         return null;
                     }
 
-                    setup.Add(SyntaxFactory.ParseStatement($"{local}.{member.Identifier.ValueText} = {assignment.Right.WithoutTrivia()};\n"));
+                    setup.Add(SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                        SyntaxKind.SimpleAssignmentExpression,
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(local), SyntaxFactory.IdentifierName(member.Identifier.ValueText)),
+                        assignment.Right.WithoutTrivia())));
                 }
             }
 
             foreach (var statement in site.SetupStatements)
             {
-                setup.Add(statement.WithoutTrivia().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+                setup.Add(statement.WithoutTrivia());
             }
 
-            var handlerArguments = string.Join(", ", arguments.Where(a => !a.IsImplicit).Select(a => a.Syntax.ToString()));
+            var handlerArguments = SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(
+                arguments.Where(a => !a.IsImplicit).Select(a => ((ArgumentSyntax)a.Syntax).WithoutTrivia())));
             var handlers = new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(document.Project.AnalyzerOptions, creation.SyntaxTree).HandlerNames);
             var resilientHandler = !alreadyResilient && arguments.Any(a => !a.IsImplicit && a.Value.DescendantsAndSelf().OfType<IObjectCreationOperation>().Any(c => handlers.IsResilientHandler(c.Type)));
-            var make = alreadyResilient
-                ? $"global::Steadfast.ResilientHttp.CreateClient({handlerArguments})"
-                : resilientHandler
-                ? $"new global::System.Net.Http.HttpClient({handlerArguments})"
-                : $"global::Steadfast.ResilientHttp.CreateClient({handlerArguments})";
+
+            // The shared client: ResilientHttp.CreateClient(handler...), or new HttpClient(handler...) over a handler that already retries.
+            ExpressionSyntax make = resilientHandler
+                ? SyntaxFactory.ObjectCreationExpression(HttpClientType(), handlerArguments, null)
+                : SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ImportHelper.SteadfastTypeExpression(model, type.SpanStart, "ResilientHttp"), SyntaxFactory.IdentifierName("CreateClient")),
+                    handlerArguments);
 
             // Reuse a field this fix already made for the same set-up (Fix All on a type with several per-call clients).
-            var setupText = string.Concat(setup.Select(s => s.ToString().Trim()));
-            var fieldName = ExistingField(type, make, setupText) ?? FreeName(model, type, creation.SpanStart);
+            var existing = ExistingField(type, make, setup, model, types, cancellationToken);
+            var fieldName = existing ?? FreeName(model, type, creation.SpanStart);
             var updated = type.ReplaceNodes(site.Replacements.Keys, (original, _) => site.Replacements[original]((IdentifierNameSyntax)SyntaxFactory.IdentifierName(fieldName)));
             updated = updated.RemoveNodes(updated.GetAnnotatedNodes(UseSite.RemoveAnnotation), SyntaxRemoveOptions.KeepNoTrivia)!;
             updated = Flatten(updated);
 
-            if (ExistingField(type, make, setupText) is null)
+            if (existing is null)
             {
                 var members = new List<MemberDeclarationSyntax>();
                 if (setup.Count == 0)
                 {
-                    members.Add(SyntaxFactory.ParseMemberDeclaration($"private static readonly global::System.Net.Http.HttpClient {fieldName} = {make};\n")!);
+                    members.Add(SharedField(fieldName, make));
                 }
                 else
                 {
+                    // private static readonly HttpClient Shared = CreateShared();
+                    // private static HttpClient CreateShared() { var client = make; <set-up>; return client; }
                     var factory = "Create" + fieldName;
-                    members.Add(SyntaxFactory.ParseMemberDeclaration($"private static readonly global::System.Net.Http.HttpClient {fieldName} = {factory}();\n")!);
-                    var body = string.Concat(setup.Select(s => "    " + s.ToString().Trim() + "\n"));
-                    members.Add(SyntaxFactory.ParseMemberDeclaration(
-                        $"private static global::System.Net.Http.HttpClient {factory}()\n{{\n    var {local} = {make};\n{body}    return {local};\n}}\n")!);
+                    members.Add(SharedField(fieldName, SyntaxFactory.InvocationExpression(SyntaxFactory.IdentifierName(factory))));
+                    var body = new List<StatementSyntax>
+                    {
+                        SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                            SyntaxFactory.IdentifierName("var"),
+                            SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(local).WithInitializer(SyntaxFactory.EqualsValueClause(make))))),
+                    };
+                    body.AddRange(setup.Select(statement => statement.WithoutTrivia().WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithTrailingTrivia(SyntaxFactory.ElasticMarker)));
+                    body.Add(SyntaxFactory.ReturnStatement(SyntaxFactory.IdentifierName(local)));
+                    members.Add(SyntaxFactory.MethodDeclaration(HttpClientType(), factory)
+                        .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PrivateKeyword), SyntaxFactory.Token(SyntaxKind.StaticKeyword)))
+                        .WithBody(SyntaxFactory.Block(body)));
                 }
 
                 var newLine = type.SyntaxTree.GetRoot(cancellationToken).DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
@@ -152,15 +168,25 @@ namespace Steadfast.CodeFixes.Rules
             return type;
         }
 
-        private static MemberDeclarationSyntax Annotate(MemberDeclarationSyntax member)
-        {
-            member = member.WithAdditionalAnnotations(Formatter.Annotation);
-            return member.ReplaceNodes(
-                member.DescendantNodes().Where(n => n is QualifiedNameSyntax or AliasQualifiedNameSyntax or MemberAccessExpressionSyntax && n.Parent is not QualifiedNameSyntax && n.Parent is not MemberAccessExpressionSyntax && n.ToString().StartsWith("global::", System.StringComparison.Ordinal)),
-                (_, n) => n.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
-        }
+        private static MemberDeclarationSyntax Annotate(MemberDeclarationSyntax member) =>
+            member.WithAdditionalAnnotations(Formatter.Annotation).WithTrailingTrivia(SyntaxFactory.ElasticLineFeed);
 
-        private static string? ExistingField(TypeDeclarationSyntax type, string make, string setupText)
+        /// <summary><c>global::System.Net.Http.HttpClient</c>, reduced to <c>HttpClient</c> where the file imports it.</summary>
+        private static TypeSyntax HttpClientType() =>
+            SyntaxFactory.ParseTypeName("global::System.Net.Http.HttpClient").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+        /// <summary><c>private static readonly HttpClient name = value;</c></summary>
+        private static FieldDeclarationSyntax SharedField(string name, ExpressionSyntax value) =>
+            SyntaxFactory.FieldDeclaration(SyntaxFactory.VariableDeclaration(
+                    HttpClientType(),
+                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(value)))))
+                .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PrivateKeyword), SyntaxFactory.Token(SyntaxKind.StaticKeyword), SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword)));
+
+        /// <summary>
+        /// A shared client this fix made earlier in the type with the same creation and set-up: compared as code (the same
+        /// method called with equivalent arguments, equivalent statements), not as text.
+        /// </summary>
+        private static string? ExistingField(TypeDeclarationSyntax type, ExpressionSyntax make, List<StatementSyntax> setup, SemanticModel model, KnownTypes types, CancellationToken cancellationToken)
         {
             foreach (var field in type.Members.OfType<FieldDeclarationSyntax>())
             {
@@ -171,15 +197,15 @@ namespace Steadfast.CodeFixes.Rules
                 }
 
                 var name = field.Declaration.Variables[0].Identifier.ValueText;
-                if (setupText.Length == 0 && Same(value.ToString(), make))
+                if (setup.Count == 0 && SameCreation(value, make, model, types, cancellationToken))
                 {
                     return name;
                 }
 
-                if (setupText.Length > 0 && type.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.Identifier.ValueText == "Create" + name) is { Body: { } body } &&
-                    body.Statements.Count >= 2 && body.Statements[0] is LocalDeclarationStatementSyntax first &&
-                    first.Declaration.Variables[0].Initializer?.Value is { } made && Same(made.ToString(), make) &&
-                    Same(string.Concat(body.Statements.Skip(1).Take(body.Statements.Count - 2).Select(s => s.ToString().Trim())), setupText))
+                if (setup.Count > 0 && type.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.Identifier.ValueText == "Create" + name) is { Body: { } body } &&
+                    body.Statements.Count == setup.Count + 2 && body.Statements[0] is LocalDeclarationStatementSyntax first &&
+                    first.Declaration.Variables[0].Initializer?.Value is { } made && SameCreation(made, make, model, types, cancellationToken) &&
+                    body.Statements.Skip(1).Take(setup.Count).Zip(setup, (written, planned) => SyntaxFactory.AreEquivalent(written, planned)).All(same => same))
                 {
                     return name;
                 }
@@ -188,9 +214,24 @@ namespace Steadfast.CodeFixes.Rules
             return null;
         }
 
-        private static bool Same(string written, string planned) =>
-            SyntaxText.WithoutWhiteSpace(written) == SyntaxText.WithoutWhiteSpace(planned) ||
-            SyntaxText.WithoutWhiteSpace(written) == SyntaxText.WithoutWhiteSpace(planned.Replace("global::Steadfast.", string.Empty).Replace("global::System.Net.Http.", string.Empty));
+        /// <summary>Two client creations that call the same constructor or method with equivalent arguments.</summary>
+        private static bool SameCreation(ExpressionSyntax written, ExpressionSyntax planned, SemanticModel model, KnownTypes types, CancellationToken cancellationToken)
+        {
+            var (writtenArguments, plannedArguments) = (written, planned) switch
+            {
+                (ObjectCreationExpressionSyntax a, ObjectCreationExpressionSyntax b) => (a.ArgumentList, b.ArgumentList),
+                (InvocationExpressionSyntax a, InvocationExpressionSyntax b) => (a.ArgumentList, b.ArgumentList),
+                _ => (null, null),
+            };
+            if (writtenArguments is null || plannedArguments is null || !SyntaxFactory.AreEquivalent(writtenArguments, plannedArguments))
+            {
+                return false;
+            }
+
+            // The planned creation is not in the tree; the written one is: compare what it calls with what the plan names.
+            var calls = model.GetSymbolInfo(written, cancellationToken).Symbol?.ContainingType;
+            return KnownTypes.Is(calls, planned is ObjectCreationExpressionSyntax ? types.HttpClient : types.SteadfastResilientHttp);
+        }
 
         private static string FreeName(SemanticModel model, TypeDeclarationSyntax type, int position)
         {
@@ -283,7 +324,10 @@ namespace Steadfast.CodeFixes.Rules
                     case UsingStatementSyntax { Statement: BlockSyntax body } usingStatement when usingStatement.Parent is BlockSyntax:
                         replacements[usingStatement] = field =>
                         {
-                            var declared = SyntaxFactory.ParseStatement($"var {name} = {field.Identifier.ValueText};\n").WithLeadingTrivia(usingStatement.GetLeadingTrivia());
+                            var declared = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                                    SyntaxFactory.IdentifierName("var"),
+                                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(field)))))
+                                .WithLeadingTrivia(usingStatement.GetLeadingTrivia());
                             return SyntaxFactory.Block(new[] { declared }.Concat(RemainingAfterSetup(body, name, model, cancellationToken)))
                                 .WithAdditionalAnnotations(Formatter.Annotation, FlattenAnnotation);
                         };

@@ -34,9 +34,13 @@ namespace Steadfast.CodeFixes.Internal
         /// <summary>The fixes for a diagnostic, in the order they are offered (the first is what <c>dotnet format</c> applies).</summary>
         protected abstract IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic);
 
-        /// <summary>What to replace with what, or null when the fix cannot be proven to compile here.</summary>
+        /// <summary>
+        /// What to replace with what, or null when the fix does not apply here. With <paramref name="verify"/> false (the
+        /// lightbulb), only the fix's local checks run; with it true (the chosen action, Fix All), a fix whose safety depends
+        /// on the code around it compiling also proves that (<see cref="FixVerifier"/>).
+        /// </summary>
         protected abstract Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
-            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken);
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken);
 
         public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -57,7 +61,8 @@ namespace Steadfast.CodeFixes.Internal
                 var first = true;
                 foreach (var (fixKey, title) in Fixes(diagnostic))
                 {
-                    if (await PlanAsync(context.Document, node, diagnostic, fixKey, context.CancellationToken).ConfigureAwait(false) is null)
+                    // Cheap to offer: local checks only; compiling the edit waits until the fix is chosen.
+                    if (await PlanAsync(context.Document, node, diagnostic, fixKey, verify: false, context.CancellationToken).ConfigureAwait(false) is null)
                     {
                         continue;
                     }
@@ -86,7 +91,7 @@ namespace Steadfast.CodeFixes.Internal
             {
                 foreach (var (fixKey, _) in Fixes(diagnostic))
                 {
-                    plan = await PlanAsync(document, node, diagnostic, fixKey, cancellationToken).ConfigureAwait(false);
+                    plan = await PlanAsync(document, node, diagnostic, fixKey, verify: true, cancellationToken).ConfigureAwait(false);
                     if (plan is not null)
                     {
                         break;
@@ -95,7 +100,7 @@ namespace Steadfast.CodeFixes.Internal
             }
             else
             {
-                plan = await PlanAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
+                plan = await PlanAsync(document, node, diagnostic, key, verify: true, cancellationToken).ConfigureAwait(false);
             }
 
             if (plan is null)

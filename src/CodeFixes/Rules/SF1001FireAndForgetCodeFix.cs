@@ -36,7 +36,7 @@ namespace Steadfast.CodeFixes.Rules
 
         /// <summary>What to replace with what, or null when the fix cannot be proven to compile here.</summary>
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
-            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (model is null || node is not ExpressionSyntax)

@@ -49,7 +49,7 @@ namespace Steadfast.CodeFixes.Rules
                 : new[] { Retry };
 
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
-            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (model is null || node is not InvocationExpressionSyntax call ||
@@ -93,7 +93,7 @@ namespace Steadfast.CodeFixes.Rules
 
             foreach (var plan in candidates)
             {
-                if (plan is { } p && await FixVerifier.AddsNoErrorAsync(document, p.Target, p.Replacement, cancellationToken).ConfigureAwait(false))
+                if (plan is { } p && (!verify || await FixVerifier.AddsNoErrorAsync(document, p.Target, p.Replacement, cancellationToken).ConfigureAwait(false)))
                 {
                     return plan;
                 }

@@ -37,7 +37,7 @@ namespace Steadfast.CodeFixes.Rules
                 : Offered;
 
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
-            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (key != BoundedCacheKey || model is null ||
@@ -79,6 +79,13 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
+            // A local check before any compiling: every member the type uses on the field exists on BoundedCache with the
+            // same shape (EnsureCapacity does not; Dictionary's Keys is a KeyCollection, BoundedCache's an ICollection).
+            if (!UsesOnlyBoundedCacheMembers(model, typeDeclaration, field, types.SteadfastBoundedCache.Construct(fieldType.TypeArguments[0], fieldType.TypeArguments[1]), cancellationToken))
+            {
+                return null;
+            }
+
             var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
             foreach (var creation in creations)
             {
@@ -94,7 +101,7 @@ namespace Steadfast.CodeFixes.Rules
             replacements[declaration.Type] = BoundedCacheType(declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
             var updated = typeDeclaration.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
 
-            return await FixVerifier.AddsNoErrorAsync(document, typeDeclaration, updated, cancellationToken).ConfigureAwait(false)
+            return !verify || await FixVerifier.AddsNoErrorAsync(document, typeDeclaration, updated, cancellationToken).ConfigureAwait(false)
                 ? (typeDeclaration, updated)
                 : null;
         }
@@ -171,6 +178,65 @@ namespace Steadfast.CodeFixes.Rules
             return SyntaxFactory.ParseTypeName("global::Steadfast.BoundedCache" + typeArguments)
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
         }
+
+        private static bool UsesOnlyBoundedCacheMembers(SemanticModel model, TypeDeclarationSyntax type, IFieldSymbol field, INamedTypeSymbol boundedCache, CancellationToken cancellationToken)
+        {
+            foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (name.Identifier.ValueText != field.Name ||
+                    name.Parent is not MemberAccessExpressionSyntax { Name: var memberName } access || access.Expression != name ||
+                    !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, field))
+                {
+                    continue;
+                }
+
+                var used = model.GetSymbolInfo(access, cancellationToken).Symbol ?? model.GetSymbolInfo(access, cancellationToken).CandidateSymbols.FirstOrDefault();
+                if (used is IMethodSymbol { IsExtensionMethod: true } or null)
+                {
+                    continue; // LINQ and the like work on any IEnumerable; unresolved code is left to the compile check
+                }
+
+                var candidates = boundedCache.GetMembers(memberName.Identifier.ValueText);
+                if (candidates.Any(candidate => SameShape(candidate, used)))
+                {
+                    continue;
+                }
+
+                // A property of another type (Keys, Values) still does where the use needs only what the new type gives:
+                // an IEnumerable<T> argument (LINQ), an implicit conversion, a foreach.
+                if (used is IPropertySymbol && candidates.OfType<IPropertySymbol>().FirstOrDefault() is { } replacement &&
+                    model.GetOperation(access, cancellationToken) is { } use && Accepts(model.Compilation, use, replacement.Type))
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            return true;
+        }
+
+        private static bool Accepts(Compilation compilation, IOperation use, ITypeSymbol type)
+        {
+            var required = use.Parent switch
+            {
+                IArgumentOperation argument => argument.Parameter?.Type,
+                IConversionOperation { IsImplicit: true } conversion => conversion.Type,
+                IForEachLoopOperation => compilation.GetSpecialType(SpecialType.System_Collections_IEnumerable),
+                _ => null,
+            };
+
+            return required is not null && compilation.ClassifyConversion(type, required).IsImplicit;
+        }
+
+        private static bool SameShape(ISymbol candidate, ISymbol used) => (candidate, used) switch
+        {
+            (IPropertySymbol a, IPropertySymbol b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type),
+            (IMethodSymbol a, IMethodSymbol b) => a.Parameters.Length == b.Parameters.Length &&
+                                                  SymbolEqualityComparer.Default.Equals(a.ReturnType, b.ReturnType) &&
+                                                  a.Parameters.Zip(b.Parameters, (x, y) => x.RefKind == y.RefKind && SymbolEqualityComparer.Default.Equals(x.Type, y.Type)).All(same => same),
+            _ => false,
+        };
 
         private static async Task<bool> IsAssignedInOtherPartsAsync(Solution solution, IFieldSymbol field, TypeDeclarationSyntax thisPart, CancellationToken cancellationToken)
         {

@@ -33,7 +33,7 @@ namespace Steadfast.CodeFixes.Rules
         protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) => Offered;
 
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
-            Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
+            Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (model is null || node is not InvocationExpressionSyntax invocation ||

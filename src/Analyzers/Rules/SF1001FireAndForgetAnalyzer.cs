@@ -44,7 +44,7 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
-                var types = KnownTypes.GetOrCreate(start.Compilation);
+                var types = SF1001Symbols.GetOrCreate(start.Compilation);
                 if (types.Task is null)
                 {
                     return;
@@ -80,9 +80,9 @@ namespace Steadfast.Analyzers.Rules
 
         private sealed class Analysis
         {
-            private readonly KnownTypes _types;
+            private readonly SF1001Symbols _types;
 
-            public Analysis(KnownTypes types) => _types = types;
+            public Analysis(SF1001Symbols types) => _types = types;
 
             public void AnalyzeExpressionStatement(OperationAnalysisContext context)
             {
@@ -219,5 +219,67 @@ namespace Steadfast.Analyzers.Rules
                 return containingSymbol is IMethodSymbol { IsAsync: true };
             }
         }
+    }
+}
+
+namespace Steadfast.Analyzers.Rules.SF1001
+{
+    /// <summary>The symbols SF1001 and its fix need (see <see cref="RuleSymbols{TSelf}"/>); any may be null where the compilation lacks the type.</summary>
+    internal sealed class SF1001Symbols : RuleSymbols<SF1001Symbols>
+    {
+        private SF1001Symbols(KnownTypes types)
+            : base(types)
+        {
+            CancellationToken = types.CancellationToken;
+            ConfiguredTaskAwaitable = types.ConfiguredTaskAwaitable;
+            ConfiguredTaskAwaitableOfT = types.ConfiguredTaskAwaitableOfT;
+            ConfiguredValueTaskAwaitable = types.ConfiguredValueTaskAwaitable;
+            ConfiguredValueTaskAwaitableOfT = types.ConfiguredValueTaskAwaitableOfT;
+            ExpressionOfT = types.ExpressionOfT;
+            LambdaExpression = types.LambdaExpression;
+            SteadfastBackgroundTaskTracker = types.SteadfastBackgroundTaskTracker;
+            SteadfastBackgroundTasks = types.SteadfastBackgroundTasks;
+            Task = types.Task;
+            TaskFactory = types.TaskFactory;
+            TaskFactoryOfT = types.TaskFactoryOfT;
+            TaskOfT = types.TaskOfT;
+            YieldAwaitable = types.YieldAwaitable;
+        }
+
+        public INamedTypeSymbol? CancellationToken { get; }
+
+        public INamedTypeSymbol? ConfiguredTaskAwaitable { get; }
+
+        public INamedTypeSymbol? ConfiguredTaskAwaitableOfT { get; }
+
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitable { get; }
+
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitableOfT { get; }
+
+        public INamedTypeSymbol? ExpressionOfT { get; }
+
+        public INamedTypeSymbol? LambdaExpression { get; }
+
+        public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
+
+        public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
+
+        public INamedTypeSymbol? Task { get; }
+
+        public INamedTypeSymbol? TaskFactory { get; }
+
+        public INamedTypeSymbol? TaskFactoryOfT { get; }
+
+        public INamedTypeSymbol? TaskOfT { get; }
+
+        public INamedTypeSymbol? YieldAwaitable { get; }
+
+        public bool IsTask(ITypeSymbol? type) => Types.IsTask(type);
+
+        public bool IsTaskOrValueTask(ITypeSymbol? type) => Types.IsTaskOrValueTask(type);
+
+        public bool IsValueTask(ITypeSymbol? type) => Types.IsValueTask(type);
+
+        public static SF1001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF1001Symbols(types));
     }
 }

@@ -54,7 +54,7 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
-                var types = KnownTypes.GetOrCreate(start.Compilation);
+                var types = SF2001Symbols.GetOrCreate(start.Compilation);
                 if (types.HttpClient is null)
                 {
                     return;
@@ -89,7 +89,7 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>An <c>AddHttpClient</c> registration whose builder adds no resilience, where the factory's defaults add none either.</summary>
-        private static void OnRegistration(OperationAnalysisContext context, KnownTypes types, RetryableLazy<HttpRegistrations> registrations)
+        private static void OnRegistration(OperationAnalysisContext context, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations)
         {
             var call = (IInvocationOperation)context.Operation;
             if (call.TargetMethod.Name != "AddHttpClient")
@@ -176,14 +176,14 @@ namespace Steadfast.Analyzers.Rules
         private sealed class TypeState
         {
             private readonly INamedTypeSymbol _type;
-            private readonly KnownTypes _types;
+            private readonly SF2001Symbols _types;
             private readonly RetryableLazy<HttpRegistrations> _registrations;
             private readonly Compilation _compilation;
             private readonly object _gate = new object();
             private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
             private readonly Dictionary<ISymbol, List<IOperation>> _memberValues = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, KnownTypes types, RetryableLazy<HttpRegistrations> registrations, Compilation compilation)
+            public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, Compilation compilation)
             {
                 _compilation = compilation;
                 _type = type;
@@ -330,5 +330,64 @@ namespace Steadfast.Analyzers.Rules
                 return (ns?.Name == "Polly" && method.Name.StartsWith("Execute", StringComparison.Ordinal)) || SymbolNames.MatchesAny(method, options.RetryMethods);
             }
         }
+    }
+}
+
+namespace Steadfast.Analyzers.Rules.SF2001
+{
+    /// <summary>The symbols SF2001 and its fix (and the SF2002 fix, which asks whether a handler retries) need (see <see cref="RuleSymbols{TSelf}"/>); any may be null where the compilation lacks the type.</summary>
+    internal sealed class SF2001Symbols : RuleSymbols<SF2001Symbols>
+    {
+        private SF2001Symbols(KnownTypes types)
+            : base(types)
+        {
+            CancellationToken = types.CancellationToken;
+            HttpClient = types.HttpClient;
+            HttpClientBuilder = types.HttpClientBuilder;
+            HttpClientBuilderExtensions = types.HttpClientBuilderExtensions;
+            HttpClientFactory = types.HttpClientFactory;
+            HttpClientFactoryExtensions = types.HttpClientFactoryExtensions;
+            HttpClientFactoryServiceCollectionExtensions = types.HttpClientFactoryServiceCollectionExtensions;
+            HttpClientJsonExtensions = types.HttpClientJsonExtensions;
+            PolicyHttpMessageHandler = types.PolicyHttpMessageHandler;
+            PollyHttpClientBuilderExtensions = types.PollyHttpClientBuilderExtensions;
+            ResilienceHandler = types.ResilienceHandler;
+            ResilienceHttpClientBuilderExtensions = types.ResilienceHttpClientBuilderExtensions;
+            SteadfastResilientHttp = types.SteadfastResilientHttp;
+            SteadfastResilientHttpClientBuilderExtensions = types.SteadfastResilientHttpClientBuilderExtensions;
+            SteadfastResilientHttpHandler = types.SteadfastResilientHttpHandler;
+        }
+
+        public INamedTypeSymbol? CancellationToken { get; }
+
+        public INamedTypeSymbol? HttpClient { get; }
+
+        public INamedTypeSymbol? HttpClientBuilder { get; }
+
+        public INamedTypeSymbol? HttpClientBuilderExtensions { get; }
+
+        public INamedTypeSymbol? HttpClientFactory { get; }
+
+        public INamedTypeSymbol? HttpClientFactoryExtensions { get; }
+
+        public INamedTypeSymbol? HttpClientFactoryServiceCollectionExtensions { get; }
+
+        public INamedTypeSymbol? HttpClientJsonExtensions { get; }
+
+        public INamedTypeSymbol? PolicyHttpMessageHandler { get; }
+
+        public INamedTypeSymbol? PollyHttpClientBuilderExtensions { get; }
+
+        public INamedTypeSymbol? ResilienceHandler { get; }
+
+        public INamedTypeSymbol? ResilienceHttpClientBuilderExtensions { get; }
+
+        public INamedTypeSymbol? SteadfastResilientHttp { get; }
+
+        public INamedTypeSymbol? SteadfastResilientHttpClientBuilderExtensions { get; }
+
+        public INamedTypeSymbol? SteadfastResilientHttpHandler { get; }
+
+        public static SF2001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF2001Symbols(types));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules.SF2002;
 
 namespace Steadfast.Analyzers.Rules
 {
@@ -26,7 +27,7 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
-                var types = KnownTypes.GetOrCreate(start.Compilation);
+                var types = SF2002Symbols.GetOrCreate(start.Compilation);
                 if (types.HttpClient is null)
                 {
                     return;
@@ -36,7 +37,7 @@ namespace Steadfast.Analyzers.Rules
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+        private static void Analyze(OperationAnalysisContext context, SF2002Symbols types)
         {
             var creation = context.Operation;
             if (!IsPerCall(creation, context.ContainingSymbol, types, out var inLambda))
@@ -51,7 +52,7 @@ namespace Steadfast.Analyzers.Rules
         /// True for a <c>new HttpClient(...)</c> (or a <c>ResilientHttp.CreateClient(...)</c>: a new client all the same) in
         /// code that runs per call. Shared with the SF2001 fix, which leaves such clients to SF2002's fix.
         /// </summary>
-        internal static bool IsPerCall(IOperation creation, ISymbol member, KnownTypes types, out bool inLambda)
+        internal static bool IsPerCall(IOperation creation, ISymbol member, SF2002Symbols types, out bool inLambda)
         {
             inLambda = false;
             var isClient = creation switch
@@ -89,7 +90,7 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>Stored in a field or property (created once and kept), returned (a factory: the caller decides), or handed to DI.</summary>
-        private static bool IsKeptOrHandedOver(IOperation creation, KnownTypes types)
+        private static bool IsKeptOrHandedOver(IOperation creation, SF2002Symbols types)
         {
             var node = OperationHelpers.OutermostConversion(creation);
 
@@ -123,7 +124,7 @@ namespace Steadfast.Analyzers.Rules
             return false;
         }
 
-        private static bool IsDependencyInjectionArgument(IOperation operation, KnownTypes types)
+        private static bool IsDependencyInjectionArgument(IOperation operation, SF2002Symbols types)
         {
             var argument = operation as IArgumentOperation ?? (operation.Parent as IDelegateCreationOperation)?.Parent as IArgumentOperation;
             if (argument?.Parent is not IInvocationOperation call || types.ServiceCollection is null)
@@ -136,7 +137,7 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>One-time set-up: static initialization, entry points, composition roots, test methods.</summary>
-        private static bool RunsOnce(ISymbol member, KnownTypes types)
+        private static bool RunsOnce(ISymbol member, SF2002Symbols types)
         {
             switch (member)
             {
@@ -169,7 +170,7 @@ namespace Steadfast.Analyzers.Rules
         /// startup class (a <c>ConfigureServices(IServiceCollection)</c> or <c>Configure(IApplicationBuilder, …)</c> method).
         /// Judged by shape and parameter types, not by the class's name.
         /// </summary>
-        private static bool IsCompositionRoot(INamedTypeSymbol? type, KnownTypes types)
+        private static bool IsCompositionRoot(INamedTypeSymbol? type, SF2002Symbols types)
         {
             if (type is null)
             {
@@ -200,7 +201,7 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>MVC controllers are created per request: their constructors and initializers run per call.</summary>
-        private static bool IsPerRequestType(INamedTypeSymbol? type, KnownTypes types) => KnownTypes.DerivesFrom(type, types.ControllerBase);
+        private static bool IsPerRequestType(INamedTypeSymbol? type, SF2002Symbols types) => KnownTypes.DerivesFrom(type, types.ControllerBase);
 
         private static string Describe(ISymbol member, bool inLambda)
         {
@@ -214,5 +215,37 @@ namespace Steadfast.Analyzers.Rules
 
             return inLambda ? "a lambda in " + name : name;
         }
+    }
+}
+
+namespace Steadfast.Analyzers.Rules.SF2002
+{
+    /// <summary>The symbols SF2002 and its fix need (see <see cref="RuleSymbols{TSelf}"/>); any may be null where the compilation lacks the type.</summary>
+    internal sealed class SF2002Symbols : RuleSymbols<SF2002Symbols>
+    {
+        private SF2002Symbols(KnownTypes types)
+            : base(types)
+        {
+            ApplicationBuilder = types.ApplicationBuilder;
+            ControllerBase = types.ControllerBase;
+            HttpClient = types.HttpClient;
+            ServiceCollection = types.ServiceCollection;
+            SteadfastResilientHttp = types.SteadfastResilientHttp;
+        }
+
+        public INamedTypeSymbol? ApplicationBuilder { get; }
+
+        public INamedTypeSymbol? ControllerBase { get; }
+
+        public INamedTypeSymbol? HttpClient { get; }
+
+        public INamedTypeSymbol? ServiceCollection { get; }
+
+        public INamedTypeSymbol? SteadfastResilientHttp { get; }
+
+        /// <summary>See <see cref="KnownTypes.IsTestMethod"/>.</summary>
+        public bool IsTestMethod(IMethodSymbol method) => Types.IsTestMethod(method);
+
+        public static SF2002Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF2002Symbols(types));
     }
 }

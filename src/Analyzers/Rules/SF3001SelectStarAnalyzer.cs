@@ -188,3 +188,35 @@ namespace Steadfast.Analyzers.Rules
         }
     }
 }
+
+namespace Steadfast.Analyzers.Rules.SF3001
+{
+    /// <summary>The symbols SF3001's fix need (see <see cref="RuleSymbols{TSelf}"/>); any may be null where the compilation lacks the type.</summary>
+    internal sealed class SF3001Symbols : RuleSymbols<SF3001Symbols>
+    {
+        private SF3001Symbols(KnownTypes types)
+            : base(types)
+        {
+            ColumnAttribute = types.ColumnAttribute;
+            DapperDefaultTypeMap = types.DapperDefaultTypeMap;
+            DapperSqlMapper = types.DapperSqlMapper;
+            EfRelationalDatabaseFacadeExtensions = types.EfRelationalDatabaseFacadeExtensions;
+            EfRelationalQueryableExtensions = types.EfRelationalQueryableExtensions;
+            NotMappedAttribute = types.NotMappedAttribute;
+        }
+
+        public INamedTypeSymbol? ColumnAttribute { get; }
+
+        public INamedTypeSymbol? DapperDefaultTypeMap { get; }
+
+        public INamedTypeSymbol? DapperSqlMapper { get; }
+
+        public INamedTypeSymbol? EfRelationalDatabaseFacadeExtensions { get; }
+
+        public INamedTypeSymbol? EfRelationalQueryableExtensions { get; }
+
+        public INamedTypeSymbol? NotMappedAttribute { get; }
+
+        public static SF3001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF3001Symbols(types));
+    }
+}

@@ -40,7 +40,7 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
-                var types = KnownTypes.GetOrCreate(start.Compilation);
+                var types = SF4001Symbols.GetOrCreate(start.Compilation);
                 if (types.Dictionary is null && types.ConcurrentDictionary is null)
                 {
                     return;
@@ -114,5 +114,37 @@ namespace Steadfast.Analyzers.Rules
                 }
             }
         }
+    }
+}
+
+namespace Steadfast.Analyzers.Rules.SF4001
+{
+    /// <summary>The symbols SF4001 and its fix need (see <see cref="RuleSymbols{TSelf}"/>); any may be null where the compilation lacks the type.</summary>
+    internal sealed class SF4001Symbols : RuleSymbols<SF4001Symbols>
+    {
+        private SF4001Symbols(KnownTypes types)
+            : base(types)
+        {
+            ConcurrentDictionary = types.ConcurrentDictionary;
+            Dictionary = types.Dictionary;
+            MemberInfo = types.MemberInfo;
+            ParameterInfo = types.ParameterInfo;
+            SteadfastBoundedCache = types.SteadfastBoundedCache;
+            Type = types.Type;
+        }
+
+        public INamedTypeSymbol? ConcurrentDictionary { get; }
+
+        public INamedTypeSymbol? Dictionary { get; }
+
+        public INamedTypeSymbol? MemberInfo { get; }
+
+        public INamedTypeSymbol? ParameterInfo { get; }
+
+        public INamedTypeSymbol? SteadfastBoundedCache { get; }
+
+        public INamedTypeSymbol? Type { get; }
+
+        public static SF4001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF4001Symbols(types));
     }
 }

@@ -44,7 +44,7 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
-                var types = KnownTypes.GetOrCreate(start.Compilation);
+                var types = SF5001Symbols.GetOrCreate(start.Compilation);
                 if (types.File is null)
                 {
                     return;
@@ -93,14 +93,14 @@ namespace Steadfast.Analyzers.Rules
         private sealed class TypeState
         {
             private readonly INamedTypeSymbol _type;
-            private readonly KnownTypes _types;
+            private readonly SF5001Symbols _types;
             private readonly object _gate = new object();
             private readonly List<Candidate> _candidates = new List<Candidate>();
             private readonly HashSet<string> _writtenPaths = new HashSet<string>(StringComparer.Ordinal);
             private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, bool Repeated)>> _callers = new Dictionary<IMethodSymbol, List<(ISymbol, bool)>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _escaped = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, KnownTypes types)
+            public TypeState(INamedTypeSymbol type, SF5001Symbols types)
             {
                 _type = type;
                 _types = types;
@@ -457,5 +457,61 @@ namespace Steadfast.Analyzers.Rules
                 return name.Append("Text").ToString();
             }
         }
+    }
+}
+
+namespace Steadfast.Analyzers.Rules.SF5001
+{
+    /// <summary>The symbols SF5001 and its fix need (see <see cref="RuleSymbols{TSelf}"/>); any may be null where the compilation lacks the type.</summary>
+    internal sealed class SF5001Symbols : RuleSymbols<SF5001Symbols>
+    {
+        private SF5001Symbols(KnownTypes types)
+            : base(types)
+        {
+            AppContext = types.AppContext;
+            AppDomain = types.AppDomain;
+            CancellationToken = types.CancellationToken;
+            ConcurrentDictionary = types.ConcurrentDictionary;
+            ConditionalWeakTable = types.ConditionalWeakTable;
+            File = types.File;
+            FileInfo = types.FileInfo;
+            HybridCache = types.HybridCache;
+            Lazy = types.Lazy;
+            LazyInitializer = types.LazyInitializer;
+            MemoryCacheExtensions = types.MemoryCacheExtensions;
+            Path = types.Path;
+            SteadfastBoundedCache = types.SteadfastBoundedCache;
+            SteadfastFileCache = types.SteadfastFileCache;
+        }
+
+        public INamedTypeSymbol? AppContext { get; }
+
+        public INamedTypeSymbol? AppDomain { get; }
+
+        public INamedTypeSymbol? CancellationToken { get; }
+
+        public INamedTypeSymbol? ConcurrentDictionary { get; }
+
+        public INamedTypeSymbol? ConditionalWeakTable { get; }
+
+        public INamedTypeSymbol? File { get; }
+
+        public INamedTypeSymbol? FileInfo { get; }
+
+        public INamedTypeSymbol? HybridCache { get; }
+
+        public INamedTypeSymbol? Lazy { get; }
+
+        public INamedTypeSymbol? LazyInitializer { get; }
+
+        public INamedTypeSymbol? MemoryCacheExtensions { get; }
+
+        public INamedTypeSymbol? Path { get; }
+
+        public INamedTypeSymbol? SteadfastBoundedCache { get; }
+
+        public INamedTypeSymbol? SteadfastFileCache { get; }
+
+        public static SF5001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF5001Symbols(types));
     }
 }

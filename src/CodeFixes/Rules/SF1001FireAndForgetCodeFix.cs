@@ -45,7 +45,7 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             var statement = FindStatement(model.GetOperation(node, cancellationToken));
-            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var types = SF1001Symbols.GetOrCreate(model.Compilation);
             if (statement is null || !DroppedTask.TryGet(statement, types, out var dropped) ||
                 dropped.Dropped.Syntax != node || dropped.Dropped is IConditionalAccessOperation)
             {
@@ -124,7 +124,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>Task.Run's work delegate and its optional cancellation token, by parameter, whatever the argument order.</summary>
-        private static bool TryRunArguments(IInvocationOperation call, KnownTypes types, out ExpressionSyntax? work, out ExpressionSyntax? token)
+        private static bool TryRunArguments(IInvocationOperation call, SF1001Symbols types, out ExpressionSyntax? work, out ExpressionSyntax? token)
         {
             work = null;
             token = null;

@@ -14,6 +14,7 @@ using Steadfast.Analyzers;
 using Steadfast.Analyzers.Internal;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
+using Steadfast.Analyzers.Rules.SF2001;
 
 namespace Steadfast.CodeFixes.Rules
 {
@@ -58,7 +59,7 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var types = SF2001Symbols.GetOrCreate(model.Compilation);
             if (key == AddResilienceHandlerKey)
             {
                 return PlanAddResilienceHandler(model, call, types, cancellationToken);
@@ -109,7 +110,7 @@ namespace Steadfast.CodeFixes.Rules
             return receiver is null ? null : OperationHelpers.SkipConversions(receiver);
         }
 
-        private static bool CreatedPerCall(SemanticModel model, IInvocationOperation call, KnownTypes types, CancellationToken cancellationToken)
+        private static bool CreatedPerCall(SemanticModel model, IInvocationOperation call, SF2001Symbols types, CancellationToken cancellationToken)
         {
             var receiver = Receiver(call);
 
@@ -123,17 +124,17 @@ namespace Steadfast.CodeFixes.Rules
             };
 
             return creation is not null && model.GetEnclosingSymbol(creation.Syntax.SpanStart, cancellationToken) is { } member &&
-                   SF2002HttpClientPerCallAnalyzer.IsPerCall(creation, member, types, out _);
+                   SF2002HttpClientPerCallAnalyzer.IsPerCall(creation, member, Steadfast.Analyzers.Rules.SF2002.SF2002Symbols.GetOrCreate(model.Compilation), out _);
         }
 
-        private static async Task<bool> AlreadyResilientAsync(SemanticModel model, IInvocationOperation call, KnownTypes types, int depth, CancellationToken cancellationToken)
+        private static async Task<bool> AlreadyResilientAsync(SemanticModel model, IInvocationOperation call, SF2001Symbols types, int depth, CancellationToken cancellationToken)
         {
             var receiver = Receiver(call);
             return receiver is not null && await IsResilientValueAsync(model.Compilation, receiver, types, depth, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>True when a value is (through locals, fields and a factory method's body) made by <c>ResilientHttp.CreateClient</c>.</summary>
-        private static async Task<bool> IsResilientValueAsync(Compilation compilation, IOperation value, KnownTypes types, int depth, CancellationToken cancellationToken)
+        private static async Task<bool> IsResilientValueAsync(Compilation compilation, IOperation value, SF2001Symbols types, int depth, CancellationToken cancellationToken)
         {
             value = OperationHelpers.SkipConversions(value);
             if (depth > 6)
@@ -201,7 +202,7 @@ namespace Steadfast.CodeFixes.Rules
         /// <c>.AddSteadfastRetry()</c>) at the end of its builder chain; a using directive is added when the method's
         /// namespace is not imported.
         /// </summary>
-        private static (SyntaxNode Target, SyntaxNode Replacement)? PlanAddResilienceHandler(SemanticModel model, InvocationExpressionSyntax registration, KnownTypes types, CancellationToken cancellationToken)
+        private static (SyntaxNode Target, SyntaxNode Replacement)? PlanAddResilienceHandler(SemanticModel model, InvocationExpressionSyntax registration, SF2001Symbols types, CancellationToken cancellationToken)
         {
             var extensions = types.ResilienceHttpClientBuilderExtensions is { } standard && HasMethod(standard, "AddStandardResilienceHandler")
                 ? (Type: standard, Method: "AddStandardResilienceHandler")
@@ -362,7 +363,7 @@ namespace Steadfast.CodeFixes.Rules
 
         // ------------------------------------------------------------------ retry the call
 
-        private static (SyntaxNode Target, SyntaxNode Replacement)? PlanRetry(SemanticModel model, InvocationExpressionSyntax call, IInvocationOperation operation, KnownTypes types, bool addToken)
+        private static (SyntaxNode Target, SyntaxNode Replacement)? PlanRetry(SemanticModel model, InvocationExpressionSyntax call, IInvocationOperation operation, SF2001Symbols types, bool addToken)
         {
             var method = operation.TargetMethod;
             if (NonIdempotent.Contains(method.Name) || (method.Name == "SendAsync" && !IsInlineSafeRequest(operation)))
@@ -425,7 +426,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>The nearest <c>CancellationToken</c> parameter of the enclosing lambdas and method.</summary>
-        private static ExpressionSyntax? TokenInScope(SemanticModel model, SyntaxNode at, KnownTypes types)
+        private static ExpressionSyntax? TokenInScope(SemanticModel model, SyntaxNode at, SF2001Symbols types)
         {
             foreach (var symbol in model.LookupSymbols(at.SpanStart))
             {

@@ -16,6 +16,7 @@ using Steadfast.Analyzers.Internal;
 using Steadfast.Analyzers.Rules;
 using Steadfast.Analyzers.Rules.SF2001;
 using Steadfast.CodeFixes.Internal;
+using Steadfast.Analyzers.Rules.SF2002;
 
 namespace Steadfast.CodeFixes.Rules
 {
@@ -60,7 +61,7 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var types = SF2002Symbols.GetOrCreate(model.Compilation);
             if (types.SteadfastResilientHttp is null || !arguments.All(a => a.IsImplicit || IsStatic(a.Value)))
             {
                 return null;
@@ -98,7 +99,7 @@ namespace Steadfast.CodeFixes.Rules
 
             var handlerArguments = SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(
                 arguments.Where(a => !a.IsImplicit).Select(a => ((ArgumentSyntax)a.Syntax).WithoutTrivia())));
-            var handlers = new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(document.Project.AnalyzerOptions, creation.SyntaxTree).HandlerNames);
+            var handlers = new ResilienceRecognizer(SF2001Symbols.GetOrCreate(model.Compilation), SF2001HttpCallWithoutRetryAnalyzer.Options.Get(document.Project.AnalyzerOptions, creation.SyntaxTree).HandlerNames);
             var resilientHandler = !alreadyResilient && arguments.Any(a => !a.IsImplicit && a.Value.DescendantsAndSelf().OfType<IObjectCreationOperation>().Any(c => handlers.IsResilientHandler(c.Type)));
 
             // The shared client: ResilientHttp.CreateClient(handler...), or new HttpClient(handler...) over a handler that already retries.
@@ -186,7 +187,7 @@ namespace Steadfast.CodeFixes.Rules
         /// A shared client this fix made earlier in the type with the same creation and set-up: compared as code (the same
         /// method called with equivalent arguments, equivalent statements), not as text.
         /// </summary>
-        private static string? ExistingField(TypeDeclarationSyntax type, ExpressionSyntax make, List<StatementSyntax> setup, SemanticModel model, KnownTypes types, CancellationToken cancellationToken)
+        private static string? ExistingField(TypeDeclarationSyntax type, ExpressionSyntax make, List<StatementSyntax> setup, SemanticModel model, SF2002Symbols types, CancellationToken cancellationToken)
         {
             foreach (var field in type.Members.OfType<FieldDeclarationSyntax>())
             {
@@ -215,7 +216,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>Two client creations that call the same constructor or method with equivalent arguments.</summary>
-        private static bool SameCreation(ExpressionSyntax written, ExpressionSyntax planned, SemanticModel model, KnownTypes types, CancellationToken cancellationToken)
+        private static bool SameCreation(ExpressionSyntax written, ExpressionSyntax planned, SemanticModel model, SF2002Symbols types, CancellationToken cancellationToken)
         {
             var (writtenArguments, plannedArguments) = (written, planned) switch
             {

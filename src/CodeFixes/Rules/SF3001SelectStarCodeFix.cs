@@ -44,7 +44,7 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var types = SF3001Symbols.GetOrCreate(model.Compilation);
             var schema = await SchemaAsync(document, cancellationToken).ConfigureAwait(false);
             var snake = await SnakeCaseAsync(document, model.Compilation, cancellationToken).ConfigureAwait(false);
             var sinks = Sinks(top, model, cancellationToken).ToList();
@@ -183,7 +183,7 @@ namespace Steadfast.CodeFixes.Rules
             return text.Substring(start, end - start);
         }
 
-        private static List<string>? Columns(StarProjection star, List<IOperation> sinks, SqlSchema schema, bool snake, KnownTypes types, SemanticModel model, CancellationToken cancellationToken)
+        private static List<string>? Columns(StarProjection star, List<IOperation> sinks, SqlSchema schema, bool snake, SF3001Symbols types, SemanticModel model, CancellationToken cancellationToken)
         {
             var tableColumns = schema.Columns(star.Table);
             if (star.TableCount == 1)
@@ -254,7 +254,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>Dapper's <c>Query&lt;T&gt;</c> family (one type argument), EF Core's <c>FromSqlRaw</c>/<c>SqlQueryRaw&lt;T&gt;</c>: the T.</summary>
-        private static ITypeSymbol? MappedType(IOperation sink, KnownTypes types)
+        private static ITypeSymbol? MappedType(IOperation sink, SF3001Symbols types)
         {
             if (sink is not IInvocationOperation { TargetMethod: var method })
             {
@@ -278,7 +278,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary>A mapped type's columns: public settable (or init) properties and constructor parameters, <c>[Column]</c> and <c>[NotMapped]</c> honoured.</summary>
-        private static List<string>? MappedColumns(ITypeSymbol type, bool snake, KnownTypes types)
+        private static List<string>? MappedColumns(ITypeSymbol type, bool snake, SF3001Symbols types)
         {
             if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named || type.SpecialType != SpecialType.None ||
                 named.ContainingNamespace?.ToDisplayString().StartsWith("System", StringComparison.Ordinal) == true)
@@ -432,7 +432,7 @@ namespace Steadfast.CodeFixes.Rules
         /// <summary>An assignment of <c>true</c> to <c>Dapper.DefaultTypeMap.MatchNamesWithUnderscores</c>: identifiers of that name first (syntax), then the symbol.</summary>
         private static async Task<bool> FindMatchNamesWithUnderscoresAsync(Compilation compilation, CancellationToken cancellationToken)
         {
-            var types = KnownTypes.GetOrCreate(compilation);
+            var types = SF3001Symbols.GetOrCreate(compilation);
             if (types.DapperDefaultTypeMap?.GetMembers("MatchNamesWithUnderscores").FirstOrDefault() is not IPropertySymbol property)
             {
                 return false;

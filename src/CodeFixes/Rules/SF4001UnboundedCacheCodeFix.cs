@@ -14,6 +14,7 @@ using Steadfast.Analyzers;
 using Steadfast.Analyzers.Internal;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
+using Steadfast.Analyzers.Rules.SF4001;
 
 namespace Steadfast.CodeFixes.Rules
 {
@@ -49,7 +50,7 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var types = SF4001Symbols.GetOrCreate(model.Compilation);
             if (types.SteadfastBoundedCache is null || !IsDictionary(fieldType, types))
             {
                 return null; // Steadfast.Runtime is not referenced
@@ -106,7 +107,7 @@ namespace Steadfast.CodeFixes.Rules
                 : null;
         }
 
-        private static bool IsDictionary(INamedTypeSymbol type, KnownTypes types) =>
+        private static bool IsDictionary(INamedTypeSymbol type, SF4001Symbols types) =>
             KnownTypes.Is(type, types.Dictionary) || KnownTypes.Is(type, types.ConcurrentDictionary);
 
         /// <summary>
@@ -114,7 +115,7 @@ namespace Steadfast.CodeFixes.Rules
         /// target-typed <c>new(...)</c> stays target-typed. Initial sizes and concurrency levels are dropped; any other
         /// argument (a source to copy) means no fix.
         /// </summary>
-        private static ExpressionSyntax? RewriteCreation(SemanticModel model, ExpressionSyntax creation, INamedTypeSymbol fieldType, int capacity, KnownTypes types, CancellationToken cancellationToken)
+        private static ExpressionSyntax? RewriteCreation(SemanticModel model, ExpressionSyntax creation, INamedTypeSymbol fieldType, int capacity, SF4001Symbols types, CancellationToken cancellationToken)
         {
             var operation = OperationHelpers.SkipImplicitConversions(model.GetOperation(creation, cancellationToken)!);
             if (operation is not IObjectCreationOperation { Constructor: { } constructor } created || created.Type is not INamedTypeSymbol createdType || !IsDictionary(createdType, types))

@@ -16,6 +16,7 @@ using Steadfast.Analyzers;
 using Steadfast.Analyzers.Internal;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
+using Steadfast.Analyzers.Rules.SF5001;
 
 namespace Steadfast.CodeFixes.Rules
 {
@@ -42,7 +43,7 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var types = KnownTypes.GetOrCreate(model.Compilation);
+            var types = SF5001Symbols.GetOrCreate(model.Compilation);
             var method = read.TargetMethod;
             if (!KnownTypes.Is(method.ContainingType, types.File) || !SF5001RepeatedFileReadAnalyzer.ReadMethods.Contains(method.Name))
             {
@@ -58,7 +59,7 @@ namespace Steadfast.CodeFixes.Rules
         }
 
         /// <summary><c>File.X(args)</c> to <c>FileCache.X(args)</c>, when FileCache has the very same overload.</summary>
-        private static (SyntaxNode, SyntaxNode)? PlanFileCache(SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol method, KnownTypes types)
+        private static (SyntaxNode, SyntaxNode)? PlanFileCache(SemanticModel model, InvocationExpressionSyntax invocation, IMethodSymbol method, SF5001Symbols types)
         {
             if (types.SteadfastFileCache is null || !types.SteadfastFileCache.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m => SameSignature(m, method)))
             {

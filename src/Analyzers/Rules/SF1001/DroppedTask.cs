@@ -29,7 +29,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
         /// Finds the dropped task of an expression statement, or returns false when the statement keeps no task
         /// (not a call, not awaitable, or a task that needs no observing).
         /// </summary>
-        public static bool TryGet(IExpressionStatementOperation statement, KnownTypes types, out DroppedTask result)
+        public static bool TryGet(IExpressionStatementOperation statement, SF1001Symbols types, out DroppedTask result)
         {
             result = default;
             var expression = statement.Operation;
@@ -108,7 +108,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
         /// The name a reader would give the background work: the called method's own name; for <c>Task.Run</c> and
         /// <c>StartNew</c>, the method the delegate calls, or else the enclosing member's name.
         /// </summary>
-        public static string TaskName(IInvocationOperation call, ISymbol? containingSymbol, KnownTypes types)
+        public static string TaskName(IInvocationOperation call, ISymbol? containingSymbol, SF1001Symbols types)
         {
             if (IsTaskRun(call, types) || IsStartNew(call, types))
             {
@@ -126,15 +126,15 @@ namespace Steadfast.Analyzers.Rules.SF1001
             return ShortName(call);
         }
 
-        public static bool IsTaskRun(IInvocationOperation call, KnownTypes types) =>
+        public static bool IsTaskRun(IInvocationOperation call, SF1001Symbols types) =>
             call.TargetMethod is { IsStatic: true, Name: "Run" } method && KnownTypes.Is(method.ContainingType, types.Task);
 
-        public static bool IsStartNew(IInvocationOperation call, KnownTypes types) =>
+        public static bool IsStartNew(IInvocationOperation call, SF1001Symbols types) =>
             call.TargetMethod.Name == "StartNew" &&
             (KnownTypes.Is(call.TargetMethod.ContainingType, types.TaskFactory) || KnownTypes.Is(call.TargetMethod.ContainingType, types.TaskFactoryOfT));
 
         /// <summary>True for <c>StartNew</c> of an async delegate: its Task&lt;Task&gt; completes before the work does.</summary>
-        public static bool NeedsUnwrap(IInvocationOperation call, KnownTypes types) =>
+        public static bool NeedsUnwrap(IInvocationOperation call, SF1001Symbols types) =>
             IsStartNew(call, types) &&
             call.Type is INamedTypeSymbol { TypeArguments.Length: 1 } result &&
             KnownTypes.Is(result, types.TaskOfT) &&
@@ -222,14 +222,14 @@ namespace Steadfast.Analyzers.Rules.SF1001
             }
         }
 
-        public static bool IsConfigureAwait(IInvocationOperation call, KnownTypes types) =>
+        public static bool IsConfigureAwait(IInvocationOperation call, SF1001Symbols types) =>
             call.TargetMethod.Name == "ConfigureAwait" && call.Instance is not null &&
             types.IsTaskOrValueTask(call.TargetMethod.ContainingType);
 
         public static IOperation SkipImplicitConversions(IOperation operation) => OperationHelpers.SkipImplicitConversions(operation);
 
         /// <summary>Task, ValueTask, their configured awaitables, types derived from Task, and custom awaitables (a parameterless GetAwaiter).</summary>
-        public static bool IsAwaitable(ITypeSymbol? type, KnownTypes types)
+        public static bool IsAwaitable(ITypeSymbol? type, SF1001Symbols types)
         {
             if (type is null || type.TypeKind == TypeKind.Error)
             {

@@ -80,13 +80,13 @@ namespace Steadfast.Analyzers.Rules.SF2001
     /// <summary>Resolves receivers to origins; the field and property origins come from the type's own assignments.</summary>
     internal sealed class OriginResolver
     {
-        private readonly KnownTypes _types;
+        private readonly SF2001Symbols _types;
         private readonly ResilienceRecognizer _recognizer;
         private readonly IReadOnlyDictionary<ISymbol, List<IOperation>> _memberValues;
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
 
-        public OriginResolver(KnownTypes types, ResilienceRecognizer recognizer, IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues, INamedTypeSymbol type, Compilation compilation)
+        public OriginResolver(SF2001Symbols types, ResilienceRecognizer recognizer, IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues, INamedTypeSymbol type, Compilation compilation)
         {
             _types = types;
             _recognizer = recognizer;

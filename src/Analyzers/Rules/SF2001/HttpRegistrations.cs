@@ -31,10 +31,10 @@ namespace Steadfast.Analyzers.Rules.SF2001
     /// </summary>
     internal sealed class ResilienceRecognizer
     {
-        private readonly KnownTypes _types;
+        private readonly SF2001Symbols _types;
         private readonly ImmutableHashSet<string> _extraHandlerNames;
 
-        public ResilienceRecognizer(KnownTypes types, ImmutableHashSet<string> extraHandlerNames)
+        public ResilienceRecognizer(SF2001Symbols types, ImmutableHashSet<string> extraHandlerNames)
         {
             _types = types;
             _extraHandlerNames = extraHandlerNames;
@@ -245,7 +245,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 _ => null,
             };
 
-        public static HttpRegistrations Scan(Compilation compilation, KnownTypes types, AnalyzerOptions options, CancellationToken cancellationToken)
+        public static HttpRegistrations Scan(Compilation compilation, SF2001Symbols types, AnalyzerOptions options, CancellationToken cancellationToken)
         {
             var defaults = false;
             var typed = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);

@@ -10,7 +10,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
     internal static class CacheFields
     {
         /// <summary>The watched fields of <paramref name="type"/>, or null when there are none.</summary>
-        public static Dictionary<IFieldSymbol, FieldUsage>? Find(INamedTypeSymbol type, KnownTypes types)
+        public static Dictionary<IFieldSymbol, FieldUsage>? Find(INamedTypeSymbol type, SF4001Symbols types)
         {
             Dictionary<IFieldSymbol, FieldUsage>? found = null;
             foreach (var member in type.GetMembers())
@@ -56,7 +56,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
         }
 
         /// <summary>Keys that can only take a bounded number of values: bool, enums, bytes, reflection objects (one per program element), tuples of those.</summary>
-        internal static bool IsFinite(ITypeSymbol key, KnownTypes types, int depth)
+        internal static bool IsFinite(ITypeSymbol key, SF4001Symbols types, int depth)
         {
             switch (key.SpecialType)
             {

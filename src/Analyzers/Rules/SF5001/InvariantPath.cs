@@ -36,9 +36,9 @@ namespace Steadfast.Analyzers.Rules.SF5001
         /// locals initialised from those and never reassigned, and <c>Path.Combine</c>/<c>Path.Join</c>, concatenation
         /// and interpolation of those.
         /// </summary>
-        public static bool TryGet(IOperation operation, KnownTypes types, out PathInfo info) => TryGet(operation, types, depth: 0, out info);
+        public static bool TryGet(IOperation operation, SF5001Symbols types, out PathInfo info) => TryGet(operation, types, depth: 0, out info);
 
-        private static bool TryGet(IOperation operation, KnownTypes types, int depth, out PathInfo info)
+        private static bool TryGet(IOperation operation, SF5001Symbols types, int depth, out PathInfo info)
         {
             info = default;
             if (depth > 8)
@@ -89,7 +89,7 @@ namespace Steadfast.Analyzers.Rules.SF5001
             }
         }
 
-        private static bool TryCombine(IInvocationOperation call, KnownTypes types, int depth, out PathInfo info)
+        private static bool TryCombine(IInvocationOperation call, SF5001Symbols types, int depth, out PathInfo info)
         {
             info = default;
             var key = new StringBuilder("C(");
@@ -138,7 +138,7 @@ namespace Steadfast.Analyzers.Rules.SF5001
             return true;
         }
 
-        private static bool TryInterpolation(IInterpolatedStringOperation interpolated, KnownTypes types, int depth, out PathInfo info)
+        private static bool TryInterpolation(IInterpolatedStringOperation interpolated, SF5001Symbols types, int depth, out PathInfo info)
         {
             info = default;
             var key = new StringBuilder("$(");
@@ -167,7 +167,7 @@ namespace Steadfast.Analyzers.Rules.SF5001
         }
 
         /// <summary>A local initialised with an invariant path and never written again in its function.</summary>
-        private static bool TryGetLocal(ILocalReferenceOperation reference, KnownTypes types, int depth, out PathInfo info)
+        private static bool TryGetLocal(ILocalReferenceOperation reference, SF5001Symbols types, int depth, out PathInfo info)
         {
             info = default;
             var local = reference.Local;

@@ -55,7 +55,7 @@ namespace Steadfast.Tests.Rules.SF5001
                     }
                 }
                 """);
-            var invariant = InvariantPath.TryGet(value, KnownTypes.GetOrCreate(compilation), out var info);
+            var invariant = InvariantPath.TryGet(value, SF5001Symbols.GetOrCreate(compilation), out var info);
             return (invariant, info);
         }
 

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
@@ -53,7 +54,7 @@ namespace Steadfast.CodeFixes.Rules
             return key switch
             {
                 FileCacheKey => PlanFileCache(model, invocation, method, types),
-                LoadOnceKey => PlanLoadOnce(model, invocation, read, diagnostic),
+                LoadOnceKey => PlanLoadOnce(model, invocation, read, diagnostic, types, SyntaxGenerator.GetGenerator(document)),
                 _ => null,
             };
         }
@@ -82,7 +83,7 @@ namespace Steadfast.CodeFixes.Rules
         /// the type and reads <c>Name.Value</c>. Only for text (strings cannot be corrupted by callers) and only when the
         /// arguments need no instance, local or parameter.
         /// </summary>
-        private static (SyntaxNode, SyntaxNode)? PlanLoadOnce(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation read, Diagnostic diagnostic)
+        private static (SyntaxNode, SyntaxNode)? PlanLoadOnce(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation read, Diagnostic diagnostic, SF5001Symbols types, SyntaxGenerator generator)
         {
             if (!diagnostic.Properties.TryGetValue(SF5001RepeatedFileReadAnalyzer.CanLoadOnceProperty, out var canLoadOnce) || canLoadOnce != "true" ||
                 read.Type is null || invocation.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } typeDeclaration ||
@@ -111,16 +112,24 @@ namespace Steadfast.CodeFixes.Rules
                 name = baseName + i;
             }
 
-            var typeText = read.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            var field = SyntaxFactory.ParseMemberDeclaration(
-                $"private static readonly global::System.Lazy<{typeText}> {name} = new global::System.Lazy<{typeText}>(() => {invocation.WithoutTrivia().ToFullString()});\n")!;
-            field = field.WithAdditionalAnnotations(Formatter.Annotation);
-            field = field.ReplaceNodes(
-                field.DescendantNodes().OfType<QualifiedNameSyntax>().Where(q => q.Parent is not QualifiedNameSyntax),
-                (_, q) => q.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
-            field = field.ReplaceNodes(
-                field.DescendantNodes().OfType<AliasQualifiedNameSyntax>().Where(q => q.Parent is not QualifiedNameSyntax),
-                (_, q) => q.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+            if (types.Lazy is null)
+            {
+                return null;
+            }
+
+            // private static readonly Lazy<T> Name = new Lazy<T>(() => File.X(args)); built as syntax, names reduced by the Simplifier.
+            var lazy = types.Lazy.Construct(read.Type);
+            TypeSyntax LazyType() => (TypeSyntax)generator.TypeExpression(lazy).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+            var field = SyntaxFactory.FieldDeclaration(SyntaxFactory.VariableDeclaration(
+                        LazyType(),
+                        SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(
+                            SyntaxFactory.ObjectCreationExpression(
+                                LazyType(),
+                                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParenthesizedLambdaExpression(invocation.WithoutTrivia())))),
+                                null))))))
+                .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PrivateKeyword), SyntaxFactory.Token(SyntaxKind.StaticKeyword), SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword)))
+                .WithTrailingTrivia(SyntaxFactory.ElasticLineFeed)
+                .WithAdditionalAnnotations(Formatter.Annotation);
 
             var value = SyntaxFactory.MemberAccessExpression(
                 SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(name), SyntaxFactory.IdentifierName("Value")).WithTriviaFrom(invocation);

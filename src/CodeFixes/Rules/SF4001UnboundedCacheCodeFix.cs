@@ -173,10 +173,13 @@ namespace Steadfast.CodeFixes.Rules
                 _ => null,
             };
 
+            // The type arguments as written when the field's type spells them; else built from the symbols.
             var typeArguments = generic is { TypeArgumentList.Arguments.Count: 2 }
-                ? generic.TypeArgumentList.ToString()
-                : "<" + string.Join(", ", dictionaryType.TypeArguments.Select(t => t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ">";
-            return SyntaxFactory.ParseTypeName("global::Steadfast.BoundedCache" + typeArguments)
+                ? generic.TypeArgumentList.WithoutTrivia()
+                : SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(dictionaryType.TypeArguments.Select(t =>
+                    SyntaxFactory.ParseTypeName(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithAdditionalAnnotations(Simplifier.Annotation))));
+            var steadfast = SyntaxFactory.AliasQualifiedName(SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)), SyntaxFactory.IdentifierName("Steadfast"));
+            return SyntaxFactory.QualifiedName(steadfast, SyntaxFactory.GenericName(SyntaxFactory.Identifier("BoundedCache"), typeArguments))
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
         }
 

@@ -225,8 +225,8 @@ namespace Steadfast.CodeFixes.Rules
             var required = use.Parent switch
             {
                 IArgumentOperation argument => argument.Parameter?.Type,
+                IForEachLoopOperation or IConversionOperation { IsImplicit: true, Parent: IForEachLoopOperation } => compilation.GetSpecialType(SpecialType.System_Collections_IEnumerable),
                 IConversionOperation { IsImplicit: true } conversion => conversion.Type,
-                IForEachLoopOperation => compilation.GetSpecialType(SpecialType.System_Collections_IEnumerable),
                 _ => null,
             };
 

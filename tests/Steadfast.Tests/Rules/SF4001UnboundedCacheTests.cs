@@ -276,12 +276,33 @@ namespace Steadfast.Tests.Rules
             }
             """, Key);
 
+        /// <summary>
+        /// Offered from local checks alone (no compiling at lightbulb time): Keys and Values used only as what BoundedCache's
+        /// give (a LINQ receiver, a foreach) keep the fix; the chosen fix still proves the result compiles.
+        /// </summary>
+        [Fact]
+        public Task Fix_KeysAndValuesUsedAsEnumerables() => VerifySF4001.CodeFixAsync(Service("""
+
+                private readonly Dictionary<string, Profile> [|_cache|] = new();
+                public void Put(string id) => _cache[id] = Load(id);
+                public int Named => _cache.Values.Count(p => p.Name.Length > 0);
+                public IEnumerable<string> Sorted() { foreach (var k in _cache.Keys) { yield return k; } }
+            """), Service("""
+
+                private readonly BoundedCache<string, Profile> _cache = new(capacity: 1024);
+                public void Put(string id) => _cache[id] = Load(id);
+                public int Named => _cache.Values.Count(p => p.Name.Length > 0);
+                public IEnumerable<string> Sorted() { foreach (var k in _cache.Keys) { yield return k; } }
+            """).Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing Steadfast;\n"), Key);
+
         [Theory]
         // values that are locks: evicting a held one would let two callers in
         [InlineData("private static readonly ConcurrentDictionary<string, SemaphoreSlim> [|Locks|] = new(); public Task Run(string user) => Locks.GetOrAdd(user, _ => new SemaphoreSlim(1, 1)).WaitAsync();")]
         // a member BoundedCache does not have
         [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Put(string id) { _cache.EnsureCapacity(100); _cache[id] = Load(id); }")]
         [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Put(string id) => _cache[id] = Load(id); public Dictionary<string, Profile>.KeyCollection Keys() => _cache.Keys;")]
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Put(string id) => _cache[id] = Load(id); public Dictionary<string, Profile>.ValueCollection All => _cache.Values;")]
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Put(string id) => _cache[id] = Load(id); public int Capacity => _cache.EnsureCapacity(0);")]
         // created as a copy of another dictionary
         [InlineData("private static readonly Dictionary<string, Profile> Seed = new(); private readonly Dictionary<string, Profile> [|_cache|] = new(Seed); public void Put(string id) => _cache[id] = Load(id);")]
         // declared together with another field

@@ -23,7 +23,7 @@ namespace Steadfast.CodeFixes.Internal
 
         private static bool IsTakenByAnotherType(SemanticModel model, int position, string typeName)
         {
-            foreach (var symbol in model.LookupNamespacesAndTypes(position, name: typeName))
+            foreach (var symbol in NameLookup.TypesNamed(model, position, typeName))
             {
                 if (symbol.ContainingNamespace?.ToDisplayString() != "Steadfast")
                 {

@@ -425,14 +425,29 @@ namespace Steadfast.CodeFixes.Rules
                    SafeMethods.Contains(verb.Property.Name);
         }
 
-        /// <summary>The nearest <c>CancellationToken</c> parameter of the enclosing lambdas and method.</summary>
+        /// <summary>The nearest <c>CancellationToken</c> parameter of the enclosing lambdas, local functions and method.</summary>
         private static ExpressionSyntax? TokenInScope(SemanticModel model, SyntaxNode at, SF2001Symbols types)
         {
-            foreach (var symbol in model.LookupSymbols(at.SpanStart))
+            foreach (var ancestor in at.Ancestors())
             {
-                if (symbol is IParameterSymbol parameter && KnownTypes.Is(parameter.Type, types.CancellationToken))
+                var function = ancestor switch
                 {
-                    return SyntaxFactory.IdentifierName(parameter.Name);
+                    AnonymousFunctionExpressionSyntax lambda => model.GetSymbolInfo(lambda).Symbol as IMethodSymbol,
+                    LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax => model.GetDeclaredSymbol(ancestor) as IMethodSymbol,
+                    _ => null,
+                };
+
+                foreach (var parameter in function?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty)
+                {
+                    if (KnownTypes.Is(parameter.Type, types.CancellationToken))
+                    {
+                        return SyntaxFactory.IdentifierName(parameter.Name);
+                    }
+                }
+
+                if (ancestor is TypeDeclarationSyntax)
+                {
+                    break;
                 }
             }
 
@@ -443,7 +458,7 @@ namespace Steadfast.CodeFixes.Rules
         {
             foreach (var candidate in candidates)
             {
-                if (model.LookupSymbols(position, name: candidate).IsEmpty)
+                if (!NameLookup.IsTaken(model, position, candidate))
                 {
                     return candidate;
                 }
@@ -451,7 +466,7 @@ namespace Steadfast.CodeFixes.Rules
 
             for (var i = 2; ; i++)
             {
-                if (model.LookupSymbols(position, name: "ct" + i).IsEmpty)
+                if (!NameLookup.IsTaken(model, position, "ct" + i))
                 {
                     return "ct" + i;
                 }

@@ -237,7 +237,7 @@ namespace Steadfast.CodeFixes.Rules
         private static string FreeName(SemanticModel model, TypeDeclarationSyntax type, int position)
         {
             var name = BaseFieldName;
-            for (var i = 2; type.Members.Any(m => Declares(m, name)) || !model.LookupSymbols(position, name: name).IsEmpty; i++)
+            for (var i = 2; type.Members.Any(m => Declares(m, name)) || NameLookup.IsTaken(model, position, name); i++)
             {
                 name = BaseFieldName + i;
             }

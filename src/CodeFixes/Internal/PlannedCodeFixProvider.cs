@@ -24,7 +24,7 @@ namespace Steadfast.CodeFixes.Internal
     {
         private readonly FixAllProvider _fixAll;
 
-        protected PlannedCodeFixProvider() => _fixAll = new SequentialFixAllProvider(ApplyAsync, ImportHelper.FinishAsync);
+        protected PlannedCodeFixProvider() => _fixAll = new SequentialFixAllProvider(PlanForKeyAsync, ImportHelper.FinishAsync);
 
         public sealed override FixAllProvider GetFixAllProvider() => _fixAll;
 
@@ -83,26 +83,28 @@ namespace Steadfast.CodeFixes.Internal
             }
         }
 
-        /// <summary>Applies the fix <paramref name="key"/>, or the diagnostic's first applicable fix for the preferred key or none.</summary>
-        private async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? key, CancellationToken cancellationToken)
+        /// <summary>Plans the fix <paramref name="key"/>, or the diagnostic's first applicable fix for the preferred key or none, with its compile check.</summary>
+        private async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanForKeyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? key, CancellationToken cancellationToken)
         {
-            (SyntaxNode Target, SyntaxNode Replacement)? plan = null;
-            if (key is null || key == PreferredKey(diagnostic.Id))
+            if (key is not null && key != PreferredKey(diagnostic.Id))
             {
-                foreach (var (fixKey, _) in Fixes(diagnostic))
-                {
-                    plan = await PlanAsync(document, node, diagnostic, fixKey, verify: true, cancellationToken).ConfigureAwait(false);
-                    if (plan is not null)
-                    {
-                        break;
-                    }
-                }
-            }
-            else
-            {
-                plan = await PlanAsync(document, node, diagnostic, key, verify: true, cancellationToken).ConfigureAwait(false);
+                return await PlanAsync(document, node, diagnostic, key, verify: true, cancellationToken).ConfigureAwait(false);
             }
 
+            foreach (var (fixKey, _) in Fixes(diagnostic))
+            {
+                if (await PlanAsync(document, node, diagnostic, fixKey, verify: true, cancellationToken).ConfigureAwait(false) is { } plan)
+                {
+                    return plan;
+                }
+            }
+
+            return null;
+        }
+
+        private async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? key, CancellationToken cancellationToken)
+        {
+            var plan = await PlanForKeyAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false);
             if (plan is null)
             {
                 return null;

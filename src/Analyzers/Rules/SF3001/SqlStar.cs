@@ -130,7 +130,7 @@ namespace Steadfast.Analyzers.Rules.SF3001
 
                 if (itemStart + 1 < from && tokens[itemStart].Is("TOP"))
                 {
-                    itemStart += tokens[itemStart + 1].Kind == Kind.Open ? 4 : 2; // TOP n / TOP (n)
+                    itemStart = AfterTop(tokens, itemStart + 1, from, depth); // TOP n, TOP (n), TOP @n
                 }
 
                 for (var j = itemStart; j < from; j++)
@@ -305,6 +305,49 @@ namespace Steadfast.Analyzers.Rules.SF3001
                 ? Unquote(tokens[index].Text)
                 : null;
         }
+
+        /// <summary>
+        /// The first token after <c>TOP n</c> / <c>TOP (expr)</c> / <c>TOP @n</c> and an optional <c>PERCENT</c> and
+        /// <c>WITH TIES</c>. The tokenizer gives each digit of a number its own token, so a number is every digit in a row.
+        /// </summary>
+        private static int AfterTop(List<Token> tokens, int k, int end, int depth)
+        {
+            if (tokens[k].Kind == Kind.Open)
+            {
+                k++;
+                while (k < end && tokens[k].Depth > depth)
+                {
+                    k++;
+                }
+
+                k++; // the closing parenthesis
+            }
+            else if (IsDigit(tokens[k]))
+            {
+                while (k < end && IsDigit(tokens[k]))
+                {
+                    k++;
+                }
+            }
+            else
+            {
+                k++;
+            }
+
+            if (k < end && tokens[k].Is("PERCENT"))
+            {
+                k++;
+            }
+
+            if (k + 1 < end && tokens[k].Is("WITH") && tokens[k + 1].Is("TIES"))
+            {
+                k += 2;
+            }
+
+            return k;
+        }
+
+        private static bool IsDigit(Token token) => token.Kind == Kind.Other && token.Text.Length == 1 && char.IsDigit(token.Text[0]);
 
         private static bool IsJoinWord(Token token) =>
             token.Is("INNER") || token.Is("LEFT") || token.Is("RIGHT") || token.Is("FULL") || token.Is("OUTER") || token.Is("CROSS") || token.Is("LATERAL") || token.Is("NATURAL");

@@ -97,7 +97,18 @@ namespace Steadfast.Analyzers.Rules.SF5001
             var allConstant = true;
             var isStatic = true;
             string? hint = null;
-            foreach (var argument in call.Arguments)
+            // In parameter order: Path.Combine(path2: "a.txt", path1: "data") is data/a.txt (named arguments are rare: sort only then).
+            var arguments = call.Arguments;
+            for (var i = 1; i < arguments.Length; i++)
+            {
+                if (Ordinal(arguments[i]) < Ordinal(arguments[i - 1]))
+                {
+                    arguments = arguments.Sort((a, b) => Ordinal(a).CompareTo(Ordinal(b)));
+                    break;
+                }
+            }
+
+            foreach (var argument in arguments)
             {
                 var parts = argument.Value is IArrayCreationOperation { Initializer: { } initializer } ? initializer.ElementValues : System.Collections.Immutable.ImmutableArray.Create(argument.Value);
                 foreach (var part in parts)
@@ -132,6 +143,10 @@ namespace Steadfast.Analyzers.Rules.SF5001
                 {
                     return false;
                 }
+            }
+            else if (allConstant && call.TargetMethod.Name == "Join")
+            {
+                constant = Join(constants);
             }
 
             info = new PathInfo(key.Append(')').ToString(), constant, isStatic, hint);
@@ -217,5 +232,34 @@ namespace Steadfast.Analyzers.Rules.SF5001
 
             return false;
         }
+
+        /// <summary>
+        /// <c>Path.Join</c>'s result (not callable here: netstandard2.0 lacks it): the parts in order, empty ones left out,
+        /// with one separator between two parts where neither already has one; a rooted part does not restart the path.
+        /// </summary>
+        private static string Join(System.Collections.Generic.List<string> parts)
+        {
+            var joined = new StringBuilder();
+            foreach (var part in parts)
+            {
+                if (part.Length == 0)
+                {
+                    continue;
+                }
+
+                if (joined.Length > 0 && !IsSeparator(joined[joined.Length - 1]) && !IsSeparator(part[0]))
+                {
+                    joined.Append(System.IO.Path.DirectorySeparatorChar);
+                }
+
+                joined.Append(part);
+            }
+
+            return joined.ToString();
+        }
+
+        private static int Ordinal(IArgumentOperation argument) => argument.Parameter?.Ordinal ?? int.MaxValue;
+
+        private static bool IsSeparator(char c) => c == System.IO.Path.DirectorySeparatorChar || c == System.IO.Path.AltDirectorySeparatorChar;
     }
 }

@@ -49,6 +49,12 @@ namespace Steadfast.Tests.Rules.SF3001
         [InlineData("SELECT TOP @n * FROM leads", "*@14 leads/1")]
         [InlineData("SELECT TOP (@n) * FROM leads", "*@16 leads/1")]
         [InlineData("SELECT DISTINCT TOP 5 * FROM leads", "*@22 leads/1")]
+        // a number of several digits (each digit is its own token), PERCENT, WITH TIES, an expression in parentheses
+        [InlineData("SELECT TOP 10 * FROM leads", "*@14 leads/1")]
+        [InlineData("SELECT TOP (100) * FROM leads", "*@17 leads/1")]
+        [InlineData("SELECT TOP 10 PERCENT * FROM leads", "*@22 leads/1")]
+        [InlineData("SELECT TOP 5 WITH TIES * FROM leads ORDER BY id", "*@23 leads/1")]
+        [InlineData("SELECT TOP (@n + 1) * FROM leads", "*@20 leads/1")]
         // star items among others
         [InlineData("SELECT *, name FROM leads", "*@7 leads/1")]
         [InlineData("SELECT id, * FROM leads", "*@11 leads/1")]

@@ -166,6 +166,11 @@ namespace Steadfast.Tests.Rules.SF5001
         [InlineData("AppDomain.CurrentDomain.BaseDirectory", "BASE | - | static | -")]
         // Combine: the constant path when every part is one
         [InlineData("Path.Combine(Dir, Name)", "C('data','a.txt',) | data/a.txt | static | a.txt")]
+        // named arguments in another order: the parameters' order decides, so the same path gets the same key
+        [InlineData("Path.Combine(path2: Name, path1: Dir)", "C('data','a.txt',) | data/a.txt | static | a.txt")]
+        // Path.Join of constants has a constant too; no separator is doubled
+        [InlineData("Path.Join(Dir, Name)", "C('data','a.txt',) | data/a.txt | static | a.txt")]
+        [InlineData("Path.Join(\"data/\", Name)", "C('data/','a.txt',) | data/a.txt | static | a.txt")]
         [InlineData("Path.Combine(Dir, \"/etc/a.txt\")", "C('data','/etc/a.txt',) | /etc/a.txt | static | /etc/a.txt")]
         [InlineData("System.IO.Path.Combine(\"a\", \"b\", \"c\", \"d\", \"e\")", "C('a','b','c','d','e',) | a/b/c/d/e | static | e")]
         [InlineData("Path.Combine(AppContext.BaseDirectory, \"data\", \"a.txt\")", "C(BASE,'data','a.txt',) | - | static | a.txt")]

@@ -1,6 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-
 namespace Steadfast.Analyzers.Internal
 {
     internal static class SyntaxText
@@ -20,15 +17,5 @@ namespace Steadfast.Analyzers.Internal
 
             return new string(chars, 0, length);
         }
-
-        /// <summary>The rightmost name of a (possibly qualified or alias-qualified) name: <c>Steadfast.ResilientHttpHandler</c> to <c>ResilientHttpHandler</c>.</summary>
-        public static string LastIdentifier(SyntaxNode node) => node switch
-        {
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            _ => node.ToString(),
-        };
     }
 }

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 63;
+        private const int Count = 73;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -105,6 +105,16 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? MSTestTestMethodAttribute => Get(60, "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute");
         public INamedTypeSymbol? TUnitTestAttribute => Get(61, "TUnit.Core.TestAttribute");
         public INamedTypeSymbol? ApplicationBuilder => Get(62, "Microsoft.AspNetCore.Builder.IApplicationBuilder");
+        public INamedTypeSymbol? BackgroundService => Get(63, "Microsoft.Extensions.Hosting.BackgroundService");
+        public INamedTypeSymbol? HostedService => Get(64, "Microsoft.Extensions.Hosting.IHostedService");
+        public INamedTypeSymbol? HostApplicationLifetime => Get(65, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
+        public INamedTypeSymbol? PeriodicTimer => Get(66, "System.Threading.PeriodicTimer");
+        public INamedTypeSymbol? ChannelReader => Get(67, "System.Threading.Channels.ChannelReader`1");
+        public INamedTypeSymbol? Environment => Get(68, "System.Environment");
+        public INamedTypeSymbol? Logger => Get(69, "Microsoft.Extensions.Logging.ILogger");
+        public INamedTypeSymbol? LoggerExtensions => Get(70, "Microsoft.Extensions.Logging.LoggerExtensions");
+        public INamedTypeSymbol? SteadfastBackgroundLoop => Get(71, "Steadfast.BackgroundLoop");
+        public INamedTypeSymbol? Exception => Get(72, "System.Exception");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -23,6 +23,15 @@ namespace Steadfast.CodeFixes.Internal
                 ? SyntaxFactory.ParseExpression("Steadfast." + typeName)
                 : SyntaxFactory.ParseExpression("global::Steadfast." + typeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
 
+        /// <summary>
+        /// <c>global::Steadfast.TypeName</c> as a type (what <c>new</c> makes), annotated like <see cref="SteadfastTypeExpression"/>;
+        /// <c>Steadfast.TypeName</c> where another <c>TypeName</c> is in scope.
+        /// </summary>
+        public static TypeSyntax SteadfastTypeName(SemanticModel model, int position, string typeName) =>
+            IsTakenByAnotherType(model, position, typeName)
+                ? SyntaxFactory.ParseTypeName("Steadfast." + typeName)
+                : SyntaxFactory.ParseTypeName("global::Steadfast." + typeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
         private static bool IsTakenByAnotherType(SemanticModel model, int position, string typeName)
         {
             foreach (var symbol in NameLookup.TypesNamed(model, position, typeName))

@@ -118,13 +118,17 @@ public static class Analyze
                 concurrentAnalysis: false,
                 logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: true));
-            var all = await withAnalyzers.GetAllDiagnosticsAsync();
+            // Analyzer diagnostics first (the execution times are logged by this pass), then all diagnostics for the
+            // compiler's CS4014 with the suppressors applied (the analyzer results are cached by then).
+            await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
             foreach (var a in analyzers)
             {
                 var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None);
                 var label = Program.Label(a);
                 st.AnalyzerTime[label] = st.AnalyzerTime.GetValueOrDefault(label) + telemetry.ExecutionTime;
             }
+
+            var all = await withAnalyzers.GetAllDiagnosticsAsync();
 
             var kind = p.IsTest ? "test" : "production";
             var sfLines = new HashSet<string>(StringComparer.Ordinal);

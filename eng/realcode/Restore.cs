@@ -78,10 +78,18 @@ public static class Restore
             var (code, output) = Dotnet(work, "restore all.slnx -nodeReuse:false -p:NuGetAudit=false");
             File.WriteAllText(Path.Combine(work, $"restore-{attempt}.log"), output);
             var changed = false;
-            foreach (var line in output.Split('\n'))
+            var lines = output.Split('\n');
+            for (var li = 0; li < lines.Length; li++)
             {
+                var line = lines[li];
+                // NU1102 names the nearest served version on the line after the one naming the package.
+                if (li + 1 < lines.Length && lines[li + 1].Contains("Nearest version:", StringComparison.Ordinal))
+                {
+                    line += " " + lines[li + 1];
+                }
+
                 var m = Regex.Match(line, @"(?<proj>/[^\s]+\.csproj) : error (?<code>NU1\d{3}): (?<msg>.*)");
-                if (!m.Success)
+                if (!m.Success || m.Groups["msg"].Value.TrimStart().StartsWith("- ", StringComparison.Ordinal))
                 {
                     continue;
                 }

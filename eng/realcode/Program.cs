@@ -27,6 +27,7 @@ public static class Program
           --carry-verdicts F a judged TSV of an earlier run: its verdicts and causes are copied into --judge (and the
                              findings at the same repo/file/line/rule in --out get them too, in extra columns)
           --from-findings F  skip compiling: take the findings from an earlier --out file (to re-make --judge)
+          --table OUT --judged J   with --from-findings: write the precision table (markdown) of the judged file J
           --work DIR         where the generated restore projects go (default: /tmp/realcode-work)
           --nuget-list FILE  the registry's package list (default: /work/.library/env/packages/nuget.tsv, if present)
         """;
@@ -71,6 +72,12 @@ public static class Program
             if (Opt("--judge") is { } j)
             {
                 Judging.WriteSample(j, old, seed, carried);
+            }
+
+            if (Opt("--table") is { } table)
+            {
+                var judged = Finding.ReadTsv(Opt("--judged") ?? throw new ArgumentException("--table needs --judged FILE"));
+                File.WriteAllText(table, Judging.Table(old, judged));
             }
 
             return 0;
@@ -297,6 +304,33 @@ public static class Judging
     /// run (a later run's sample overlaps the earlier one's wherever the findings are unchanged).</summary>
     public static ulong Rank(Finding f, int seed) =>
         BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(seed.ToString(CultureInfo.InvariantCulture) + "|" + f.Key)), 0);
+
+    /// <summary>Per rule: findings (production/test), judged, true, false, precision; then each false-positive cause with its count.</summary>
+    public static string Table(List<Finding> findings, List<Finding> judged)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.Append("| rule | findings (production / test) | judged | true | false | unjudged | precision |\n|---|---|---|---|---|---|---|\n");
+        var rules = findings.Select(f => f.Rule).Concat(judged.Select(f => f.Rule)).Distinct().OrderBy(r => r, StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            var j = judged.Where(f => f.Rule == rule).ToList();
+            var t = j.Count(f => f.Verdict.Equals("TRUE", StringComparison.OrdinalIgnoreCase));
+            var fa = j.Count(f => f.Verdict.Equals("FALSE", StringComparison.OrdinalIgnoreCase));
+            var precision = t + fa == 0 ? "-" : $"{(100.0 * t / (t + fa)).ToString("F0", inv)}% ({t}/{t + fa})";
+            sb.Append($"| {rule} | {findings.Count(f => f.Rule == rule && f.Kind == "production")} / {findings.Count(f => f.Rule == rule && f.Kind == "test")} | {j.Count} | {t} | {fa} | {j.Count - t - fa} | {precision} |\n");
+        }
+
+        sb.Append("\nFalse-positive causes:\n\n| rule | cause | count | example |\n|---|---|---|---|\n");
+        foreach (var g in judged.Where(f => f.Verdict.Equals("FALSE", StringComparison.OrdinalIgnoreCase)).GroupBy(f => (f.Rule, f.Cause))
+            .OrderBy(g => g.Key.Rule, StringComparer.Ordinal).ThenByDescending(g => g.Count()).ThenBy(g => g.Key.Cause, StringComparer.Ordinal))
+        {
+            var e = g.First();
+            sb.Append($"| {g.Key.Rule} | {g.Key.Cause} | {g.Count()} | {e.Repo}/{e.File}:{e.Line} |\n");
+        }
+
+        return sb.ToString();
+    }
 
     public static void WriteSample(string path, List<Finding> findings, int seed, Dictionary<string, (string Verdict, string Cause)>? carried)
     {

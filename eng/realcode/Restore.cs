@@ -104,6 +104,17 @@ public static class Restore
                 var pk = wanted[entry.p];
                 var msg = m.Groups["msg"].Value;
                 var named = pk.Keys.Where(id => Regex.IsMatch(msg, @"(?<![A-Za-z0-9_.-])" + Regex.Escape(id) + @"(?![A-Za-z0-9_-]|\.[A-Za-z])", RegexOptions.IgnoreCase)).OrderByDescending(id => id.Length).Take(1).ToList();
+                if (named.Count == 0 && Regex.Match(msg, @"[Pp]ackage ([A-Za-z0-9_.-]+)") is { Success: true } dep)
+                {
+                    // A dependency, not a direct reference, failed: drop the direct reference whose name it starts with
+                    // (MessagePackAnalyzer comes with MessagePack).
+                    named = pk.Keys.Where(id => dep.Groups[1].Value.StartsWith(id, StringComparison.OrdinalIgnoreCase)).OrderByDescending(id => id.Length).Take(1).ToList();
+                    if (named.Count == 1)
+                    {
+                        msg = "";
+                    }
+                }
+
                 foreach (var id in named)
                 {
                     var nearest = Regex.Match(msg, @"Nearest version: ([0-9A-Za-z.+-]+)");

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 73;
+        private const int Count = 75;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -115,6 +115,8 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? LoggerExtensions => Get(70, "Microsoft.Extensions.Logging.LoggerExtensions");
         public INamedTypeSymbol? SteadfastBackgroundLoop => Get(71, "Steadfast.BackgroundLoop");
         public INamedTypeSymbol? Exception => Get(72, "System.Exception");
+        public INamedTypeSymbol? ServiceProvider => Get(73, "System.IServiceProvider");
+        public INamedTypeSymbol? ServiceProviderServiceExtensions => Get(74, "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

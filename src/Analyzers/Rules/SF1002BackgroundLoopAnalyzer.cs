@@ -119,6 +119,19 @@ namespace Steadfast.Analyzers.Rules
                 return method.Name is "Delay" or "Yield" or "ConfigureAwait" or "CompletedTask" or "FromResult";
             }
 
+            // The Try pattern (TryRead, TryGetValue, TryDequeue): reports failure by its result, not by throwing.
+            if (method.ReturnType.SpecialType == SpecialType.System_Boolean && method.Name.StartsWith("Try", System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            // Resolving a service fails only on a configuration mistake, which no retry of the iteration mends.
+            if (method.Name is "GetService" or "GetRequiredService" or "GetServices" or "GetKeyedService" or "GetRequiredKeyedService" &&
+                (KnownTypes.Is(type, types.ServiceProvider) || KnownTypes.Is(type, types.ServiceProviderServiceExtensions) || Implements(type, types.ServiceProvider)))
+            {
+                return true;
+            }
+
             return KnownTypes.Is(type, types.CancellationToken) ||
                 KnownTypes.Is(type, types.Logger) || KnownTypes.Is(type, types.LoggerExtensions) ||
                 KnownTypes.Is(type, types.SteadfastBackgroundLoop);
@@ -209,8 +222,12 @@ namespace Steadfast.Analyzers.Rules
             return false;
         }
 
-        /// <summary>True when a try around the loop stops the application in its catch: the author chose to fail fast.</summary>
-        private static bool FailsFastAround(ILoopOperation loop, SF1002Symbols types)
+        /// <summary>
+        /// True when a try around the loop either stops the application in its catch (the author chose to fail fast) or
+        /// starts the loop again: its catch-all is itself inside an enclosing loop, or jumps back with <c>goto</c>
+        /// (<c>retry: try { while (…) { … } } catch (Exception) { …; goto retry; }</c>).
+        /// </summary>
+        private static bool FailsFastOrRestartsAround(ILoopOperation loop, SF1002Symbols types)
         {
             for (IOperation current = loop; current.Parent is { } parent; current = parent)
             {
@@ -227,6 +244,41 @@ namespace Steadfast.Analyzers.Rules
                         {
                             return true;
                         }
+                    }
+
+                    if (Handles(@try, types) && (InsideLoop(@try) || JumpsBack(@try)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool InsideLoop(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null && current is not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool JumpsBack(ITryOperation @try)
+        {
+            foreach (var clause in @try.Catches)
+            {
+                foreach (var operation in clause.Handler.DescendantsAndSelf())
+                {
+                    if (operation is IBranchOperation { BranchKind: BranchKind.GoTo } jump && jump.Target.Locations.Length > 0 &&
+                        jump.Target.Locations[0].SourceSpan.Start < @try.Syntax.SpanStart)
+                    {
+                        return true;
                     }
                 }
             }
@@ -304,7 +356,7 @@ namespace Steadfast.Analyzers.Rules
             {
                 var loop = (ILoopOperation)context.Operation;
                 if (!IsForeverLoop(loop, _types) || !SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType, _type) ||
-                    !CanFailUncaught(loop, _types) || FailsFastAround(loop, _types))
+                    !CanFailUncaught(loop, _types) || FailsFastOrRestartsAround(loop, _types))
                 {
                     return;
                 }
@@ -442,7 +494,13 @@ namespace Steadfast.Analyzers.Rules
             Environment = types.Environment;
             Logger = types.Logger;
             LoggerExtensions = types.LoggerExtensions;
+            ServiceProvider = types.ServiceProvider;
+            ServiceProviderServiceExtensions = types.ServiceProviderServiceExtensions;
         }
+
+        public INamedTypeSymbol? ServiceProvider { get; }
+
+        public INamedTypeSymbol? ServiceProviderServiceExtensions { get; }
 
         public INamedTypeSymbol? Task { get; }
 

@@ -170,6 +170,10 @@ namespace Steadfast.Tests.Rules
         [InlineData("while (_queue.Reader.TryRead(out var item)) { Poll(); }")] // drains and ends
         [InlineData("while (true) { var retry = () => { Poll(); }; break; }")] // the call is in a lambda that is never run here
         [InlineData("while (true) { try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); Poll(); } }")] // calls in the catch are the handler's
+        [InlineData("while (await _queue.Reader.WaitToReadAsync(stoppingToken)) { while (_queue.Reader.TryRead(out var item)) { try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); } } }")] // the Try pattern does not throw
+        [InlineData("while (!stoppingToken.IsCancellationRequested) { var services = (IServiceProvider)null!; var job = services.GetService(typeof(string)); try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); } }")] // resolving a service: a configuration mistake, not a transient failure
+        [InlineData("retry: try { while (true) { Poll(); } } catch (Exception ex) { _logger.LogWarning(ex, \"restarting\"); await Task.Delay(1000, stoppingToken); goto retry; }")] // a hand-written restart
+        [InlineData("while (!stoppingToken.IsCancellationRequested) { try { while (true) { Poll(); } } catch (Exception ex) { _logger.LogError(ex, \"restarting\"); } }")] // the outer loop restarts the inner one
         public Task NotFlagged_NoFailureThatEndsALoop(string body) => VerifySF1002.AnalyzerAsync(Worker(body));
 
         [Theory]

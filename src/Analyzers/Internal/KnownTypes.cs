@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 80;
+        private const int Count = 79;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -107,21 +107,20 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? ApplicationBuilder => Get(62, "Microsoft.AspNetCore.Builder.IApplicationBuilder");
         public INamedTypeSymbol? CultureInfo => Get(63, "System.Globalization.CultureInfo");
         public INamedTypeSymbol? Configuration => Get(64, "Microsoft.Extensions.Configuration.IConfiguration");
-        public INamedTypeSymbol? ConfigurationSection => Get(65, "Microsoft.Extensions.Configuration.IConfigurationSection");
-        public INamedTypeSymbol? Assembly => Get(66, "System.Reflection.Assembly");
-        public INamedTypeSymbol? OptionsMonitorCache => Get(67, "Microsoft.Extensions.Options.IOptionsMonitorCache`1");
-        public INamedTypeSymbol? OptionsFactory => Get(68, "Microsoft.Extensions.Options.IOptionsFactory`1");
-        public INamedTypeSymbol? OptionsMonitor => Get(69, "Microsoft.Extensions.Options.IOptionsMonitor`1");
-        public INamedTypeSymbol? OptionsSnapshot => Get(70, "Microsoft.Extensions.Options.IOptionsSnapshot`1");
-        public INamedTypeSymbol? ConfigureNamedOptions => Get(71, "Microsoft.Extensions.Options.IConfigureNamedOptions`1");
-        public INamedTypeSymbol? ServiceCollectionServiceExtensions => Get(72, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
-        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions => Get(73, "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions");
-        public INamedTypeSymbol? HostedService => Get(74, "Microsoft.Extensions.Hosting.IHostedService");
-        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions => Get(75, "Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions");
-        public INamedTypeSymbol? PageModel => Get(76, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
-        public INamedTypeSymbol? SignalRHub => Get(77, "Microsoft.AspNetCore.SignalR.Hub");
-        public INamedTypeSymbol? DateTimeOffset => Get(78, "System.DateTimeOffset");
-        public INamedTypeSymbol? EquatableOfT => Get(79, "System.IEquatable`1");
+        public INamedTypeSymbol? Assembly => Get(65, "System.Reflection.Assembly");
+        public INamedTypeSymbol? OptionsMonitorCache => Get(66, "Microsoft.Extensions.Options.IOptionsMonitorCache`1");
+        public INamedTypeSymbol? OptionsFactory => Get(67, "Microsoft.Extensions.Options.IOptionsFactory`1");
+        public INamedTypeSymbol? OptionsMonitor => Get(68, "Microsoft.Extensions.Options.IOptionsMonitor`1");
+        public INamedTypeSymbol? OptionsSnapshot => Get(69, "Microsoft.Extensions.Options.IOptionsSnapshot`1");
+        public INamedTypeSymbol? ConfigureNamedOptions => Get(70, "Microsoft.Extensions.Options.IConfigureNamedOptions`1");
+        public INamedTypeSymbol? ServiceCollectionServiceExtensions => Get(71, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
+        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions => Get(72, "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions");
+        public INamedTypeSymbol? HostedService => Get(73, "Microsoft.Extensions.Hosting.IHostedService");
+        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions => Get(74, "Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions");
+        public INamedTypeSymbol? PageModel => Get(75, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
+        public INamedTypeSymbol? SignalRHub => Get(76, "Microsoft.AspNetCore.SignalR.Hub");
+        public INamedTypeSymbol? DateTimeOffset => Get(77, "System.DateTimeOffset");
+        public INamedTypeSymbol? EquatableOfT => Get(78, "System.IEquatable`1");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -238,8 +238,9 @@ namespace Steadfast.Tests.Rules
 
         private const string Parser = """
 
-            public sealed class Parser
+            public sealed class Parser : System.IDisposable
             {
+                public void Dispose() { }
                 private readonly Dictionary<string, int> [|_memo|] = new();
                 private readonly string _text;
                 public Parser(string text) => _text = text;
@@ -252,6 +253,9 @@ namespace Steadfast.Tests.Rules
         // made per call and dropped: the receiver of a call, a local used only as a receiver, a using resource
         [InlineData("public static class Use { public static int Run(string text) => new Parser(text).Parse(text); }")]
         [InlineData("public static class Use { public static int Run(string text) { var parser = new Parser(text); return parser.Parse(text) + parser.Parse(\"x\"); } }")]
+        // a context made per call and passed to the code that uses it
+        [InlineData("public static class Use { public static int Run(string text) => Write(new Parser(text), text); private static int Write(Parser context, string text) => context.Parse(text); }")]
+        [InlineData("public static class Use { public static int Run(string text) { var context = new Parser(text); return Write(context, text); } private static int Write(Parser context, string text) => context.Parse(text); }")]
         // the container makes one per scope or per call
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddScoped<Parser>(); }")]
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddTransient(typeof(Parser)); }")]
@@ -267,6 +271,9 @@ namespace Steadfast.Tests.Rules
         // created per call but kept: returned, stored in a field
         [InlineData("public static class Use { public static Parser Make(string text) => new Parser(text); }")]
         [InlineData("public sealed class Holder { private readonly Parser _parser; public Holder(string text) { var p = new Parser(text); _parser = p; } public int N => _parser.Parse(\"a\"); }")]
+        // passed on to code that could keep it: a field of a type it implements, a list of them
+        [InlineData("public static class Use { public static int Run(string text) => Keep(new Parser(text)); private static int Keep(object p) { Kept.Add((Parser)p); return 0; } private static readonly List<Parser> Kept = new(); }")]
+        [InlineData("public static class Use { public static void Run(string text) => new Keeper().Keep(new Parser(text)); } public sealed class Keeper { private System.IDisposable? _kept; public void Keep(System.IDisposable d) => _kept = d; }")]
         public Task Flags_OwnerNotShortLived(string use) => VerifySF4001.AnalyzerAsync("using System.Collections.Generic;\n" + use + Parser);
 
         [Fact]

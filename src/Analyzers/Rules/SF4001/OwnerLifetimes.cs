@@ -75,13 +75,36 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 return OwnerLifetime.LongLived;
             }
 
+            // Who could hold one: a field or property typed as the type, one of its bases or interfaces, or a collection of them.
+            var holders = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default) { type };
+            for (var b = type.BaseType; b is not null && b.SpecialType != SpecialType.System_Object; b = b.BaseType)
+            {
+                holders.Add(b.OriginalDefinition);
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                holders.Add(implemented.OriginalDefinition);
+            }
+
             var created = 0;
             var heldOrEscapes = false;
-            if (_byTypeName.TryGetValue(type.Name, out var candidates))
+            var seen = new HashSet<SyntaxNode>();
+            foreach (var holder in holders)
             {
+                if (!_byTypeName.TryGetValue(holder.Name, out var candidates))
+                {
+                    continue;
+                }
+
                 foreach (var node in candidates)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (!seen.Add(node))
+                    {
+                        continue;
+                    }
+
                     var model = _models.GetOrAdd(node.SyntaxTree, tree =>
                     {
 #pragma warning disable RS1030 // A compilation-wide fact, computed once, binding only the candidates of the type in question (see remarks).
@@ -89,41 +112,30 @@ namespace Steadfast.Analyzers.Rules.SF4001
 #pragma warning restore RS1030
                     });
 
-                    switch (node)
+                    var (declaredType, modifiers) = node switch
                     {
-                        case BaseFieldDeclarationSyntax field:
-                            if (SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(field.Declaration.Type, cancellationToken).Type?.OriginalDefinition, type))
-                            {
-                                if (IsStatic(field.Modifiers))
-                                {
-                                    return OwnerLifetime.LongLived; // held in a static field: lives as long as the process
-                                }
+                        BaseFieldDeclarationSyntax field => (field.Declaration.Type, field.Modifiers),
+                        PropertyDeclarationSyntax property => (property.Type, property.Modifiers),
+                        _ => (null, default(SyntaxTokenList)),
+                    };
 
-                                heldOrEscapes = true; // held by another object: lives as long as that one
-                            }
+                    if (declaredType is not null)
+                    {
+                        var held = model.GetTypeInfo(declaredType, cancellationToken).Type;
+                        if (Mentions(held, type, 0) && IsStatic(modifiers))
+                        {
+                            return OwnerLifetime.LongLived; // held in a static field: lives as long as the process
+                        }
 
-                            break;
-                        case PropertyDeclarationSyntax property:
-                            if (SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(property.Type, cancellationToken).Type?.OriginalDefinition, type))
-                            {
-                                if (IsStatic(property.Modifiers))
-                                {
-                                    return OwnerLifetime.LongLived;
-                                }
+                        heldOrEscapes |= MentionsAny(held, holders, 0); // held by another object: lives as long as that one
+                        continue;
+                    }
 
-                                heldOrEscapes = true;
-                            }
-
-                            break;
-                        default:
-                            if (model.GetOperation(node, cancellationToken) is IObjectCreationOperation creation &&
-                                SymbolEqualityComparer.Default.Equals(creation.Type?.OriginalDefinition, type))
-                            {
-                                created++;
-                                heldOrEscapes |= !IsPerOperation(creation, model, cancellationToken);
-                            }
-
-                            break;
+                    if (model.GetOperation(node, cancellationToken) is IObjectCreationOperation creation &&
+                        SymbolEqualityComparer.Default.Equals(creation.Type?.OriginalDefinition, type))
+                    {
+                        created++;
+                        heldOrEscapes |= !IsPerOperation(creation, model, cancellationToken);
                     }
                 }
             }
@@ -139,7 +151,10 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         /// <summary>
         /// A creation whose object is used and dropped where it is made: the receiver of a call (<c>new Parser(text).Parse()</c>),
-        /// a <c>using</c> resource, or a local of a method other than the entry point that is only ever a receiver.
+        /// a <c>using</c> resource, an argument, or a local of a method other than the entry point that is only ever a
+        /// receiver or an argument. An argument could be kept by the callee, but only in a field or property that can hold
+        /// the type (its own, a base's or an interface's, or a collection of them), and any such declaration in the
+        /// compilation makes the owner not short-lived.
         /// </summary>
         private bool IsPerOperation(IObjectCreationOperation creation, SemanticModel model, CancellationToken cancellationToken)
         {
@@ -149,7 +164,8 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 case IInvocationOperation call when call.Instance == node:
                 case IPropertyReferenceOperation property when property.Instance == node:
                 case IUsingOperation:
-                    return !InEntryPoint(creation, model, cancellationToken);
+                case IArgumentOperation:
+                    return !InEntryPoint(creation, model, cancellationToken); // an argument is kept only in a field that can hold it (checked apart)
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }:
                     if (InEntryPoint(creation, model, cancellationToken))
                     {
@@ -170,6 +186,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
                             IPropertyReferenceOperation property => property.Instance == at,
                             IFieldReferenceOperation field => field.Instance == at,
                             IEventReferenceOperation handler => handler.Instance == at,
+                            IArgumentOperation => true, // kept only in a field that can hold it (checked apart)
                             _ => false,
                         };
 
@@ -183,6 +200,51 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 default:
                     return false;
             }
+        }
+
+        /// <summary>The type itself, or a generic (a list, a dictionary, a task) with it among its type arguments.</summary>
+        private static bool Mentions(ITypeSymbol? held, ITypeSymbol type, int depth)
+        {
+            if (held is null || depth > 3)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(held.OriginalDefinition, type))
+            {
+                return true;
+            }
+
+            if (held is IArrayTypeSymbol array)
+            {
+                return Mentions(array.ElementType, type, depth + 1);
+            }
+
+            if (held is INamedTypeSymbol named)
+            {
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (Mentions(argument, type, depth + 1))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool MentionsAny(ITypeSymbol? held, HashSet<ITypeSymbol> types, int depth)
+        {
+            foreach (var type in types)
+            {
+                if (Mentions(held, type, depth))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool InEntryPoint(IOperation operation, SemanticModel model, CancellationToken cancellationToken) =>
@@ -237,10 +299,10 @@ namespace Steadfast.Analyzers.Rules.SF4001
                             Add(byTypeName, SimpleName(creation.Type), node);
                             break;
                         case BaseFieldDeclarationSyntax field:
-                            Add(byTypeName, SimpleName(field.Declaration.Type), node);
+                            AddEveryName(byTypeName, field.Declaration.Type, node);
                             break;
                         case PropertyDeclarationSyntax property:
-                            Add(byTypeName, SimpleName(property.Type), node);
+                            AddEveryName(byTypeName, property.Type, node);
                             break;
                         case InvocationExpressionSyntax invocation when RegistrationLifetime(NameOf(invocation)) is { } lifetime:
 #pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register services (see remarks).
@@ -315,6 +377,18 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             list.Add(node);
+        }
+
+        /// <summary>A declaration under each simple name in its type (<c>List&lt;Parser&gt;</c> under List and Parser).</summary>
+        private static void AddEveryName(Dictionary<string, List<SyntaxNode>> byTypeName, TypeSyntax type, SyntaxNode node)
+        {
+            foreach (var name in type.DescendantNodesAndSelf())
+            {
+                if (name is SimpleNameSyntax simple)
+                {
+                    Add(byTypeName, simple.Identifier.ValueText, node);
+                }
+            }
         }
 
         private static string? SimpleName(TypeSyntax type) => type switch

@@ -259,6 +259,8 @@ namespace Steadfast.Tests.Rules
         // the container makes one per scope or per call
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddScoped<Parser>(); }")]
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddTransient(typeof(Parser)); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddScoped<System.IDisposable, Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; using Microsoft.Extensions.DependencyInjection.Extensions; public static class Setup { public static void Add(IServiceCollection s) => s.TryAddScoped<Parser>(); }")]
         public Task DoesNotFlag_ShortLivedOwner(string use) => VerifySF4001.AnalyzerAsync("using System.Collections.Generic;\n" + use + Parser.Replace("[|_memo|]", "_memo"));
 
         [Theory]
@@ -266,6 +268,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("")]
         // a singleton, or held in a static field, or a local of the entry point
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddSingleton<Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddSingleton<System.IDisposable, Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddHostedService<Worker>(); } public sealed class Worker : Microsoft.Extensions.Hosting.BackgroundService { protected override System.Threading.Tasks.Task ExecuteAsync(System.Threading.CancellationToken ct) => System.Threading.Tasks.Task.CompletedTask; private readonly Dictionary<string, int> [|_cache|] = new(); public int Get(string k) => _cache.TryGetValue(k, out var v) ? v : _cache[k] = k.Length; }")]
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) { s.AddScoped<Parser>(); s.AddSingleton(new Parser(\"x\")); } }")]
         [InlineData("public static class Use { public static readonly Parser Shared = new Parser(\"x\"); public static int Run(string text) => new Parser(text).Parse(text); }")]
         // created per call but kept: returned, stored in a field

@@ -194,6 +194,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("private static readonly ConcurrentDictionary<PropertyInfo, Profile> Cache = new(); public Profile For(PropertyInfo p) => Cache.GetOrAdd(p, x => Load(x.Name));")]
         // a value fixed for the process
         [InlineData("private static readonly string Prefix = \"p\"; private static readonly ConcurrentDictionary<string, Profile> Cache = new(); public Profile Get() => Cache.GetOrAdd(Prefix, Load);")]
+        // a private method that stores, called only while the object is built
+        [InlineData("private readonly Dictionary<string, Profile> _cache = new(); public ProfileService(IEnumerable<Profile> all) { foreach (var p in all) Put(p.Name); } private void Put(string id) => _cache[id] = Load(id); public Profile Get(string id) => _cache[id];")]
         public Task DoesNotFlag_KeysBoundedByTheProgram(string members) => VerifySF4001.AnalyzerAsync(Service(members));
 
         [Theory]
@@ -206,6 +208,13 @@ namespace Steadfast.Tests.Rules
         [InlineData("private static readonly ConcurrentDictionary<string, Profile> [|Cache|] = new(); public Profile For(Tier tier, string user) => Cache.GetOrAdd($\"{tier}:{user}\", Load);")]
         // a private method used as a method group: its callers are out of sight
         [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Subscribe(Action<Action<string>> on) => on(Put); private void Put(string id) => _cache[id] = Load(id);")]
+        // ... and also after construction, with a caller's value
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public ProfileService(IEnumerable<Profile> all) { foreach (var p in all) Put(p.Name); } public void Add(string id) => Put(id); private void Put(string id) => _cache[id] = Load(id); public Profile Get(string id) => _cache.TryGetValue(id, out var p) ? p : Load(id);")]
+        // a private method's caller passes a value declared by a pattern on its own parameter
+        [InlineData("private readonly Dictionary<string, Profile> [|_byName|] = new(); public void Handle(object update) { if (update is Profile { Name.Length: > 0 } p) Remember(p); } private void Remember(Profile p) { if (!_byName.TryGetValue(p.Name, out _)) _byName[p.Name] = p; }")]
+        [InlineData("private readonly Dictionary<string, Profile> [|_byName|] = new(); public string Handle(object update) => update switch { Profile p => Remember(p), _ => \"\" }; private string Remember(Profile p) { if (!_byName.TryGetValue(p.Name, out _)) _byName[p.Name] = p; return p.Name; }")]
+        // a private method's caller passes a value of its own making: a parameter, as before
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Tick() => Put(Guid.NewGuid().ToString()); private void Put(string id) { if (!_cache.ContainsKey(id)) _cache[id] = Load(id); }")]
         public Task Flags_UserValuesBesideBoundedParts(string members) => VerifySF4001.AnalyzerAsync(Service(members));
 
         [Fact]

@@ -113,9 +113,21 @@ namespace Steadfast.Analyzers.Rules.SF4001
         {
             if (!visited.Add(parameter.OriginalDefinition))
             {
-                return KeyOrigin.Other; // a recursive call: its callers decide
+                return KeyOrigin.Bounded; // a recursive call passes on what its own callers passed: they decide
             }
 
+            try
+            {
+                return ResolveCallers(parameter, fieldIsStatic, domain, visited);
+            }
+            finally
+            {
+                visited.Remove(parameter.OriginalDefinition); // the set holds the parameters on the current path only
+            }
+        }
+
+        private KeyOrigin ResolveCallers(IParameterSymbol parameter, bool fieldIsStatic, KeyDomain domain, HashSet<IParameterSymbol> visited)
+        {
             var method = (IMethodSymbol)parameter.ContainingSymbol;
             var sites = Of(method);
             if (sites.Count == 0 || _referenced.Contains(method.OriginalDefinition) ||
@@ -145,7 +157,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 }
             }
 
-            return allAtConstruction ? KeyOrigin.Other : result; // only called while the owner is built: filled at construction
+            // Only called while the owner is built: filled at construction. Every caller passes a bounded value: bounded.
+            // Otherwise a parameter, as before: an outside value (whatever the callers' arguments are made of).
+            return allAtConstruction ? KeyOrigin.Other : result == KeyOrigin.Bounded ? KeyOrigin.Bounded : KeyOrigin.External;
         }
 
         private static bool? ConstructsStatic(IOperation call, ISymbol containingSymbol)

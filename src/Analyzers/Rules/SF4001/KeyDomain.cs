@@ -180,7 +180,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
                         assignment.Value,
                     IForEachLoopOperation loop when Contains(loop.Locals, local) => loop.Collection,
                     IArgumentOperation { Parameter.RefKind: RefKind.Out } argument when Declares(argument.Value, local) => argument.Parent,
-                    IDeclarationPatternOperation pattern when SymbolEqualityComparer.Default.Equals(pattern.DeclaredSymbol, local) => (pattern.Parent as IIsPatternOperation)?.Value,
+                    IDeclarationPatternOperation pattern when SymbolEqualityComparer.Default.Equals(pattern.DeclaredSymbol, local) => MatchedValue(pattern),
+                    IRecursivePatternOperation pattern when SymbolEqualityComparer.Default.Equals(pattern.DeclaredSymbol, local) => MatchedValue(pattern),
+                    IListPatternOperation pattern when SymbolEqualityComparer.Default.Equals(pattern.DeclaredSymbol, local) => MatchedValue(pattern),
                     _ => null,
                 };
 
@@ -194,6 +196,25 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             return result ?? new KeyClass(KeyOrigin.Other);
+        }
+
+        /// <summary>The value a pattern (or the pattern it is nested in) is matched against: <c>is</c>, <c>switch</c>.</summary>
+        private static IOperation? MatchedValue(IOperation pattern)
+        {
+            for (var op = pattern.Parent; op is not null; op = op.Parent)
+            {
+                switch (op)
+                {
+                    case IIsPatternOperation isPattern:
+                        return isPattern.Value;
+                    case ISwitchExpressionOperation switchExpression:
+                        return switchExpression.Value;
+                    case ISwitchOperation switchStatement:
+                        return switchStatement.Value;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>

@@ -459,6 +459,18 @@ namespace Steadfast.Tests.Rules
         [InlineData("private static readonly Dictionary<Guild, GuildState> States = new(); private static readonly List<Guild> Known = new(); public static void Fill() { foreach (var g in Known) States[g] = new GuildState(); }")]
         public Task DoesNotFlag_StaticMapsNotPinningObjects(string members) => VerifySF4001.AnalyzerAsync(Guilds + "public static class Tracker { " + members + " }");
 
+        /// <summary>A key type that does not resolve (references not restored) is never taken for a class compared by reference.</summary>
+        [Fact]
+        public Task DoesNotFlag_StaticMapKeyedByAnUnresolvedType() => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Generic;
+
+            public static class Tracker
+            {
+                private static readonly Dictionary<{|CS0246:DiscordGuild|}, int> States = new();
+                public static void OnMessage({|CS0246:DiscordGuild|} guild) => States[guild] = 1;
+            }
+            """);
+
         [Fact]
         public Task DoesNotFlag_InstanceMapKeyedByDomainObjects() => VerifySF4001.AnalyzerAsync(Guilds + """
             public sealed class Tracker

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 75;
+        private const int Count = 90;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -117,6 +117,21 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? Exception => Get(72, "System.Exception");
         public INamedTypeSymbol? ServiceProvider => Get(73, "System.IServiceProvider");
         public INamedTypeSymbol? ServiceProviderServiceExtensions => Get(74, "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions");
+        public INamedTypeSymbol? CultureInfo => Get(75, "System.Globalization.CultureInfo");
+        public INamedTypeSymbol? Configuration => Get(76, "Microsoft.Extensions.Configuration.IConfiguration");
+        public INamedTypeSymbol? Assembly => Get(77, "System.Reflection.Assembly");
+        public INamedTypeSymbol? OptionsMonitorCache => Get(78, "Microsoft.Extensions.Options.IOptionsMonitorCache`1");
+        public INamedTypeSymbol? OptionsFactory => Get(79, "Microsoft.Extensions.Options.IOptionsFactory`1");
+        public INamedTypeSymbol? OptionsMonitor => Get(80, "Microsoft.Extensions.Options.IOptionsMonitor`1");
+        public INamedTypeSymbol? OptionsSnapshot => Get(81, "Microsoft.Extensions.Options.IOptionsSnapshot`1");
+        public INamedTypeSymbol? ConfigureNamedOptions => Get(82, "Microsoft.Extensions.Options.IConfigureNamedOptions`1");
+        public INamedTypeSymbol? ServiceCollectionServiceExtensions => Get(83, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
+        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions => Get(84, "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions");
+        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions => Get(85, "Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions");
+        public INamedTypeSymbol? PageModel => Get(86, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
+        public INamedTypeSymbol? SignalRHub => Get(87, "Microsoft.AspNetCore.SignalR.Hub");
+        public INamedTypeSymbol? DateTimeOffset => Get(88, "System.DateTimeOffset");
+        public INamedTypeSymbol? EquatableOfT => Get(89, "System.IEquatable`1");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -30,6 +30,9 @@ namespace Steadfast.Analyzers.Rules
         /// <summary>Diagnostic property: "true" when the values are locks, semaphores or rate limiters: evicting one that is held would break mutual exclusion, so no fix is offered.</summary>
         public const string HoldsLocksProperty = "HoldsLocks";
 
+        /// <summary>Diagnostic property: "true" when the map is static and keyed by objects compared by reference: its values are state kept per object, not a cache, so no fix is offered.</summary>
+        public const string PinsKeysProperty = "PinsKeys";
+
         internal const int DefaultCapacity = 1024;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF4001UnboundedCache);
@@ -46,17 +49,23 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
+                var compilation = start.Compilation;
+                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Scan(compilation, types, cancellationToken));
+
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
-                        var candidates = CacheFields.Find((INamedTypeSymbol)symbolStart.Symbol, types);
+                        var owner = (INamedTypeSymbol)symbolStart.Symbol;
+                        var candidates = CacheFields.Find(owner, types);
                         if (candidates is null)
                         {
                             return; // the usual case: no private dictionary field worth watching, nothing registered
                         }
 
-                        var state = new TypeState(candidates);
+                        var state = new TypeState(owner, candidates, types, lifetimes);
                         symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
+                        symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
+                        symbolStart.RegisterOperationAction(state.Calls.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterSymbolEndAction(state.OnEnd);
                     },
                     SymbolKind.NamedType);
@@ -65,9 +74,25 @@ namespace Steadfast.Analyzers.Rules
 
         private sealed class TypeState
         {
+            private readonly INamedTypeSymbol _owner;
             private readonly Dictionary<IFieldSymbol, FieldUsage> _fields;
+            private readonly SF4001Symbols _types;
+            private readonly RetryableLazy<OwnerLifetimes> _lifetimes;
+            private readonly KeyDomain _domain;
 
-            public TypeState(Dictionary<IFieldSymbol, FieldUsage> fields) => _fields = fields;
+            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, FieldUsage> fields, SF4001Symbols types, RetryableLazy<OwnerLifetimes> lifetimes)
+            {
+                _owner = owner;
+                _fields = fields;
+                _types = types;
+                _lifetimes = lifetimes;
+                _domain = new KeyDomain(types, owner);
+                Calls = new CallSites(owner);
+            }
+
+            public CallSites Calls { get; }
+
+            public void OnInvocation(OperationAnalysisContext context) => Calls.OnInvocation(context, _domain);
 
             public void OnFieldReference(OperationAnalysisContext context)
             {
@@ -90,10 +115,28 @@ namespace Steadfast.Analyzers.Rules
                 {
                     var field = pair.Key;
                     var usage = pair.Value;
-                    if (!usage.TryGetVerdict(out var holdsLocks) || field.Locations.Length == 0 || !field.Locations[0].IsInSource)
+                    if (field.Locations.Length == 0 || !field.Locations[0].IsInSource)
                     {
                         continue;
                     }
+
+                    CacheShape shape;
+                    lock (usage)
+                    {
+                        lock (Calls)
+                        {
+                            shape = usage.Verdict(Calls, _domain, _types);
+                        }
+                    }
+
+                    // An instance field lives as long as its owner: one made per request or per operation takes its map with it.
+                    if (shape == CacheShape.None ||
+                        (!field.IsStatic && _lifetimes.GetValue(context.CancellationToken).Of(_owner, context.CancellationToken) == OwnerLifetime.ShortLived))
+                    {
+                        continue;
+                    }
+
+                    var holdsLocks = shape == CacheShape.Locks;
 
                     var location = field.Locations[0];
                     var capacity = Capacity.Get(context.Options, location.SourceTree!);
@@ -104,13 +147,23 @@ namespace Steadfast.Analyzers.Rules
                     {
                         properties = properties.Add(HoldsLocksProperty, "true");
                     }
+                    else if (shape == CacheShape.PinsKeys)
+                    {
+                        properties = properties.Add(PinsKeysProperty, "true");
+                    }
 
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.SF4001UnboundedCache,
                         location,
                         properties,
                         field.Name,
-                        holdsLocks ? "holds a lock per key" : "is used as a cache"));
+                        shape switch
+                        {
+                            CacheShape.Locks => "holds a lock per key",
+                            CacheShape.PinsKeys => "keeps every key object alive",
+                            CacheShape.TimePerKey => "records a time per key",
+                            _ => "is used as a cache",
+                        }));
                 }
             }
         }
@@ -125,17 +178,68 @@ namespace Steadfast.Analyzers.Rules.SF4001
         private SF4001Symbols(KnownTypes types)
             : base(types)
         {
+            Assembly = types.Assembly;
             ConcurrentDictionary = types.ConcurrentDictionary;
+            Configuration = types.Configuration;
+            ConfigureNamedOptions = types.ConfigureNamedOptions;
+            ControllerBase = types.ControllerBase;
+            CultureInfo = types.CultureInfo;
+            DateTimeOffset = types.DateTimeOffset;
             Dictionary = types.Dictionary;
+            EquatableOfT = types.EquatableOfT;
+            HostedService = types.HostedService;
+            OptionsFactory = types.OptionsFactory;
+            OptionsMonitor = types.OptionsMonitor;
+            OptionsMonitorCache = types.OptionsMonitorCache;
+            OptionsSnapshot = types.OptionsSnapshot;
+            PageModel = types.PageModel;
+            ServiceCollectionDescriptorExtensions = types.ServiceCollectionDescriptorExtensions;
+            ServiceCollectionHostedServiceExtensions = types.ServiceCollectionHostedServiceExtensions;
+            ServiceCollectionServiceExtensions = types.ServiceCollectionServiceExtensions;
+            SignalRHub = types.SignalRHub;
             MemberInfo = types.MemberInfo;
             ParameterInfo = types.ParameterInfo;
             SteadfastBoundedCache = types.SteadfastBoundedCache;
             Type = types.Type;
         }
 
+        public INamedTypeSymbol? Assembly { get; }
+
         public INamedTypeSymbol? ConcurrentDictionary { get; }
 
+        public INamedTypeSymbol? Configuration { get; }
+
+        public INamedTypeSymbol? ConfigureNamedOptions { get; }
+
+        public INamedTypeSymbol? ControllerBase { get; }
+
+        public INamedTypeSymbol? CultureInfo { get; }
+
+        public INamedTypeSymbol? DateTimeOffset { get; }
+
         public INamedTypeSymbol? Dictionary { get; }
+
+        public INamedTypeSymbol? EquatableOfT { get; }
+
+        public INamedTypeSymbol? HostedService { get; }
+
+        public INamedTypeSymbol? OptionsFactory { get; }
+
+        public INamedTypeSymbol? OptionsMonitor { get; }
+
+        public INamedTypeSymbol? OptionsMonitorCache { get; }
+
+        public INamedTypeSymbol? OptionsSnapshot { get; }
+
+        public INamedTypeSymbol? PageModel { get; }
+
+        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions { get; }
+
+        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions { get; }
+
+        public INamedTypeSymbol? ServiceCollectionServiceExtensions { get; }
+
+        public INamedTypeSymbol? SignalRHub { get; }
 
         public INamedTypeSymbol? MemberInfo { get; }
 

@@ -33,8 +33,9 @@ namespace Steadfast.CodeFixes.Rules
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnboundedCache);
 
         protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(SF4001UnboundedCacheAnalyzer.HoldsLocksProperty, out var locks) && locks == "true"
-                ? Enumerable.Empty<(string, string)>() // evicting a lock that is held would let two callers in: no automatic fix
+            (diagnostic.Properties.TryGetValue(SF4001UnboundedCacheAnalyzer.HoldsLocksProperty, out var locks) && locks == "true") ||
+            (diagnostic.Properties.TryGetValue(SF4001UnboundedCacheAnalyzer.PinsKeysProperty, out var pins) && pins == "true")
+                ? Enumerable.Empty<(string, string)>() // evicting a held lock lets two callers in; evicting per-object state loses it: no automatic fix
                 : Offered;
 
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(

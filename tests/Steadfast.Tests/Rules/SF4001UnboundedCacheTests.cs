@@ -171,6 +171,347 @@ namespace Steadfast.Tests.Rules
                 private sealed class Janitor { public void Sweep() => Cache.Clear(); }
             """));
 
+        // ---------------------------------------------------------------- keys bounded by the program (issue #15)
+
+        [Theory]
+        // Type names, typeof, GetType(), nameof: one value per program element
+        [InlineData("private static readonly ConcurrentDictionary<string, string> Cache = new(); public string Name(object o) => Cache.GetOrAdd(o.GetType().FullName!, n => n.ToUpperInvariant());")]
+        [InlineData("private static readonly ConcurrentDictionary<string, string> Cache = new(); public string Name<T>() => Cache.GetOrAdd(typeof(T).Name, n => n.ToUpperInvariant());")]
+        [InlineData("private static readonly Dictionary<string, string> Cache = new(); public string Name(Type t) { if (!Cache.TryGetValue(t.FullName!, out var s)) Cache[t.FullName!] = s = t.Name; return s; }")]
+        [InlineData("private readonly Dictionary<string, Profile> _cache = new(); public Profile Get() => _cache.TryGetValue(nameof(Get), out var p) ? p : _cache[nameof(Get)] = Load(\"x\");")]
+        // a template name built from a type name and a private method's parameter that every caller gives as a constant
+        [InlineData("private readonly ConcurrentDictionary<string, string> _templateCache = new(); public string Render(object model) => Compile(model, \"html\") + Compile(model, \"text\"); private string Compile(object model, string kind) => _templateCache.GetOrAdd($\"{model.GetType().FullName}.{kind}.hbs\", n => n);")]
+        // ... through two private methods, each called with constants or with the other's parameter
+        [InlineData("private readonly Dictionary<string, string> _templateCache = new(); public string Welcome() => Both(\"Welcome\"); public string Reset() => Both(\"Reset\"); private string Both(string name) => Render($\"{name}.html\") + Render($\"{name}.text\"); private string Render(string template) { if (!_templateCache.TryGetValue(template, out var t)) { t = template.ToUpperInvariant(); _templateCache.Add(template, t); } return t; }")]
+        // cultures and culture names
+        [InlineData("private static readonly ConcurrentDictionary<string, Profile> Cache = new(); public Profile For(System.Globalization.CultureInfo culture) => Cache.GetOrAdd(culture.Name, Load);")]
+        [InlineData("private static readonly ConcurrentDictionary<System.Globalization.CultureInfo, Profile> Cache = new(); public Profile For(System.Globalization.CultureInfo culture) => Cache.GetOrAdd(culture, c => Load(c.Name));")]
+        // enum names
+        [InlineData("private static readonly ConcurrentDictionary<string, Profile> Cache = new(); public Profile For(Tier tier) => Cache.GetOrAdd(tier.ToString(), Load);")]
+        [InlineData("private static readonly ConcurrentDictionary<string, Profile> Cache = new(); public Profile For(Tier tier) => Cache.GetOrAdd($\"tier:{tier}\", Load);")]
+        // reflection members and their names
+        [InlineData("private static readonly ConcurrentDictionary<string, Profile> Cache = new(); public Profile For(MethodInfo m) => Cache.GetOrAdd(m.DeclaringType!.FullName + \".\" + m.Name, Load);")]
+        [InlineData("private static readonly ConcurrentDictionary<PropertyInfo, Profile> Cache = new(); public Profile For(PropertyInfo p) => Cache.GetOrAdd(p, x => Load(x.Name));")]
+        // a value fixed for the process
+        [InlineData("private static readonly string Prefix = \"p\"; private static readonly ConcurrentDictionary<string, Profile> Cache = new(); public Profile Get() => Cache.GetOrAdd(Prefix, Load);")]
+        // a private method that stores, called only while the object is built
+        [InlineData("private readonly Dictionary<string, Profile> _cache = new(); public ProfileService(IEnumerable<Profile> all) { foreach (var p in all) Put(p.Name); } private void Put(string id) => _cache[id] = Load(id); public Profile Get(string id) => _cache[id];")]
+        public Task DoesNotFlag_KeysBoundedByTheProgram(string members) => VerifySF4001.AnalyzerAsync(Service(members));
+
+        [Theory]
+        // the same shapes with a user's value in the key
+        [InlineData("private static readonly ConcurrentDictionary<string, string> [|Cache|] = new(); public string Name(object o, string user) => Cache.GetOrAdd(o.GetType().FullName + user, n => n.ToUpperInvariant());")]
+        [InlineData("private readonly ConcurrentDictionary<string, string> [|_templateCache|] = new(); public string Render(object model, string kind) => Compile(model, kind); private string Compile(object model, string kind) => _templateCache.GetOrAdd($\"{model.GetType().FullName}.{kind}.hbs\", n => n);")]
+        [InlineData("private readonly Dictionary<string, string> [|_templateCache|] = new(); public string Welcome(string user) => Both(user); public string Reset() => Both(\"Reset\"); private string Both(string name) => Render($\"{name}.html\"); private string Render(string template) { if (!_templateCache.TryGetValue(template, out var t)) { t = template.ToUpperInvariant(); _templateCache.Add(template, t); } return t; }")]
+        // a culture name that is only a string from the caller
+        [InlineData("private static readonly ConcurrentDictionary<string, Profile> [|Cache|] = new(); public Profile For(string language) => Cache.GetOrAdd(language, Load);")]
+        [InlineData("private static readonly ConcurrentDictionary<string, Profile> [|Cache|] = new(); public Profile For(Tier tier, string user) => Cache.GetOrAdd($\"{tier}:{user}\", Load);")]
+        // a private method used as a method group: its callers are out of sight
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Subscribe(Action<Action<string>> on) => on(Put); private void Put(string id) => _cache[id] = Load(id);")]
+        // ... and also after construction, with a caller's value
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public ProfileService(IEnumerable<Profile> all) { foreach (var p in all) Put(p.Name); } public void Add(string id) => Put(id); private void Put(string id) => _cache[id] = Load(id); public Profile Get(string id) => _cache.TryGetValue(id, out var p) ? p : Load(id);")]
+        // a private method's caller passes a value declared by a pattern on its own parameter
+        [InlineData("private readonly Dictionary<string, Profile> [|_byName|] = new(); public void Handle(object update) { if (update is Profile { Name.Length: > 0 } p) Remember(p); } private void Remember(Profile p) { if (!_byName.TryGetValue(p.Name, out _)) _byName[p.Name] = p; }")]
+        [InlineData("private readonly Dictionary<string, Profile> [|_byName|] = new(); public string Handle(object update) => update switch { Profile p => Remember(p), _ => \"\" }; private string Remember(Profile p) { if (!_byName.TryGetValue(p.Name, out _)) _byName[p.Name] = p; return p.Name; }")]
+        // a private method's caller passes a value of its own making: a parameter, as before
+        [InlineData("private readonly Dictionary<string, Profile> [|_cache|] = new(); public void Tick() => Put(Guid.NewGuid().ToString()); private void Put(string id) { if (!_cache.ContainsKey(id)) _cache[id] = Load(id); }")]
+        public Task Flags_UserValuesBesideBoundedParts(string members) => VerifySF4001.AnalyzerAsync(Service(members));
+
+        [Fact]
+        public Task DoesNotFlag_ConfigurationSectionKeysAndOptionNames() => VerifySF4001.AnalyzerAsync("""
+            using System;
+            using System.Collections.Concurrent;
+            using Microsoft.Extensions.Configuration;
+            using Microsoft.Extensions.Options;
+
+            public class Sections
+            {
+                private readonly IConfiguration _configuration;
+                private static readonly ConcurrentDictionary<string, string?> Cache = new();
+                public Sections(IConfiguration configuration) => _configuration = configuration;
+                public void Warm() { foreach (var section in _configuration.GetChildren()) Cache.GetOrAdd(section.Key, _ => section.Value); }
+                public string? Value(IConfigurationSection section) => Cache.GetOrAdd(section.Path, _ => section.Value);
+            }
+
+            public class OptionsCache<TOptions> : IOptionsMonitorCache<TOptions> where TOptions : class
+            {
+                private readonly ConcurrentDictionary<string, Lazy<TOptions>> _cache = new();
+                public TOptions GetOrAdd(string? name, Func<TOptions> createOptions) => _cache.GetOrAdd(name ?? Options.DefaultName, _ => new Lazy<TOptions>(createOptions)).Value;
+                public bool TryAdd(string? name, TOptions options) => _cache.TryAdd(name ?? Options.DefaultName, new Lazy<TOptions>(() => options));
+                public bool TryRemove(string? name) => false;
+                public void Clear() { }
+            }
+            """);
+
+        // ---------------------------------------------------------------- owners' lifetimes (issue #15)
+
+        private const string Parser = """
+
+            public sealed class Parser : System.IDisposable
+            {
+                public void Dispose() { }
+                private readonly Dictionary<string, int> [|_memo|] = new();
+                private readonly string _text;
+                public Parser(string text) => _text = text;
+                public int Parse(string word) { if (!_memo.TryGetValue(word, out var n)) _memo[word] = n = word.Length + _text.Length; return n; }
+            }
+
+            """;
+
+        [Theory]
+        // made per call and dropped: the receiver of a call, a local used only as a receiver, a using resource
+        [InlineData("public static class Use { public static int Run(string text) => new Parser(text).Parse(text); }")]
+        [InlineData("public static class Use { public static int Run(string text) { var parser = new Parser(text); return parser.Parse(text) + parser.Parse(\"x\"); } }")]
+        // a context made per call and passed to the code that uses it
+        [InlineData("public static class Use { public static int Run(string text) => Write(new Parser(text), text); private static int Write(Parser context, string text) => context.Parse(text); }")]
+        [InlineData("public static class Use { public static int Run(string text) { var context = new Parser(text); return Write(context, text); } private static int Write(Parser context, string text) => context.Parse(text); }")]
+        // the container makes one per scope or per call
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddScoped<Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddTransient(typeof(Parser)); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddScoped<System.IDisposable, Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; using Microsoft.Extensions.DependencyInjection.Extensions; public static class Setup { public static void Add(IServiceCollection s) => s.TryAddScoped<Parser>(); }")]
+        public Task DoesNotFlag_ShortLivedOwner(string use) => VerifySF4001.AnalyzerAsync("using System.Collections.Generic;\n" + use + Parser.Replace("[|_memo|]", "_memo"));
+
+        [Theory]
+        // no evidence of its lifetime: judged as before
+        [InlineData("")]
+        // a singleton, or held in a static field, or a local of the entry point
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddSingleton<Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddSingleton<System.IDisposable, Parser>(); }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddHostedService<Worker>(); } public sealed class Worker : Microsoft.Extensions.Hosting.BackgroundService { protected override System.Threading.Tasks.Task ExecuteAsync(System.Threading.CancellationToken ct) => System.Threading.Tasks.Task.CompletedTask; private readonly Dictionary<string, int> [|_cache|] = new(); public int Get(string k) => _cache.TryGetValue(k, out var v) ? v : _cache[k] = k.Length; }")]
+        [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) { s.AddScoped<Parser>(); s.AddSingleton(new Parser(\"x\")); } }")]
+        [InlineData("public static class Use { public static readonly Parser Shared = new Parser(\"x\"); public static int Run(string text) => new Parser(text).Parse(text); }")]
+        // created per call but kept: returned, stored in a field
+        [InlineData("public static class Use { public static Parser Make(string text) => new Parser(text); }")]
+        [InlineData("public sealed class Holder { private readonly Parser _parser; public Holder(string text) { var p = new Parser(text); _parser = p; } public int N => _parser.Parse(\"a\"); }")]
+        // passed on to code that could keep it: a field of a type it implements, a list of them
+        [InlineData("public static class Use { public static int Run(string text) => Keep(new Parser(text)); private static int Keep(object p) { Kept.Add((Parser)p); return 0; } private static readonly List<Parser> Kept = new(); }")]
+        [InlineData("public static class Use { public static void Run(string text) => new Keeper().Keep(new Parser(text)); } public sealed class Keeper { private System.IDisposable? _kept; public void Keep(System.IDisposable d) => _kept = d; }")]
+        public Task Flags_OwnerNotShortLived(string use) => VerifySF4001.AnalyzerAsync("using System.Collections.Generic;\n" + use + Parser);
+
+        [Fact]
+        public Task Flags_LocalOfTheEntryPoint() => new SteadfastAnalyzerTest<SF4001UnboundedCacheAnalyzer>
+        {
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+            Sources = { "using System.Collections.Generic;\nvar parser = new Parser(\"x\"); while (true) { parser.Parse(System.Console.ReadLine()!); }\n" + Parser },
+        }.RunAsync();
+
+        [Fact]
+        public Task DoesNotFlag_ControllerField() => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Mvc;
+
+            public class ProfilesController : ControllerBase
+            {
+                private readonly Dictionary<string, string> _cache = new();
+                [HttpGet("{id}")]
+                public string Get(string id) => _cache.TryGetValue(id, out var v) ? v : _cache[id] = id.ToUpperInvariant();
+            }
+            """);
+
+        [Fact]
+        public Task Flags_StaticFieldOfAShortLivedOwner() => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Generic;
+            using Microsoft.AspNetCore.Mvc;
+
+            public class ProfilesController : ControllerBase
+            {
+                private static readonly Dictionary<string, string> [|Cache|] = new();
+                [HttpGet("{id}")]
+                public string Get(string id) => Cache.TryGetValue(id, out var v) ? v : Cache[id] = id.ToUpperInvariant();
+            }
+            """);
+
+        // ---------------------------------------------------------------- look-up and store in different methods (issue #15)
+
+        [Theory]
+        // the look-up's method passes its key to the method that stores
+        [InlineData("private readonly Dictionary<string, string> [|_pages|] = new(); public string Get(string url) { if (_pages.TryGetValue(url, out var page)) return page; page = url.ToUpperInvariant(); Store(url, page); return page; } private void Store(string url, string page) => _pages[url] = page;")]
+        // the store's method passes its key to the method that looks up
+        [InlineData("private readonly Dictionary<Guid, Profile> [|_profiles|] = new(); public Profile Get(Guid user) { var known = Find(user); if (known is not null) return known; var p = Load(user.ToString()); _profiles[user] = p; return p; } private Profile? Find(Guid id) => _profiles.TryGetValue(id, out var p) ? p : null;")]
+        // a property of the same parameter
+        [InlineData("private readonly Dictionary<string, string> [|_pages|] = new(); public string Get(Profile request) { if (_pages.ContainsKey(request.Name)) return _pages[request.Name]; var page = request.Name.ToUpperInvariant(); Remember(request.Name, page); return page; } private void Remember(string key, string page) => _pages.Add(key, page);")]
+        public Task Flags_LookupAndStoreAcrossACall(string members) => VerifySF4001.AnalyzerAsync(Service(members));
+
+        [Theory]
+        // the stored key is another value than the one looked up
+        [InlineData("private readonly Dictionary<string, string> _pages = new(); public string Get(string url, string other) { if (_pages.TryGetValue(url, out var page)) return page; page = url.ToUpperInvariant(); Store(other, page); return page; } private void Store(string url, string page) => _pages[url] = page;")]
+        // two public methods with a parameter of the same name are not the same value (a registry)
+        [InlineData("private readonly Dictionary<string, string> _pages = new(); public string? Get(string url) => _pages.TryGetValue(url, out var page) ? page : null; public void Set(string url, string page) => _pages[url] = page;")]
+        // the look-up is in a method the store's method does not call
+        [InlineData("private readonly Dictionary<string, string> _pages = new(); public bool Has(string url) => Find(url) is not null; public void Set(string url) => _pages[url] = url; private string? Find(string url) => _pages.TryGetValue(url, out var page) ? page : null;")]
+        public Task DoesNotFlag_LookupAndStoreOfDifferentValues(string members) => VerifySF4001.AnalyzerAsync(Service(members));
+
+        // ---------------------------------------------------------------- lock maps in long-lived services (issue #15)
+
+        [Fact]
+        public Task Flags_LockMapOfAHostedService_KeyedByFetchedData() => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public interface IFeeds { Task<IReadOnlyList<string>> UrlsAsync(CancellationToken ct); }
+
+            public sealed class Poller : BackgroundService
+            {
+                private readonly IFeeds _feeds;
+                private readonly ConcurrentDictionary<string, SemaphoreSlim> {|#0:_gates|} = new();
+                public Poller(IFeeds feeds) => _feeds = feeds;
+                protected override async Task ExecuteAsync(CancellationToken ct)
+                {
+                    foreach (var url in await _feeds.UrlsAsync(ct))
+                    {
+                        var gate = _gates.GetOrAdd(url, _ => new SemaphoreSlim(1, 1));
+                        await gate.WaitAsync(ct);
+                        gate.Release();
+                    }
+                }
+            }
+            """, VerifySF4001.Diagnostic("SF4001").WithLocation(0).WithMessage("'_gates' holds a lock per key, but nothing ever removes an entry: it grows with every new key until the process runs out of memory"));
+
+        [Fact]
+        public Task Flags_LockMapOfASingleton() => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public sealed class Throttle
+            {
+                private readonly ConcurrentDictionary<string, SemaphoreSlim> [|_locks|] = new();
+                public async Task RunAsync(string userId) { var gate = GateFor(userId); await gate.WaitAsync(); gate.Release(); }
+                private SemaphoreSlim GateFor(string key) => _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+            }
+
+            public static class Setup { public static void Add(IServiceCollection services) => services.AddSingleton<Throttle>(); }
+            """);
+
+        [Theory]
+        // the lock is taken out again
+        [InlineData("foreach (var url in await _feeds.UrlsAsync(ct)) { var gate = _gates.GetOrAdd(url, _ => new SemaphoreSlim(1, 1)); await gate.WaitAsync(ct); gate.Release(); _gates.TryRemove(url, out _); }")]
+        // fetched keys in a map that is not a lock map nor a time per key: not judged outside
+        [InlineData("foreach (var url in await _feeds.UrlsAsync(ct)) { _titles.TryAdd(url, url.Length); }")]
+        public Task DoesNotFlag_HostedServiceMaps(string body) => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Microsoft.Extensions.Hosting;
+
+            public interface IFeeds { Task<IReadOnlyList<string>> UrlsAsync(CancellationToken ct); }
+
+            public sealed class Poller : BackgroundService
+            {
+                private readonly IFeeds _feeds;
+                private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
+                private readonly ConcurrentDictionary<string, int> _titles = new();
+                public Poller(IFeeds feeds) => _feeds = feeds;
+                protected override async Task ExecuteAsync(CancellationToken ct)
+                {
+                    BODY
+                }
+                public int Count => _gates.Count + _titles.Count;
+            }
+            """.Replace("BODY", body));
+
+        // ---------------------------------------------------------------- static maps keyed by domain objects (issue #15)
+
+        private const string Guilds = """
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class Guild { public ulong Id { get; init; } }
+            public sealed class GuildState { public int Messages; }
+
+            """;
+
+        [Fact]
+        public Task Flags_StaticMapKeyedByDomainObjects() => VerifySF4001.AnalyzerAsync(Guilds + """
+            public static class Tracker
+            {
+                private static readonly Dictionary<Guild, GuildState> {|#0:States|} = new();
+                public static void OnMessage(Guild guild) { States[guild] = new GuildState(); }
+                public static int Count(Guild guild) => States.TryGetValue(guild, out var s) ? s.Messages : 0;
+            }
+            """, VerifySF4001.Diagnostic("SF4001").WithLocation(0).WithMessage("'States' keeps every key object alive, but nothing ever removes an entry: it grows with every new key until the process runs out of memory"));
+
+        [Fact]
+        public Task Fix_NotOfferedForDomainObjectKeys() => VerifySF4001.NoCodeFixAsync(Guilds + """
+            public static class Tracker
+            {
+                private static readonly Dictionary<Guild, GuildState> [|States|] = new();
+                public static void OnMessage(Guild guild) => States[guild] = new GuildState();
+            }
+            """, Key);
+
+        [Theory]
+        // removed when the guild goes
+        [InlineData("private static readonly Dictionary<Guild, GuildState> States = new(); public static void OnMessage(Guild guild) => States[guild] = new GuildState(); public static void OnLeft(Guild guild) => States.Remove(guild);")]
+        // keyed by the id (a value), not the object
+        [InlineData("private static readonly Dictionary<ulong, GuildState> States = new(); public static void OnMessage(Guild guild) => States[guild.Id] = new GuildState();")]
+        // a key with value semantics: a record, a class overriding Equals, IEquatable
+        [InlineData("private static readonly Dictionary<Key, GuildState> States = new(); public static void OnMessage(Guild guild) => States[new Key(guild.Id)] = new GuildState(); public record Key(ulong Id);")]
+        [InlineData("private static readonly Dictionary<Key, GuildState> States = new(); public static void OnMessage(Key key) => States[key] = new GuildState(); public sealed class Key { public override bool Equals(object? o) => o is Key; public override int GetHashCode() => 0; }")]
+        [InlineData("private static readonly Dictionary<Key, GuildState> States = new(); public static void OnMessage(Key key) => States[key] = new GuildState(); public sealed class Key : IEquatable<Key> { public bool Equals(Key? o) => o is not null; }")]
+        // filled from the class's own state
+        [InlineData("private static readonly Dictionary<Guild, GuildState> States = new(); private static readonly List<Guild> Known = new(); public static void Fill() { foreach (var g in Known) States[g] = new GuildState(); }")]
+        public Task DoesNotFlag_StaticMapsNotPinningObjects(string members) => VerifySF4001.AnalyzerAsync(Guilds + "public static class Tracker { " + members + " }");
+
+        /// <summary>A key type that does not resolve (references not restored) is never taken for a class compared by reference.</summary>
+        [Fact]
+        public Task DoesNotFlag_StaticMapKeyedByAnUnresolvedType() => VerifySF4001.AnalyzerAsync("""
+            using System.Collections.Generic;
+
+            public static class Tracker
+            {
+                private static readonly Dictionary<{|CS0246:DiscordGuild|}, int> States = new();
+                public static void OnMessage({|CS0246:DiscordGuild|} guild) => States[guild] = 1;
+            }
+            """);
+
+        [Fact]
+        public Task DoesNotFlag_InstanceMapKeyedByDomainObjects() => VerifySF4001.AnalyzerAsync(Guilds + """
+            public sealed class Tracker
+            {
+                private readonly Dictionary<Guild, GuildState> _states = new();
+                public void OnMessage(Guild guild) => _states[guild] = new GuildState();
+            }
+            """);
+
+        // ---------------------------------------------------------------- times per key (issue #15)
+
+        [Theory]
+        [InlineData("private readonly Dictionary<string, DateTime> {|#0:_lastSeen|} = new(); public void Seen(string url) => _lastSeen[url] = DateTime.UtcNow; public bool Recent(string url) => _lastSeen.TryGetValue(url, out var t) && DateTime.UtcNow - t < TimeSpan.FromMinutes(5);")]
+        [InlineData("private static readonly ConcurrentDictionary<Guid, DateTimeOffset> {|#0:LastCommand|} = new(); public void Command(Guid user) { LastCommand[user] = DateTimeOffset.UtcNow; }")]
+        public Task Flags_TimePerKey(string members) => VerifySF4001.AnalyzerAsync(Service(members),
+            VerifySF4001.Diagnostic("SF4001").WithLocation(0)
+                .WithMessage("'" + members.Split('#')[1].Split(':')[1].Split('|')[0] + "' records a time per key, but nothing ever removes an entry: it grows with every new key until the process runs out of memory"));
+
+        [Theory]
+        // removed again
+        [InlineData("private readonly Dictionary<string, DateTime> _lastSeen = new(); public void Seen(string url) => _lastSeen[url] = DateTime.UtcNow; public void Forget(string url) => _lastSeen.Remove(url);")]
+        // keys from the program
+        [InlineData("private readonly Dictionary<Tier, DateTime> _lastSeen = new(); public void Seen(Tier t) => _lastSeen[t] = DateTime.UtcNow;")]
+        [InlineData("private readonly Dictionary<string, DateTime> _lastRun = new(); public void Ran() => _lastRun[nameof(Ran)] = DateTime.UtcNow;")]
+        // a value that is not a time
+        [InlineData("private readonly Dictionary<string, TimeSpan> _budgets = new(); public void Set(string user, TimeSpan t) => _budgets[user] = t;")]
+        // stored with Add (a registration), not overwritten per key
+        [InlineData("private readonly Dictionary<string, DateTime> _created = new(); public void Register(string user) => _created.Add(user, DateTime.UtcNow);")]
+        public Task DoesNotFlag_TimePerKeyLookAlikes(string members) => VerifySF4001.AnalyzerAsync(Service(members));
+
+        [Fact]
+        public Task Fix_TimePerKey() => VerifySF4001.CodeFixAsync(Service("""
+
+                private readonly Dictionary<string, DateTime> [|_lastSeen|] = new();
+                public void Seen(string url) => _lastSeen[url] = DateTime.UtcNow;
+            """), Service("""
+
+                private readonly BoundedCache<string, DateTime> _lastSeen = new(capacity: 1024);
+                public void Seen(string url) => _lastSeen[url] = DateTime.UtcNow;
+            """, Usings + "using Steadfast;\n"), Key);
+
         // ---------------------------------------------------------------- fix
 
         [Fact]

@@ -29,14 +29,14 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 }
 
                 found ??= new Dictionary<IFieldSymbol, FieldUsage>(SymbolEqualityComparer.Default);
-                found[field] = new FieldUsage(NameSaysCache(field.Name), HoldsLocks(fieldType.TypeArguments[1], field.Name));
+                found[field] = new FieldUsage(field, NameSaysCache(field.Name), HoldsLocks(fieldType.TypeArguments[1], field.Name));
             }
 
             return found;
         }
 
         /// <summary>True when a nested type's source mentions the name at all (a syntactic test: cheap, and errs on the side of silence).</summary>
-        private static bool IsNamedInNestedTypes(INamedTypeSymbol type, string name)
+        internal static bool IsNamedInNestedTypes(INamedTypeSymbol type, string name)
         {
             foreach (var nested in type.GetTypeMembers())
             {
@@ -123,20 +123,40 @@ namespace Steadfast.Analyzers.Rules.SF4001
         }
     }
 
+    /// <summary>What kind of grow-only map a field is; the message's second argument and the fix's hint.</summary>
+    internal enum CacheShape
+    {
+        None,
+
+        /// <summary>Named a cache, or memoising (a look-up and a store of the same outside value, <c>GetOrAdd</c>, <c>AddOrUpdate</c>).</summary>
+        Cache,
+
+        /// <summary>Values are locks, semaphores or rate limiters: no automatic fix (evicting a held lock breaks exclusion).</summary>
+        Locks,
+
+        /// <summary>A static map keyed by objects compared by reference: pins each one forever; no automatic fix (the values are state, not a cache).</summary>
+        PinsKeys,
+
+        /// <summary>A time stored per outside key through the indexer (<c>_lastSeen[url] = DateTime.UtcNow</c>).</summary>
+        TimePerKey,
+    }
+
     /// <summary>Everything seen of one field across the type; guarded by locking the instance.</summary>
     internal sealed class FieldUsage
     {
-        private readonly List<(SyntaxNode Body, string Key)> _externalAdds = new List<(SyntaxNode, string)>();
-        private readonly HashSet<(SyntaxNode Body, string Key)> _lookups = new HashSet<(SyntaxNode, string)>();
+        private readonly List<FieldUse> _adds = new List<FieldUse>();
+        private readonly List<FieldUse> _lookups = new List<FieldUse>();
         private bool _escapes;
         private bool _removes;
-        private bool _memoisesExternalKey;
 
-        public FieldUsage(bool nameSaysCache, bool holdsLocks)
+        public FieldUsage(IFieldSymbol field, bool nameSaysCache, bool holdsLocks)
         {
+            Field = field;
             NameSaysCache = nameSaysCache;
             HoldsLocks = holdsLocks;
         }
+
+        public IFieldSymbol Field { get; }
 
         public bool NameSaysCache { get; }
 
@@ -152,42 +172,150 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 case UseKind.Remove:
                     _removes = true;
                     break;
-                case UseKind.Lookup when use.Body is not null && use.KeyText is not null:
-                    _lookups.Add((use.Body, use.KeyText));
+                case UseKind.Lookup when use.Body is not null && use.Key is not null:
+                    _lookups.Add(use);
                     break;
-                case UseKind.Add when !use.AtConstruction && use.Key == KeySource.External && use.Body is not null && use.KeyText is not null:
-                    _externalAdds.Add((use.Body, use.KeyText));
-                    _memoisesExternalKey |= use.Memoises;
+                case UseKind.Add when !use.AtConstruction && use.Body is not null && use.Key is not null:
+                    _adds.Add(use);
                     break;
             }
         }
 
         /// <summary>
-        /// True when the field grows at run time with keys from outside, never shrinks, never escapes, and is a cache (by
-        /// name or by the look-up/compute/store shape) or a lock map.
+        /// The shape when the field grows at run time with keys from outside, never shrinks, never escapes, and is a cache
+        /// (by name or by the look-up/compute/store shape), a lock map, a static map pinning key objects, or a time per key.
         /// </summary>
-        public bool TryGetVerdict(out bool holdsLocks)
+        public CacheShape Verdict(CallSites calls, KeyDomain domain, SF4001Symbols types)
         {
-            holdsLocks = HoldsLocks;
-            if (_escapes || _removes || _externalAdds.Count == 0)
+            if (_escapes || _removes || _adds.Count == 0)
             {
-                return false;
+                return CacheShape.None;
             }
 
-            if (HoldsLocks || NameSaysCache || _memoisesExternalKey)
+            var fieldType = (INamedTypeSymbol)Field.Type;
+            var timePerKey = IsTime(fieldType.TypeArguments[1], types);
+            var fetchedCounts = HoldsLocks || timePerKey;
+            var external = new List<FieldUse>();
+            foreach (var add in _adds)
             {
-                return true;
-            }
-
-            foreach (var add in _externalAdds)
-            {
-                if (_lookups.Contains(add))
+                var origin = calls.Resolve(domain.Classify(add.Key!), Field.IsStatic, domain);
+                if (origin == KeyOrigin.External || (origin == KeyOrigin.Fetched && fetchedCounts))
                 {
-                    return true; // looked up and stored under the same key in the same body: memoisation
+                    external.Add(add);
+                }
+            }
+
+            if (external.Count == 0)
+            {
+                return CacheShape.None;
+            }
+
+            if (HoldsLocks)
+            {
+                return CacheShape.Locks;
+            }
+
+            foreach (var add in external)
+            {
+                if (NameSaysCache || add.Memoises || IsLookedUp(add, calls))
+                {
+                    return CacheShape.Cache;
+                }
+            }
+
+            if (Field.IsStatic && ComparesByReference(fieldType.TypeArguments[0], domain, types))
+            {
+                return CacheShape.PinsKeys;
+            }
+
+            if (timePerKey)
+            {
+                foreach (var add in external)
+                {
+                    if (add.IndexerStore)
+                    {
+                        return CacheShape.TimePerKey;
+                    }
+                }
+            }
+
+            return CacheShape.None;
+        }
+
+        /// <summary>A look-up of the same value as the store: in the same body, or across a call of a private method or local function that passes it on.</summary>
+        private bool IsLookedUp(FieldUse add, CallSites calls)
+        {
+            foreach (var lookup in _lookups)
+            {
+                if (lookup.Body == add.Body && KeyEquivalence.Same(add.Key!, lookup.Key!, null))
+                {
+                    return true;
+                }
+
+                if (Across(add, lookup, calls) || Across(lookup, add, calls))
+                {
+                    return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary><paramref name="callee"/>'s key reads its method's parameters, and that method is called from <paramref name="caller"/>'s body with the caller's key.</summary>
+        private static bool Across(FieldUse callee, FieldUse caller, CallSites calls)
+        {
+            if (callee.Function is null)
+            {
+                return false;
+            }
+
+            foreach (var site in calls.Of(callee.Function))
+            {
+                if (site.Body == caller.Body && KeyEquivalence.Same(callee.Key!, caller.Key!, site.Substitutions))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsTime(ITypeSymbol value, SF4001Symbols types) =>
+            value.SpecialType == SpecialType.System_DateTime || KnownTypes.Is(value, types.DateTimeOffset);
+
+        /// <summary>A class compared by reference: not a string, record or bounded type, no <c>Equals</c> override, no <c>IEquatable&lt;T&gt;</c>.</summary>
+        private static bool ComparesByReference(ITypeSymbol key, KeyDomain domain, SF4001Symbols types)
+        {
+            if (key.TypeKind != TypeKind.Class || key.SpecialType != SpecialType.None || key.IsRecord || domain.IsBoundedType(key) || types.EquatableOfT is null)
+            {
+                return false;
+            }
+
+            for (var type = key; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+            {
+                if (type.TypeKind == TypeKind.Error)
+                {
+                    return false; // never on the strength of a type that does not resolve
+                }
+
+                foreach (var member in type.GetMembers("Equals"))
+                {
+                    if (member is IMethodSymbol { IsOverride: true, Parameters.Length: 1 })
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            foreach (var implemented in key.AllInterfaces)
+            {
+                if (KnownTypes.Is(implemented, types.EquatableOfT))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 }

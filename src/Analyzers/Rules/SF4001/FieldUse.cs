@@ -30,29 +30,19 @@ namespace Steadfast.Analyzers.Rules.SF4001
         Escape,
     }
 
-    internal enum KeySource
-    {
-        /// <summary>A constant, <c>typeof</c> or <c>nameof</c>: a small fixed set.</summary>
-        Constant,
-
-        /// <summary>Comes from a parameter (of the method or of a lambda): request data, message data.</summary>
-        External,
-
-        /// <summary>Anything else (a field of this object, a loop over an internal list...).</summary>
-        Other,
-    }
-
     /// <summary>One reference to a watched field, classified by what the code around it does.</summary>
     internal readonly struct FieldUse
     {
-        private FieldUse(UseKind kind, bool atConstruction, KeySource key, string? keyText, SyntaxNode? body, bool memoises)
+        private FieldUse(UseKind kind, bool atConstruction, IOperation? key, SyntaxNode? body, IMethodSymbol? function, bool memoises, bool indexerStore, IOperation? value)
         {
             Kind = kind;
             AtConstruction = atConstruction;
             Key = key;
-            KeyText = keyText;
             Body = body;
+            Function = function;
             Memoises = memoises;
+            IndexerStore = indexerStore;
+            Value = value;
         }
 
         public UseKind Kind { get; }
@@ -60,13 +50,20 @@ namespace Steadfast.Analyzers.Rules.SF4001
         /// <summary>True in a constructor or initializer of the field's own kind (static or instance), outside any lambda.</summary>
         public bool AtConstruction { get; }
 
-        public KeySource Key { get; }
-
-        /// <summary>The key expression's text without white space, to pair a lookup with a store in the same body.</summary>
-        public string? KeyText { get; }
+        /// <summary>The key operation (conversions skipped), classified and compared at the type's end.</summary>
+        public IOperation? Key { get; }
 
         /// <summary>The function body (member, lambda or local function) the use is in.</summary>
         public SyntaxNode? Body { get; }
+
+        /// <summary>The method, local function or lambda the use is in (whose parameters the key may read).</summary>
+        public IMethodSymbol? Function { get; }
+
+        /// <summary>True for a store through the indexer (<c>_lastSeen[url] = DateTime.UtcNow</c>).</summary>
+        public bool IndexerStore { get; }
+
+        /// <summary>The stored value of an indexer store.</summary>
+        public IOperation? Value { get; }
 
         /// <summary>True for <c>GetOrAdd</c> and <c>AddOrUpdate</c>: the lookup and the store in one call.</summary>
         public bool Memoises { get; }
@@ -79,11 +76,11 @@ namespace Steadfast.Analyzers.Rules.SF4001
             switch (parent)
             {
                 case IInvocationOperation invocation when invocation.Instance == node:
-                    return ClassifyCall(invocation.TargetMethod.Name, invocation.Arguments, 0, invocation, atConstruction);
+                    return ClassifyCall(invocation.TargetMethod.Name, invocation.Arguments, 0, invocation, atConstruction, containingSymbol);
 
                 case IArgumentOperation { Parent: IInvocationOperation invocation } argument
                     when argument.Parameter is { Ordinal: 0, RefKind: RefKind.None } && invocation.TargetMethod.IsExtensionMethod:
-                    return ClassifyCall(invocation.TargetMethod.Name, invocation.Arguments, 1, invocation, atConstruction);
+                    return ClassifyCall(invocation.TargetMethod.Name, invocation.Arguments, 1, invocation, atConstruction, containingSymbol);
 
                 case IPropertyReferenceOperation property when property.Instance == node:
                     if (!property.Property.IsIndexer || property.Arguments.Length != 1)
@@ -94,9 +91,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
                     var key = property.Arguments[0].Value;
                     return property.Parent switch
                     {
-                        ISimpleAssignmentOperation assignment when assignment.Target == property => Keyed(UseKind.Add, key, property, atConstruction, memoises: false),
+                        ISimpleAssignmentOperation assignment when assignment.Target == property => Keyed(UseKind.Add, key, property, atConstruction, memoises: false, containingSymbol, assignment.Value),
                         ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ICoalesceAssignmentOperation => Simple(UseKind.Read, atConstruction), // the key must exist already
-                        _ => Keyed(UseKind.Lookup, key, property, atConstruction, memoises: false),
+                        _ => Keyed(UseKind.Lookup, key, property, atConstruction, memoises: false, containingSymbol),
                     };
 
                 case ISimpleAssignmentOperation assignment when assignment.Target == node:
@@ -121,7 +118,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
         }
 
-        private static FieldUse ClassifyCall(string name, IReadOnlyList<IArgumentOperation> arguments, int keyIndex, IOperation call, bool atConstruction)
+        private static FieldUse ClassifyCall(string name, IReadOnlyList<IArgumentOperation> arguments, int keyIndex, IOperation call, bool atConstruction, ISymbol containingSymbol)
         {
             IOperation? key = arguments.Count > keyIndex ? arguments[keyIndex].Value : null;
             switch (name)
@@ -129,13 +126,13 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 case "TryGetValue":
                 case "ContainsKey":
                 case "GetValueOrDefault":
-                    return key is null ? Simple(UseKind.Read, atConstruction) : Keyed(UseKind.Lookup, key, call, atConstruction, memoises: false);
+                    return key is null ? Simple(UseKind.Read, atConstruction) : Keyed(UseKind.Lookup, key, call, atConstruction, memoises: false, containingSymbol);
                 case "Add":
                 case "TryAdd":
-                    return key is null ? Simple(UseKind.Escape, atConstruction) : Keyed(UseKind.Add, key, call, atConstruction, memoises: false);
+                    return key is null ? Simple(UseKind.Escape, atConstruction) : Keyed(UseKind.Add, key, call, atConstruction, memoises: false, containingSymbol);
                 case "GetOrAdd":
                 case "AddOrUpdate":
-                    return key is null ? Simple(UseKind.Escape, atConstruction) : Keyed(UseKind.Add, key, call, atConstruction, memoises: true);
+                    return key is null ? Simple(UseKind.Escape, atConstruction) : Keyed(UseKind.Add, key, call, atConstruction, memoises: true, containingSymbol);
                 case "Remove":
                 case "TryRemove":
                 case "Clear":
@@ -149,12 +146,12 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
         }
 
-        private static FieldUse Simple(UseKind kind, bool atConstruction) => new FieldUse(kind, atConstruction, KeySource.Other, null, null, false);
+        private static FieldUse Simple(UseKind kind, bool atConstruction) => new FieldUse(kind, atConstruction, null, null, null, false, false, null);
 
-        private static FieldUse Keyed(UseKind kind, IOperation key, IOperation at, bool atConstruction, bool memoises)
+        private static FieldUse Keyed(UseKind kind, IOperation key, IOperation at, bool atConstruction, bool memoises, ISymbol containingSymbol, IOperation? value = null)
         {
-            var source = ClassifyKey(key, depth: 0);
-            return new FieldUse(kind, atConstruction, source, SyntaxText.WithoutWhiteSpace(OperationHelpers.SkipImplicitConversions(key).Syntax.ToString()), EnclosingBody(at), memoises);
+            var (body, function) = EnclosingFunction(at, containingSymbol);
+            return new FieldUse(kind, atConstruction, OperationHelpers.SkipConversions(key), body, function, memoises, value is not null, value);
         }
 
         /// <summary>Construction: a constructor or initializer of the field's own kind, not inside a lambda (which runs later).</summary>
@@ -175,85 +172,24 @@ namespace Steadfast.Analyzers.Rules.SF4001
             };
         }
 
-        private static SyntaxNode EnclosingBody(IOperation operation)
+        /// <summary>The body the operation is in (a lambda's or local function's, else the member's) and its method symbol.</summary>
+        public static (SyntaxNode Body, IMethodSymbol? Function) EnclosingFunction(IOperation operation, ISymbol containingSymbol)
         {
             for (var op = operation; ; op = op.Parent)
             {
-                if (op is IAnonymousFunctionOperation or ILocalFunctionOperation || op.Parent is null)
+                switch (op)
                 {
-                    return op.Syntax;
-                }
-            }
-        }
-
-        private static KeySource ClassifyKey(IOperation key, int depth)
-        {
-            key = OperationHelpers.SkipImplicitConversions(key);
-            if (key.ConstantValue.HasValue || key is ITypeOfOperation or INameOfOperation || key.Type?.TypeKind == TypeKind.Enum)
-            {
-                return KeySource.Constant;
-            }
-
-            foreach (var op in key.DescendantsAndSelf())
-            {
-                if (op is IParameterReferenceOperation)
-                {
-                    return KeySource.External;
+                    case IAnonymousFunctionOperation lambda:
+                        return (op.Syntax, lambda.Symbol);
+                    case ILocalFunctionOperation local:
+                        return (op.Syntax, local.Symbol);
                 }
 
-                if (op is ILocalReferenceOperation local && depth < 3 && LocalComesFromOutside(local, depth))
+                if (op.Parent is null)
                 {
-                    return KeySource.External;
+                    return (op.Syntax, containingSymbol as IMethodSymbol);
                 }
             }
-
-            return KeySource.Other;
-        }
-
-        /// <summary>True when a local is given a value (declared, assigned, looped over, an out argument, a pattern) from a parameter.</summary>
-        private static bool LocalComesFromOutside(ILocalReferenceOperation reference, int depth)
-        {
-            var local = reference.Local;
-            foreach (var op in OperationHelpers.Root(reference).Descendants())
-            {
-                IOperation? source = op switch
-                {
-                    IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) =>
-                        OperationHelpers.InitialValue(declarator),
-                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) =>
-                        assignment.Value,
-                    IForEachLoopOperation loop when Contains(loop.Locals, local) => loop.Collection,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Out } argument when Declares(argument.Value, local) => argument.Parent,
-                    IDeclarationPatternOperation pattern when SymbolEqualityComparer.Default.Equals(pattern.DeclaredSymbol, local) => (pattern.Parent as IIsPatternOperation)?.Value,
-                    _ => null,
-                };
-
-                if (source is not null && !ReferenceEquals(source, reference) && ClassifyKey(source, depth + 1) == KeySource.External)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool Contains(IEnumerable<ILocalSymbol> locals, ILocalSymbol local)
-        {
-            foreach (var candidate in locals)
-            {
-                if (SymbolEqualityComparer.Default.Equals(candidate, local))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool Declares(IOperation value, ILocalSymbol local)
-        {
-            var inner = value is IDeclarationExpressionOperation declaration ? declaration.Expression : value;
-            return inner is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 63;
+        private const int Count = 94;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -105,6 +105,43 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? MSTestTestMethodAttribute => Get(60, "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute");
         public INamedTypeSymbol? TUnitTestAttribute => Get(61, "TUnit.Core.TestAttribute");
         public INamedTypeSymbol? ApplicationBuilder => Get(62, "Microsoft.AspNetCore.Builder.IApplicationBuilder");
+
+        // Test frameworks (TestCode): set-up and fixture attributes, and xunit's fixture interfaces.
+        public INamedTypeSymbol? NUnitSetUpAttribute => Get(63, "NUnit.Framework.SetUpAttribute");
+        public INamedTypeSymbol? NUnitTearDownAttribute => Get(64, "NUnit.Framework.TearDownAttribute");
+        public INamedTypeSymbol? NUnitOneTimeSetUpAttribute => Get(65, "NUnit.Framework.OneTimeSetUpAttribute");
+        public INamedTypeSymbol? NUnitOneTimeTearDownAttribute => Get(66, "NUnit.Framework.OneTimeTearDownAttribute");
+        public INamedTypeSymbol? NUnitTestFixtureAttribute => Get(67, "NUnit.Framework.TestFixtureAttribute");
+        public INamedTypeSymbol? NUnitTestFixtureSourceAttribute => Get(68, "NUnit.Framework.TestFixtureSourceAttribute");
+        public INamedTypeSymbol? NUnitSetUpFixtureAttribute => Get(69, "NUnit.Framework.SetUpFixtureAttribute");
+        public INamedTypeSymbol? MSTestTestInitializeAttribute => Get(70, "Microsoft.VisualStudio.TestTools.UnitTesting.TestInitializeAttribute");
+        public INamedTypeSymbol? MSTestTestCleanupAttribute => Get(71, "Microsoft.VisualStudio.TestTools.UnitTesting.TestCleanupAttribute");
+        public INamedTypeSymbol? MSTestClassInitializeAttribute => Get(72, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassInitializeAttribute");
+        public INamedTypeSymbol? MSTestClassCleanupAttribute => Get(73, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassCleanupAttribute");
+        public INamedTypeSymbol? MSTestAssemblyInitializeAttribute => Get(74, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyInitializeAttribute");
+        public INamedTypeSymbol? MSTestAssemblyCleanupAttribute => Get(75, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyCleanupAttribute");
+        public INamedTypeSymbol? MSTestTestClassAttribute => Get(76, "Microsoft.VisualStudio.TestTools.UnitTesting.TestClassAttribute");
+        public INamedTypeSymbol? TUnitBeforeAttribute => Get(77, "TUnit.Core.BeforeAttribute");
+        public INamedTypeSymbol? TUnitAfterAttribute => Get(78, "TUnit.Core.AfterAttribute");
+        public INamedTypeSymbol? TUnitBeforeEveryAttribute => Get(79, "TUnit.Core.BeforeEveryAttribute");
+        public INamedTypeSymbol? TUnitAfterEveryAttribute => Get(80, "TUnit.Core.AfterEveryAttribute");
+        public INamedTypeSymbol? XunitClassFixture => Get(81, "Xunit.IClassFixture`1");
+        public INamedTypeSymbol? XunitCollectionFixture => Get(82, "Xunit.ICollectionFixture`1");
+        public INamedTypeSymbol? XunitAsyncLifetime => Get(83, "Xunit.IAsyncLifetime");
+
+        // In-memory test servers (Microsoft.AspNetCore.TestHost, Microsoft.AspNetCore.Mvc.Testing): their clients send no request over a network.
+        public INamedTypeSymbol? TestServer => Get(84, "Microsoft.AspNetCore.TestHost.TestServer");
+        public INamedTypeSymbol? HostBuilderTestServerExtensions => Get(85, "Microsoft.AspNetCore.TestHost.HostBuilderTestServerExtensions");
+        public INamedTypeSymbol? WebApplicationFactory => Get(86, "Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory`1");
+
+        // Polly v7 policies (the Polly package) and Polly v8 pipelines (Polly.Core).
+        public INamedTypeSymbol? PollyAsyncPolicy => Get(87, "Polly.IAsyncPolicy");
+        public INamedTypeSymbol? PollyAsyncPolicyOfT => Get(88, "Polly.IAsyncPolicy`1");
+        public INamedTypeSymbol? PollySyncPolicy => Get(89, "Polly.ISyncPolicy");
+        public INamedTypeSymbol? PollySyncPolicyOfT => Get(90, "Polly.ISyncPolicy`1");
+        public INamedTypeSymbol? PollyResiliencePipeline => Get(91, "Polly.ResiliencePipeline");
+        public INamedTypeSymbol? PollyResiliencePipelineOfT => Get(92, "Polly.ResiliencePipeline`1");
+        public INamedTypeSymbol? HttpResponseMessage => Get(93, "System.Net.Http.HttpResponseMessage");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

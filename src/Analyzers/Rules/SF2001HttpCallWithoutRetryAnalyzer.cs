@@ -346,11 +346,13 @@ namespace Steadfast.Analyzers.Rules
                     _privateCalls.Remove(method);
                 }
 
+                var otherMembers = new Dictionary<ISymbol, ClientOrigin>(SymbolEqualityComparer.Default);
+
                 foreach (var (call, receiver, options) in _calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
                     var recognizer = new ResilienceRecognizer(_types, options.HandlerNames);
-                    var origin = new OriginResolver(_types, recognizer, _memberValues, _type, _compilation, _privateCalls).Resolve(receiver);
+                    var origin = new OriginResolver(_types, recognizer, _memberValues, _type, _compilation, _privateCalls, otherMembers).Resolve(receiver);
                     var advice = CallAdvice;
                     if (origin.IsSettled)
                     {

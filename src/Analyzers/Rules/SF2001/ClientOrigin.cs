@@ -103,18 +103,21 @@ namespace Steadfast.Analyzers.Rules.SF2001
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
         private readonly IReadOnlyDictionary<IMethodSymbol, List<IInvocationOperation>>? _privateCalls;
+        private readonly Dictionary<ISymbol, ClientOrigin>? _otherMembers;
 
         /// <param name="privateCalls">
         /// The calls of this type's private methods that take an <c>HttpClient</c>, made in this type (a method whose group
         /// is used as a delegate is left out: its callers are not known); null when not gathered.
         /// </param>
+        /// <param name="otherMembers">Other types' members already resolved, kept across the calls of one type (one thread); null for none.</param>
         public OriginResolver(
             SF2001Symbols types,
             ResilienceRecognizer recognizer,
             IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues,
             INamedTypeSymbol type,
             Compilation compilation,
-            IReadOnlyDictionary<IMethodSymbol, List<IInvocationOperation>>? privateCalls = null)
+            IReadOnlyDictionary<IMethodSymbol, List<IInvocationOperation>>? privateCalls = null,
+            Dictionary<ISymbol, ClientOrigin>? otherMembers = null)
         {
             _types = types;
             _recognizer = recognizer;
@@ -122,6 +125,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             _type = type;
             _compilation = compilation;
             _privateCalls = privateCalls;
+            _otherMembers = otherMembers;
         }
 
         public ClientOrigin Resolve(IOperation operation, int depth = 0)
@@ -224,6 +228,22 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 return ClientOrigin.Unknown;
             }
 
+            if (_otherMembers is not null && _otherMembers.TryGetValue(member.OriginalDefinition, out var known))
+            {
+                return known;
+            }
+
+            var origin = FromOtherTypesMember(member, owner, depth);
+            if (_otherMembers is not null)
+            {
+                _otherMembers[member.OriginalDefinition] = origin;
+            }
+
+            return origin;
+        }
+
+        private ClientOrigin FromOtherTypesMember(ISymbol member, INamedTypeSymbol owner, int depth)
+        {
             var assigned = new List<IOperation>();
             foreach (var reference in member.DeclaringSyntaxReferences)
             {

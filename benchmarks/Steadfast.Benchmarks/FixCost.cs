@@ -18,7 +18,7 @@ using Steadfast.CodeFixes.Rules;
 namespace Steadfast.Benchmarks
 {
     /// <summary>
-    /// What a code fix costs in the IDE. <c>fixes [--lines N] [--runs N]</c>:
+    /// What a code fix costs in the IDE. <c>fixes [--lines N] [--runs N] [--only SFxxxx]</c>:
     /// the lightbulb (one <c>RegisterCodeFixesAsync</c> for one diagnostic in an N-line document, median of the runs, after
     /// one warm-up), and Fix All of a document with 50 and with 500 findings (the ratio shows whether it is linear).
     /// </summary>
@@ -28,17 +28,19 @@ namespace Steadfast.Benchmarks
         {
             var lines = 2_000;
             var runs = 20;
+            string? only = null;
             for (var i = 0; i < args.Length - 1; i++)
             {
                 if (args[i] == "--lines") lines = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
                 if (args[i] == "--runs") runs = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+                if (args[i] == "--only") only = args[i + 1];
             }
 
             Console.WriteLine($"Lightbulb: one RegisterCodeFixesAsync for one diagnostic in a {lines:N0}-line document, median of {runs} (ms)");
             Console.WriteLine();
             Console.WriteLine("| rule | fix offered | median ms | min ms | max ms |");
             Console.WriteLine("|---|---|---:|---:|---:|");
-            foreach (var (analyzer, fix, flagged) in Cases())
+            foreach (var (analyzer, fix, flagged) in Cases().Where(c => only is null || c.Analyzer.SupportedDiagnostics[0].Id == only))
             {
                 var document = Document(Filler(lines) + flagged.Replace("{0}", "0", StringComparison.Ordinal));
                 var diagnostic = (await DiagnosticsAsync(document, analyzer)).First();
@@ -65,7 +67,7 @@ namespace Steadfast.Benchmarks
             Console.WriteLine();
             Console.WriteLine("| rule | 50 findings | 500 findings | ratio |");
             Console.WriteLine("|---|---:|---:|---:|");
-            foreach (var (analyzer, fix, flagged) in Cases())
+            foreach (var (analyzer, fix, flagged) in Cases().Where(c => only is null || c.Analyzer.SupportedDiagnostics[0].Id == only))
             {
                 _ = await FixAllAsync(analyzer, fix, flagged, 50); // warm-up: the first Fix All of a rule pays for JIT and caches
                 var small = await FixAllAsync(analyzer, fix, flagged, 50);

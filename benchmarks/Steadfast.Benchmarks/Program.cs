@@ -12,7 +12,7 @@ namespace Steadfast.Benchmarks
         /// <summary>
         /// <c>runtime [BenchmarkDotNet arguments]</c>: the runtime suites (BenchmarkDotNet).
         /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU on Zipf traces, same capacity.
-        /// <c>fixes [--lines N] [--runs N]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
+        /// <c>fixes [--lines N] [--runs N] [--only SFxxxx]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
         /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--peers] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.
         /// </summary>
         public static async Task<int> Main(string[] args)

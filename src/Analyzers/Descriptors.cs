@@ -8,6 +8,9 @@ namespace Steadfast.Analyzers
         /// <summary>Fire-and-forget task: a task nobody observes.</summary>
         public const string FireAndForget = "SF1001";
 
+        /// <summary>A background loop with no error boundary: one exception ends it for good.</summary>
+        public const string BackgroundLoopWithoutBoundary = "SF1002";
+
         /// <summary>HTTP call with no retry on transient failures.</summary>
         public const string HttpCallWithoutRetry = "SF2001";
 
@@ -44,6 +47,14 @@ namespace Steadfast.Analyzers
             category: Categories.Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A task that is neither awaited, stored, returned nor handed to a tracker loses its exception silently and is cut off when the process stops. Await it, or track it with Steadfast.BackgroundTasks.");
+
+        public static readonly DiagnosticDescriptor SF1002BackgroundLoopWithoutBoundary = Create(
+            id: DiagnosticIds.BackgroundLoopWithoutBoundary,
+            title: "Background loop has no error boundary",
+            messageFormat: "The loop in '{0}' ends for good on the first exception an iteration throws: nothing inside it catches and reports failures",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A background loop (a BackgroundService's ExecuteAsync, a Task.Run worker, a queue consumer) whose body has no catch stops at the first transient failure: in a BackgroundService the host stops (the default since .NET 6); in a Task.Run loop the work just ends, silently. Catch and report each failed iteration inside the loop, back off, and carry on (Steadfast.BackgroundLoop).");
 
         public static readonly DiagnosticDescriptor SF2001HttpCallWithoutRetry = Create(
             id: DiagnosticIds.HttpCallWithoutRetry,

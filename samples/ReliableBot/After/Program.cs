@@ -23,10 +23,19 @@ var bot = app.Services.GetRequiredService<LeadBot>();
 var every = TimeSpan.FromSeconds(app.Configuration.GetValue("FollowUpSeconds", 60));
 BackgroundTasks.Run(async () =>
 {
+    var loop = new BackgroundLoop("Program.Main");
     while (true)
     {
-        await Task.Delay(every);
-        await bot.RetryEnrichmentAsync();
+        try
+        {
+            await Task.Delay(every);
+            await bot.RetryEnrichmentAsync();
+            loop.Succeeded();
+        }
+        catch (Exception ex)
+        {
+            await loop.FailedAsync(ex);
+        }
     }
 }, name: "Main");
 

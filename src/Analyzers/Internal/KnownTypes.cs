@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 94;
+        private const int Count = 104;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -105,43 +105,53 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? MSTestTestMethodAttribute => Get(60, "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute");
         public INamedTypeSymbol? TUnitTestAttribute => Get(61, "TUnit.Core.TestAttribute");
         public INamedTypeSymbol? ApplicationBuilder => Get(62, "Microsoft.AspNetCore.Builder.IApplicationBuilder");
+        public INamedTypeSymbol? BackgroundService => Get(63, "Microsoft.Extensions.Hosting.BackgroundService");
+        public INamedTypeSymbol? HostedService => Get(64, "Microsoft.Extensions.Hosting.IHostedService");
+        public INamedTypeSymbol? HostApplicationLifetime => Get(65, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
+        public INamedTypeSymbol? PeriodicTimer => Get(66, "System.Threading.PeriodicTimer");
+        public INamedTypeSymbol? ChannelReader => Get(67, "System.Threading.Channels.ChannelReader`1");
+        public INamedTypeSymbol? Environment => Get(68, "System.Environment");
+        public INamedTypeSymbol? Logger => Get(69, "Microsoft.Extensions.Logging.ILogger");
+        public INamedTypeSymbol? LoggerExtensions => Get(70, "Microsoft.Extensions.Logging.LoggerExtensions");
+        public INamedTypeSymbol? SteadfastBackgroundLoop => Get(71, "Steadfast.BackgroundLoop");
+        public INamedTypeSymbol? Exception => Get(72, "System.Exception");
 
         // Test frameworks (TestCode): set-up and fixture attributes, and xunit's fixture interfaces.
-        public INamedTypeSymbol? NUnitSetUpAttribute => Get(63, "NUnit.Framework.SetUpAttribute");
-        public INamedTypeSymbol? NUnitTearDownAttribute => Get(64, "NUnit.Framework.TearDownAttribute");
-        public INamedTypeSymbol? NUnitOneTimeSetUpAttribute => Get(65, "NUnit.Framework.OneTimeSetUpAttribute");
-        public INamedTypeSymbol? NUnitOneTimeTearDownAttribute => Get(66, "NUnit.Framework.OneTimeTearDownAttribute");
-        public INamedTypeSymbol? NUnitTestFixtureAttribute => Get(67, "NUnit.Framework.TestFixtureAttribute");
-        public INamedTypeSymbol? NUnitTestFixtureSourceAttribute => Get(68, "NUnit.Framework.TestFixtureSourceAttribute");
-        public INamedTypeSymbol? NUnitSetUpFixtureAttribute => Get(69, "NUnit.Framework.SetUpFixtureAttribute");
-        public INamedTypeSymbol? MSTestTestInitializeAttribute => Get(70, "Microsoft.VisualStudio.TestTools.UnitTesting.TestInitializeAttribute");
-        public INamedTypeSymbol? MSTestTestCleanupAttribute => Get(71, "Microsoft.VisualStudio.TestTools.UnitTesting.TestCleanupAttribute");
-        public INamedTypeSymbol? MSTestClassInitializeAttribute => Get(72, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassInitializeAttribute");
-        public INamedTypeSymbol? MSTestClassCleanupAttribute => Get(73, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassCleanupAttribute");
-        public INamedTypeSymbol? MSTestAssemblyInitializeAttribute => Get(74, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyInitializeAttribute");
-        public INamedTypeSymbol? MSTestAssemblyCleanupAttribute => Get(75, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyCleanupAttribute");
-        public INamedTypeSymbol? MSTestTestClassAttribute => Get(76, "Microsoft.VisualStudio.TestTools.UnitTesting.TestClassAttribute");
-        public INamedTypeSymbol? TUnitBeforeAttribute => Get(77, "TUnit.Core.BeforeAttribute");
-        public INamedTypeSymbol? TUnitAfterAttribute => Get(78, "TUnit.Core.AfterAttribute");
-        public INamedTypeSymbol? TUnitBeforeEveryAttribute => Get(79, "TUnit.Core.BeforeEveryAttribute");
-        public INamedTypeSymbol? TUnitAfterEveryAttribute => Get(80, "TUnit.Core.AfterEveryAttribute");
-        public INamedTypeSymbol? XunitClassFixture => Get(81, "Xunit.IClassFixture`1");
-        public INamedTypeSymbol? XunitCollectionFixture => Get(82, "Xunit.ICollectionFixture`1");
-        public INamedTypeSymbol? XunitAsyncLifetime => Get(83, "Xunit.IAsyncLifetime");
+        public INamedTypeSymbol? NUnitSetUpAttribute => Get(73, "NUnit.Framework.SetUpAttribute");
+        public INamedTypeSymbol? NUnitTearDownAttribute => Get(74, "NUnit.Framework.TearDownAttribute");
+        public INamedTypeSymbol? NUnitOneTimeSetUpAttribute => Get(75, "NUnit.Framework.OneTimeSetUpAttribute");
+        public INamedTypeSymbol? NUnitOneTimeTearDownAttribute => Get(76, "NUnit.Framework.OneTimeTearDownAttribute");
+        public INamedTypeSymbol? NUnitTestFixtureAttribute => Get(77, "NUnit.Framework.TestFixtureAttribute");
+        public INamedTypeSymbol? NUnitTestFixtureSourceAttribute => Get(78, "NUnit.Framework.TestFixtureSourceAttribute");
+        public INamedTypeSymbol? NUnitSetUpFixtureAttribute => Get(79, "NUnit.Framework.SetUpFixtureAttribute");
+        public INamedTypeSymbol? MSTestTestInitializeAttribute => Get(80, "Microsoft.VisualStudio.TestTools.UnitTesting.TestInitializeAttribute");
+        public INamedTypeSymbol? MSTestTestCleanupAttribute => Get(81, "Microsoft.VisualStudio.TestTools.UnitTesting.TestCleanupAttribute");
+        public INamedTypeSymbol? MSTestClassInitializeAttribute => Get(82, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassInitializeAttribute");
+        public INamedTypeSymbol? MSTestClassCleanupAttribute => Get(83, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassCleanupAttribute");
+        public INamedTypeSymbol? MSTestAssemblyInitializeAttribute => Get(84, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyInitializeAttribute");
+        public INamedTypeSymbol? MSTestAssemblyCleanupAttribute => Get(85, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyCleanupAttribute");
+        public INamedTypeSymbol? MSTestTestClassAttribute => Get(86, "Microsoft.VisualStudio.TestTools.UnitTesting.TestClassAttribute");
+        public INamedTypeSymbol? TUnitBeforeAttribute => Get(87, "TUnit.Core.BeforeAttribute");
+        public INamedTypeSymbol? TUnitAfterAttribute => Get(88, "TUnit.Core.AfterAttribute");
+        public INamedTypeSymbol? TUnitBeforeEveryAttribute => Get(89, "TUnit.Core.BeforeEveryAttribute");
+        public INamedTypeSymbol? TUnitAfterEveryAttribute => Get(90, "TUnit.Core.AfterEveryAttribute");
+        public INamedTypeSymbol? XunitClassFixture => Get(91, "Xunit.IClassFixture`1");
+        public INamedTypeSymbol? XunitCollectionFixture => Get(92, "Xunit.ICollectionFixture`1");
+        public INamedTypeSymbol? XunitAsyncLifetime => Get(93, "Xunit.IAsyncLifetime");
 
         // In-memory test servers (Microsoft.AspNetCore.TestHost, Microsoft.AspNetCore.Mvc.Testing): their clients send no request over a network.
-        public INamedTypeSymbol? TestServer => Get(84, "Microsoft.AspNetCore.TestHost.TestServer");
-        public INamedTypeSymbol? HostBuilderTestServerExtensions => Get(85, "Microsoft.AspNetCore.TestHost.HostBuilderTestServerExtensions");
-        public INamedTypeSymbol? WebApplicationFactory => Get(86, "Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory`1");
+        public INamedTypeSymbol? TestServer => Get(94, "Microsoft.AspNetCore.TestHost.TestServer");
+        public INamedTypeSymbol? HostBuilderTestServerExtensions => Get(95, "Microsoft.AspNetCore.TestHost.HostBuilderTestServerExtensions");
+        public INamedTypeSymbol? WebApplicationFactory => Get(96, "Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory`1");
 
         // Polly v7 policies (the Polly package) and Polly v8 pipelines (Polly.Core).
-        public INamedTypeSymbol? PollyAsyncPolicy => Get(87, "Polly.IAsyncPolicy");
-        public INamedTypeSymbol? PollyAsyncPolicyOfT => Get(88, "Polly.IAsyncPolicy`1");
-        public INamedTypeSymbol? PollySyncPolicy => Get(89, "Polly.ISyncPolicy");
-        public INamedTypeSymbol? PollySyncPolicyOfT => Get(90, "Polly.ISyncPolicy`1");
-        public INamedTypeSymbol? PollyResiliencePipeline => Get(91, "Polly.ResiliencePipeline");
-        public INamedTypeSymbol? PollyResiliencePipelineOfT => Get(92, "Polly.ResiliencePipeline`1");
-        public INamedTypeSymbol? HttpResponseMessage => Get(93, "System.Net.Http.HttpResponseMessage");
+        public INamedTypeSymbol? PollyAsyncPolicy => Get(97, "Polly.IAsyncPolicy");
+        public INamedTypeSymbol? PollyAsyncPolicyOfT => Get(98, "Polly.IAsyncPolicy`1");
+        public INamedTypeSymbol? PollySyncPolicy => Get(99, "Polly.ISyncPolicy");
+        public INamedTypeSymbol? PollySyncPolicyOfT => Get(100, "Polly.ISyncPolicy`1");
+        public INamedTypeSymbol? PollyResiliencePipeline => Get(101, "Polly.ResiliencePipeline");
+        public INamedTypeSymbol? PollyResiliencePipelineOfT => Get(102, "Polly.ResiliencePipeline`1");
+        public INamedTypeSymbol? HttpResponseMessage => Get(103, "System.Net.Http.HttpResponseMessage");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -167,6 +167,38 @@ namespace Steadfast.Tests.Samples
             }
         }
 
+        /// <summary>
+        /// The follow-up loop (every second here) retries the lead whose enrichment failed; its first retry fails too (a 400,
+        /// which no retry policy repeats). Before's loop has no catch: that iteration's exception ends the loop for good and
+        /// nothing ever retries again. After's loop reports the failure with its name, backs off and carries on.
+        /// </summary>
+        [Theory]
+        [InlineData("Before", false)]
+        [InlineData("After", true)]
+        public async Task AFollowUpIterationThatThrows_AfterLogsItAndCarriesOn_BeforesLoopIsGone(string version, bool carriesOn)
+        {
+            _enrichment.Enqueue(FaultServer.Status(400), FaultServer.Status(400)); // the webhook's enrichment, then the loop's first retry
+            await using var bot = await BotProcess.StartAsync(version, _botApi, _enrichment, _work, followUpSeconds: 1);
+
+            await bot.SendAsync(userId: 5, "/lead Dee Umbrella");
+            var industry = await PollAsync(() => bot.Industry("Dee"), TimeSpan.FromSeconds(carriesOn ? 30 : 8));
+            var requests = _enrichment.Requests.Count(r => r.PathAndQuery.Contains("Umbrella", StringComparison.Ordinal));
+
+            if (carriesOn)
+            {
+                Assert.Equal("Logistics", industry);
+                Assert.Contains(bot.Output, l => l.Contains("Background loop 'Program.Main' failed (1 in a row)", StringComparison.Ordinal));
+                Assert.True(requests >= 3, $"{requests} requests");
+            }
+            else
+            {
+                // Eight follow-up periods passed; after its first failure the loop asked nothing more.
+                Assert.Null(industry);
+                Assert.Equal(2, requests);
+                Assert.DoesNotContain(bot.Output, l => l.Contains("Background loop", StringComparison.Ordinal));
+            }
+        }
+
         private static async Task<int> PlaybookOpensAsync(string trace, int expected)
         {
             // strace writes as the calls happen; give it a moment to catch up with the last ones.
@@ -246,7 +278,7 @@ namespace Steadfast.Tests.Samples
 
             public string LastReply { get; private set; } = string.Empty;
 
-            public static async Task<BotProcess> StartAsync(string version, FaultServer botApi, FaultServer enrichment, string work, string? traceOpensTo = null)
+            public static async Task<BotProcess> StartAsync(string version, FaultServer botApi, FaultServer enrichment, string work, string? traceOpensTo = null, int followUpSeconds = 3600)
             {
                 var directory = Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version, "bin", "Debug", "net10.0");
                 var database = Path.Combine(work, version + "-" + Guid.NewGuid().ToString("N")[..8] + ".db");
@@ -265,7 +297,7 @@ namespace Steadfast.Tests.Samples
                 start.Environment["BotApi__BaseUrl"] = botApi.BaseAddress + "bot-token";
                 start.Environment["Enrichment__BaseUrl"] = enrichment.BaseAddress.ToString().TrimEnd('/');
                 start.Environment["ConnectionStrings__Leads"] = "Data Source=" + database;
-                start.Environment["FollowUpSeconds"] = "3600";
+                start.Environment["FollowUpSeconds"] = followUpSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 start.Environment["DOTNET_ENVIRONMENT"] = "Production";
                 start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
                 start.Environment["DOTNET_shutdownTimeoutSeconds"] = "8";

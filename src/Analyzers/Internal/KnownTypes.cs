@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 90;
+        private const int Count = 121;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -132,6 +132,43 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? SignalRHub => Get(87, "Microsoft.AspNetCore.SignalR.Hub");
         public INamedTypeSymbol? DateTimeOffset => Get(88, "System.DateTimeOffset");
         public INamedTypeSymbol? EquatableOfT => Get(89, "System.IEquatable`1");
+
+        // Test frameworks (TestCode): set-up and fixture attributes, and xunit's fixture interfaces.
+        public INamedTypeSymbol? NUnitSetUpAttribute => Get(90, "NUnit.Framework.SetUpAttribute");
+        public INamedTypeSymbol? NUnitTearDownAttribute => Get(91, "NUnit.Framework.TearDownAttribute");
+        public INamedTypeSymbol? NUnitOneTimeSetUpAttribute => Get(92, "NUnit.Framework.OneTimeSetUpAttribute");
+        public INamedTypeSymbol? NUnitOneTimeTearDownAttribute => Get(93, "NUnit.Framework.OneTimeTearDownAttribute");
+        public INamedTypeSymbol? NUnitTestFixtureAttribute => Get(94, "NUnit.Framework.TestFixtureAttribute");
+        public INamedTypeSymbol? NUnitTestFixtureSourceAttribute => Get(95, "NUnit.Framework.TestFixtureSourceAttribute");
+        public INamedTypeSymbol? NUnitSetUpFixtureAttribute => Get(96, "NUnit.Framework.SetUpFixtureAttribute");
+        public INamedTypeSymbol? MSTestTestInitializeAttribute => Get(97, "Microsoft.VisualStudio.TestTools.UnitTesting.TestInitializeAttribute");
+        public INamedTypeSymbol? MSTestTestCleanupAttribute => Get(98, "Microsoft.VisualStudio.TestTools.UnitTesting.TestCleanupAttribute");
+        public INamedTypeSymbol? MSTestClassInitializeAttribute => Get(99, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassInitializeAttribute");
+        public INamedTypeSymbol? MSTestClassCleanupAttribute => Get(100, "Microsoft.VisualStudio.TestTools.UnitTesting.ClassCleanupAttribute");
+        public INamedTypeSymbol? MSTestAssemblyInitializeAttribute => Get(101, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyInitializeAttribute");
+        public INamedTypeSymbol? MSTestAssemblyCleanupAttribute => Get(102, "Microsoft.VisualStudio.TestTools.UnitTesting.AssemblyCleanupAttribute");
+        public INamedTypeSymbol? MSTestTestClassAttribute => Get(103, "Microsoft.VisualStudio.TestTools.UnitTesting.TestClassAttribute");
+        public INamedTypeSymbol? TUnitBeforeAttribute => Get(104, "TUnit.Core.BeforeAttribute");
+        public INamedTypeSymbol? TUnitAfterAttribute => Get(105, "TUnit.Core.AfterAttribute");
+        public INamedTypeSymbol? TUnitBeforeEveryAttribute => Get(106, "TUnit.Core.BeforeEveryAttribute");
+        public INamedTypeSymbol? TUnitAfterEveryAttribute => Get(107, "TUnit.Core.AfterEveryAttribute");
+        public INamedTypeSymbol? XunitClassFixture => Get(108, "Xunit.IClassFixture`1");
+        public INamedTypeSymbol? XunitCollectionFixture => Get(109, "Xunit.ICollectionFixture`1");
+        public INamedTypeSymbol? XunitAsyncLifetime => Get(110, "Xunit.IAsyncLifetime");
+
+        // In-memory test servers (Microsoft.AspNetCore.TestHost, Microsoft.AspNetCore.Mvc.Testing): their clients send no request over a network.
+        public INamedTypeSymbol? TestServer => Get(111, "Microsoft.AspNetCore.TestHost.TestServer");
+        public INamedTypeSymbol? HostBuilderTestServerExtensions => Get(112, "Microsoft.AspNetCore.TestHost.HostBuilderTestServerExtensions");
+        public INamedTypeSymbol? WebApplicationFactory => Get(113, "Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory`1");
+
+        // Polly v7 policies (the Polly package) and Polly v8 pipelines (Polly.Core).
+        public INamedTypeSymbol? PollyAsyncPolicy => Get(114, "Polly.IAsyncPolicy");
+        public INamedTypeSymbol? PollyAsyncPolicyOfT => Get(115, "Polly.IAsyncPolicy`1");
+        public INamedTypeSymbol? PollySyncPolicy => Get(116, "Polly.ISyncPolicy");
+        public INamedTypeSymbol? PollySyncPolicyOfT => Get(117, "Polly.ISyncPolicy`1");
+        public INamedTypeSymbol? PollyResiliencePipeline => Get(118, "Polly.ResiliencePipeline");
+        public INamedTypeSymbol? PollyResiliencePipelineOfT => Get(119, "Polly.ResiliencePipeline`1");
+        public INamedTypeSymbol? HttpResponseMessage => Get(120, "System.Net.Http.HttpResponseMessage");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

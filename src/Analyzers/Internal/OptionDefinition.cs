@@ -104,6 +104,26 @@ namespace Steadfast.Analyzers.Internal
                 description,
                 (string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value > 0);
 
+        /// <summary><c>true</c> or <c>false</c> (ignoring case and surrounding white space); anything else gives the default.</summary>
+        public static OptionDefinition<bool> Boolean(string key, string description, bool defaultValue) =>
+            new OptionDefinition<bool>(
+                key,
+                "`true` or `false`",
+                defaultValue,
+                defaultValue ? "`true`" : "`false`",
+                description,
+                (string text, out bool value) => bool.TryParse(text.Trim(), out value));
+
+        /// <summary>
+        /// <c>SFxxxx.include_test_code</c>, the same for each rule that is silent in test code by default (see
+        /// <see cref="TestCode"/>): <c>true</c> turns the rule back on there.
+        /// </summary>
+        public static OptionDefinition<bool> IncludeTestCode(string ruleId) =>
+            Boolean(
+                ruleId + ".include_test_code",
+                "`true` reports in test code too: a project that references a test framework (xunit, NUnit, MSTest, TUnit) or is marked `IsTestProject` (Microsoft.NET.Test.Sdk), and a test class or a test, set-up or fixture method anywhere; by default the rule is silent there.",
+                false);
+
         private static ImmutableHashSet<string> ParseList(string text)
         {
             if (string.IsNullOrWhiteSpace(text))

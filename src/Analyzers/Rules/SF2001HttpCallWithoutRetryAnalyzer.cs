@@ -31,6 +31,15 @@ namespace Steadfast.Analyzers.Rules
             "SF2001.retry_methods",
             "Methods whose lambda argument already runs with retries: `Namespace.Type.Method` or `Namespace.Type.*`.");
 
+        /// <summary>Option: trust clients from <c>IHttpClientFactory</c> whose registration is in another project.</summary>
+        internal static readonly OptionDefinition<bool> TrustFactoryClients = OptionDefinition.Boolean(
+            "SF2001.trust_factory_clients",
+            "`true` trusts a client from `IHttpClientFactory` (a named client, or a typed client injected into a constructor) whose `AddHttpClient` registration is not in this project: its registration is judged where it is. Registrations in this project are judged here either way.",
+            false);
+
+        /// <summary>Option: report in test code too (silent there by default).</summary>
+        internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.HttpCallWithoutRetry);
+
         /// <summary>Diagnostic property: "true" when the client is a <c>new HttpClient(...)</c> the fix can turn into <c>ResilientHttp.CreateClient(...)</c>.</summary>
         public const string NewClientProperty = "NewClient";
 
@@ -39,6 +48,7 @@ namespace Steadfast.Analyzers.Rules
 
         private const string CallAdvice = "Retry it with ResilientHttp, or make the client resilient";
         private const string RegistrationAdvice = "Add a resilience handler to the registration";
+        private const string UnregisteredAdvice = " is not in this project: add a resilience handler to it there, or retry the call with ResilientHttp";
 
         internal static readonly ImmutableHashSet<string> ClientMethods = ImmutableHashSet.Create(
             StringComparer.Ordinal, "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync", "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync");
@@ -55,9 +65,9 @@ namespace Steadfast.Analyzers.Rules
             context.RegisterCompilationStartAction(static start =>
             {
                 var types = SF2001Symbols.GetOrCreate(start.Compilation);
-                if (types.HttpClient is null)
+                if (types.HttpClient is null || !TestCode.Gate(ref start, IncludeTestCode))
                 {
-                    return;
+                    return; // no HttpClient, or a test project (see TestCode)
                 }
 
                 var compilation = start.Compilation;
@@ -75,6 +85,7 @@ namespace Steadfast.Analyzers.Rules
                     {
                         var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations, compilation);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
+                        symbolStart.RegisterOperationAction(state.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterOperationAction(
                             state.OnMemberValue,
                             OperationKind.FieldInitializer,
@@ -140,10 +151,11 @@ namespace Steadfast.Analyzers.Rules
 
         internal sealed class Options
         {
-            private Options(ImmutableHashSet<string> handlerNames, ImmutableHashSet<string> retryMethods)
+            private Options(ImmutableHashSet<string> handlerNames, ImmutableHashSet<string> retryMethods, bool trustFactoryClients)
             {
                 HandlerNames = handlerNames;
                 RetryMethods = retryMethods;
+                TrustFactoryClients = trustFactoryClients;
             }
 
             /// <summary>Handler types from the option, by full name and by simple name.</summary>
@@ -151,10 +163,12 @@ namespace Steadfast.Analyzers.Rules
 
             public ImmutableHashSet<string> RetryMethods { get; }
 
+            public bool TrustFactoryClients { get; }
+
             public static Options Get(AnalyzerOptions options, SyntaxTree? tree) =>
                 tree is null ? Empty : OptionsCache<Options>.Get(options, tree, Parse);
 
-            private static readonly Options Empty = new Options(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty);
+            private static readonly Options Empty = new Options(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty, false);
 
             private static Options Parse(AnalyzerConfigOptions options)
             {
@@ -169,7 +183,7 @@ namespace Steadfast.Analyzers.Rules
                     }
                 }
 
-                return new Options(names.ToImmutable(), SF2001HttpCallWithoutRetryAnalyzer.RetryMethods.Read(options));
+                return new Options(names.ToImmutable(), SF2001HttpCallWithoutRetryAnalyzer.RetryMethods.Read(options), SF2001HttpCallWithoutRetryAnalyzer.TrustFactoryClients.Read(options));
             }
         }
 
@@ -182,6 +196,8 @@ namespace Steadfast.Analyzers.Rules
             private readonly object _gate = new object();
             private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
             private readonly Dictionary<ISymbol, List<IOperation>> _memberValues = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+            private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> _privateCalls = new Dictionary<IMethodSymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IMethodSymbol> _delegatedMethods = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
             public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, Compilation compilation)
             {
@@ -191,10 +207,58 @@ namespace Steadfast.Analyzers.Rules
                 _registrations = registrations;
             }
 
+            /// <summary>A private method of this type used as a delegate: its callers are not all known, so its calls are not followed.</summary>
+            public void OnMethodReference(OperationAnalysisContext context)
+            {
+                var method = ((IMethodReferenceOperation)context.Operation).Method.OriginalDefinition;
+                if (IsPrivateHelper(method))
+                {
+                    lock (_gate)
+                    {
+                        _delegatedMethods.Add(method);
+                    }
+                }
+            }
+
+            /// <summary>A private method of this type that takes an HttpClient: its callers are all in this type.</summary>
+            private bool IsPrivateHelper(IMethodSymbol method)
+            {
+                if (method.MethodKind != MethodKind.Ordinary || method.DeclaredAccessibility != Accessibility.Private ||
+                    !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type.OriginalDefinition))
+                {
+                    return false;
+                }
+
+                foreach (var parameter in method.Parameters)
+                {
+                    if (KnownTypes.Is(parameter.Type, _types.HttpClient))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
             public void OnInvocation(OperationAnalysisContext context)
             {
                 var invocation = (IInvocationOperation)context.Operation;
                 var method = invocation.TargetMethod;
+                if (IsPrivateHelper(method.OriginalDefinition))
+                {
+                    lock (_gate)
+                    {
+                        if (!_privateCalls.TryGetValue(method.OriginalDefinition, out var calls))
+                        {
+                            _privateCalls[method.OriginalDefinition] = calls = new List<IInvocationOperation>();
+                        }
+
+                        calls.Add(invocation);
+                    }
+
+                    return;
+                }
+
                 IOperation? receiver = null;
                 if (ClientMethods.Contains(method.Name) && KnownTypes.Is(method.ContainingType, _types.HttpClient))
                 {
@@ -211,7 +275,7 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var options = Options.Get(context.Options, invocation.Syntax.SyntaxTree);
-                if (IsInsideRetry(invocation, options))
+                if (RetryScope.Contains(invocation, _types, options))
                 {
                     return;
                 }
@@ -277,15 +341,43 @@ namespace Steadfast.Analyzers.Rules
 
             public void OnEnd(SymbolAnalysisContext context)
             {
+                foreach (var method in _delegatedMethods)
+                {
+                    _privateCalls.Remove(method);
+                }
+
+                var otherMembers = new Dictionary<ISymbol, ClientOrigin>(SymbolEqualityComparer.Default);
+
                 foreach (var (call, receiver, options) in _calls)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
                     var recognizer = new ResilienceRecognizer(_types, options.HandlerNames);
-                    var origin = new OriginResolver(_types, recognizer, _memberValues, _type, _compilation).Resolve(receiver);
-                    var covered = origin.IsSettled ? origin.Kind == OriginKind.Resilient : origin.IsCovered(_registrations.GetValue(context.CancellationToken));
-                    if (covered)
+                    var origin = new OriginResolver(_types, recognizer, _memberValues, _type, _compilation, _privateCalls, otherMembers).Resolve(receiver);
+                    var advice = CallAdvice;
+                    if (origin.IsSettled)
                     {
-                        continue;
+                        if (origin.IsSafe)
+                        {
+                            continue;
+                        }
+                    }
+                    else
+                    {
+                        var registrations = _registrations.GetValue(context.CancellationToken);
+                        if (origin.IsCovered(registrations))
+                        {
+                            continue;
+                        }
+
+                        if (origin.IsUnregisteredFactoryClient(registrations))
+                        {
+                            if (options.TrustFactoryClients)
+                            {
+                                continue;
+                            }
+
+                            advice = DescribeUnregistered(origin) + UnregisteredAdvice;
+                        }
                     }
 
                     var properties = origin.Kind == OriginKind.NewClient
@@ -296,38 +388,21 @@ namespace Steadfast.Analyzers.Rules
                         call.Syntax.GetLocation(),
                         properties,
                         "'HttpClient." + call.TargetMethod.Name + "' is",
-                        CallAdvice));
+                        advice));
                 }
             }
 
-            private bool IsInsideRetry(IOperation call, Options options)
+            /// <summary>The registration a factory client would have: <c>Its AddHttpClient("github") registration</c>, <c>Its AddHttpClient&lt;GitHubClient&gt; registration</c>.</summary>
+            private static string DescribeUnregistered(ClientOrigin origin)
             {
-                for (var op = call.Parent; op is not null; op = op.Parent)
+                if (origin.Kind == OriginKind.Typed)
                 {
-                    if (op is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation retry } } } &&
-                        IsRetryMethod(retry.TargetMethod, options))
-                    {
-                        return true;
-                    }
+                    return "The client is injected into '" + origin.TypedClient!.Name + "', and its AddHttpClient<" + origin.TypedClient.Name + "> registration";
                 }
 
-                return false;
-            }
-
-            private bool IsRetryMethod(IMethodSymbol method, Options options)
-            {
-                if (KnownTypes.Is(method.ContainingType, _types.SteadfastResilientHttp) && method.Name == "RetryAsync")
-                {
-                    return true;
-                }
-
-                var ns = method.ContainingType?.ContainingNamespace;
-                while (ns is { IsGlobalNamespace: false, ContainingNamespace.IsGlobalNamespace: false })
-                {
-                    ns = ns.ContainingNamespace;
-                }
-
-                return (ns?.Name == "Polly" && method.Name.StartsWith("Execute", StringComparison.Ordinal)) || SymbolNames.MatchesAny(method, options.RetryMethods);
+                return origin.Key is { Length: > 0 } key && !key.StartsWith("field:", StringComparison.Ordinal) && !key.StartsWith("property:", StringComparison.Ordinal)
+                    ? "Its AddHttpClient(\"" + key + "\") registration"
+                    : "Its IHttpClientFactory registration";
             }
         }
     }
@@ -356,7 +431,40 @@ namespace Steadfast.Analyzers.Rules.SF2001
             SteadfastResilientHttp = types.SteadfastResilientHttp;
             SteadfastResilientHttpClientBuilderExtensions = types.SteadfastResilientHttpClientBuilderExtensions;
             SteadfastResilientHttpHandler = types.SteadfastResilientHttpHandler;
+            HttpResponseMessage = types.HttpResponseMessage;
+            TestServer = types.TestServer;
+            HostBuilderTestServerExtensions = types.HostBuilderTestServerExtensions;
+            WebApplicationFactory = types.WebApplicationFactory;
+            PollyAsyncPolicy = types.PollyAsyncPolicy;
+            PollyAsyncPolicyOfT = types.PollyAsyncPolicyOfT;
+            PollySyncPolicy = types.PollySyncPolicy;
+            PollySyncPolicyOfT = types.PollySyncPolicyOfT;
+            PollyResiliencePipeline = types.PollyResiliencePipeline;
+            PollyResiliencePipelineOfT = types.PollyResiliencePipelineOfT;
         }
+
+        public INamedTypeSymbol? HttpResponseMessage { get; }
+
+        /// <summary>Microsoft.AspNetCore.TestHost's in-memory server: <c>CreateClient()</c>, <c>CreateHandler()</c>.</summary>
+        public INamedTypeSymbol? TestServer { get; }
+
+        /// <summary>Microsoft.AspNetCore.TestHost: <c>IHost.GetTestClient()</c>.</summary>
+        public INamedTypeSymbol? HostBuilderTestServerExtensions { get; }
+
+        /// <summary>Microsoft.AspNetCore.Mvc.Testing: <c>CreateClient(…)</c>, <c>CreateDefaultClient(…)</c>.</summary>
+        public INamedTypeSymbol? WebApplicationFactory { get; }
+
+        public INamedTypeSymbol? PollyAsyncPolicy { get; }
+
+        public INamedTypeSymbol? PollyAsyncPolicyOfT { get; }
+
+        public INamedTypeSymbol? PollySyncPolicy { get; }
+
+        public INamedTypeSymbol? PollySyncPolicyOfT { get; }
+
+        public INamedTypeSymbol? PollyResiliencePipeline { get; }
+
+        public INamedTypeSymbol? PollyResiliencePipelineOfT { get; }
 
         public INamedTypeSymbol? CancellationToken { get; }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -18,6 +19,8 @@ namespace Steadfast.Analyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF2002HttpClientPerCallAnalyzer : DiagnosticAnalyzer
     {
+        /// <summary>Option: report in test code too (silent there by default).</summary>
+        internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.HttpClientPerCall);
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF2002HttpClientPerCall);
 
@@ -28,9 +31,9 @@ namespace Steadfast.Analyzers.Rules
             context.RegisterCompilationStartAction(static start =>
             {
                 var types = SF2002Symbols.GetOrCreate(start.Compilation);
-                if (types.HttpClient is null)
+                if (types.HttpClient is null || !TestCode.Gate(ref start, IncludeTestCode))
                 {
-                    return;
+                    return; // no HttpClient, or a test project (see TestCode)
                 }
 
                 start.RegisterOperationAction(context => Analyze(context, types), OperationKind.ObjectCreation, OperationKind.Invocation);
@@ -61,7 +64,7 @@ namespace Steadfast.Analyzers.Rules
                 IInvocationOperation call => call.TargetMethod.Name == "CreateClient" && KnownTypes.Is(call.TargetMethod.ContainingType, types.SteadfastResilientHttp),
                 _ => false,
             };
-            if (!isClient || IsKeptOrHandedOver(creation, types))
+            if (!isClient || IsKeptOrHandedOver(creation, types) || IsInMemory(creation, types))
             {
                 return false;
             }
@@ -87,6 +90,46 @@ namespace Steadfast.Analyzers.Rules
             }
 
             return inLambda || inLoop || !RunsOnce(member, types);
+        }
+
+        /// <summary>
+        /// <c>new HttpClient(server.CreateHandler())</c> over an in-memory <c>TestServer</c> (directly, wrapped in another
+        /// handler, or through a local): it opens no socket, so a client per call costs nothing.
+        /// </summary>
+        private static bool IsInMemory(IOperation creation, SF2002Symbols types)
+        {
+            if (types.TestServer is null || creation is not IObjectCreationOperation { Arguments: { Length: > 0 } arguments })
+            {
+                return false;
+            }
+
+            var pending = new Stack<(IOperation Value, int Depth)>();
+            pending.Push((arguments[0].Value, 0));
+            while (pending.Count > 0)
+            {
+                var (value, depth) = pending.Pop();
+                foreach (var op in value.DescendantsAndSelf())
+                {
+                    switch (op)
+                    {
+                        case IInvocationOperation { TargetMethod: { Name: "CreateHandler" } method } when KnownTypes.DerivesFrom(method.ContainingType, types.TestServer):
+                            return true;
+                        case ILocalReferenceOperation local when depth < 3:
+                            foreach (var use in OperationHelpers.Root(op).Descendants())
+                            {
+                                if (use is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local) &&
+                                    OperationHelpers.InitialValue(declarator) is { } initial)
+                                {
+                                    pending.Push((initial, depth + 1));
+                                }
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Stored in a field or property (created once and kept), returned (a factory: the caller decides), or handed to DI.</summary>
@@ -231,7 +274,11 @@ namespace Steadfast.Analyzers.Rules.SF2002
             HttpClient = types.HttpClient;
             ServiceCollection = types.ServiceCollection;
             SteadfastResilientHttp = types.SteadfastResilientHttp;
+            TestServer = types.TestServer;
         }
+
+        /// <summary>Microsoft.AspNetCore.TestHost's in-memory server, whose <c>CreateHandler()</c> opens no socket.</summary>
+        public INamedTypeSymbol? TestServer { get; }
 
         public INamedTypeSymbol? ApplicationBuilder { get; }
 

@@ -35,6 +35,9 @@ namespace Steadfast.Analyzers.Rules
             SnakeCase,
         }
 
+        /// <summary>Option: report in test code too (silent there by default, see <see cref="TestCode"/>).</summary>
+        internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.SelectStar);
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF3001SelectStar);
 
         public override void Initialize(AnalysisContext context)
@@ -43,6 +46,11 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
+                if (!TestCode.Gate(ref start, IncludeTestCode))
+                {
+                    return; // a test project (see TestCode)
+                }
+
                 var files = start.Options.AdditionalFiles;
                 var schema = new RetryableLazy<SqlSchema>(cancellationToken => SqlSchema.From(files, cancellationToken));
                 start.RegisterOperationAction(context => OnString(context, schema), OperationKind.Literal, OperationKind.InterpolatedString);

@@ -35,6 +35,9 @@ namespace Steadfast.Analyzers.Rules
 
         internal const int DefaultCapacity = 1024;
 
+        /// <summary>Option: report in test code too (silent there by default, see <see cref="TestCode"/>).</summary>
+        internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.UnboundedCache);
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF4001UnboundedCache);
 
         public override void Initialize(AnalysisContext context)
@@ -43,6 +46,11 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
+                if (!TestCode.Gate(ref start, IncludeTestCode))
+                {
+                    return; // a test project (see TestCode)
+                }
+
                 var types = SF4001Symbols.GetOrCreate(start.Compilation);
                 if (types.Dictionary is null && types.ConcurrentDictionary is null)
                 {

@@ -36,6 +36,9 @@ namespace Steadfast.Analyzers.Rules
         private static readonly string[] WritePrefixes = { "Write", "Append", "Create", "Delete", "Move", "Copy", "Replace", "OpenWrite", "SetLastWrite", "Encrypt", "Decrypt" };
 
 
+        /// <summary>Option: report in test code too (silent there by default, see <see cref="TestCode"/>).</summary>
+        internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.RepeatedFileRead);
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF5001RepeatedFileRead);
 
         public override void Initialize(AnalysisContext context)
@@ -44,6 +47,11 @@ namespace Steadfast.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(static start =>
             {
+                if (!TestCode.Gate(ref start, IncludeTestCode))
+                {
+                    return; // a test project (see TestCode)
+                }
+
                 var types = SF5001Symbols.GetOrCreate(start.Compilation);
                 if (types.File is null)
                 {

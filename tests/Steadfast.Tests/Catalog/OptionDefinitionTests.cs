@@ -71,6 +71,23 @@ namespace Steadfast.Tests.Catalog
         public void PositiveInteger_BadValueGivesTheDefault(string? value, int expected) =>
             Assert.Equal(expected, SF4001UnboundedCacheAnalyzer.Capacity.Read(new Config("SF4001.capacity", value)));
 
+        [Theory]
+        [InlineData(null, false, false)]
+        [InlineData("true", true, true)]
+        [InlineData(" True ", true, true)]
+        [InlineData("false", true, false)]
+        [InlineData("yes", true, false)]
+        [InlineData("1", true, false)]
+        [InlineData("", true, false)]
+        public void Boolean_BadValueGivesTheDefault(string? value, bool set, bool expected)
+        {
+            var options = new Config("SF5001.include_test_code", value);
+            Assert.Equal(expected, SF5001RepeatedFileReadAnalyzer.IncludeTestCode.Read(options));
+            Assert.Equal(set, SF5001RepeatedFileReadAnalyzer.IncludeTestCode.TryRead(options, out _));
+            Assert.Equal("`true` or `false`", SF5001RepeatedFileReadAnalyzer.IncludeTestCode.TypeText);
+            Assert.Equal("`false`", SF5001RepeatedFileReadAnalyzer.IncludeTestCode.DefaultText);
+        }
+
         [Fact]
         public void Choice_IgnoresCase() =>
             Assert.Equal(SF3001SelectStarAnalyzer.ColumnNamingStyle.SnakeCase, SF3001SelectStarAnalyzer.ColumnNaming.Read(new Config("SF3001.column_naming", "Snake_Case")));

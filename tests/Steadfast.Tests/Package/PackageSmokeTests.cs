@@ -138,6 +138,35 @@ Console.WriteLine($""unfinished: {unfinished.Count}"");
                 Assert.True(run1.ExitCode == 0, run1.Output);
                 Assert.Contains("tracked work ran", run1.Output, StringComparison.Ordinal);
                 Assert.Contains("unfinished: 0", run1.Output, StringComparison.Ordinal);
+
+                // 8. Test code: a project MSBuild marks IsTestProject (Microsoft.NET.Test.Sdk sets it; the package's build
+                // targets make it compiler-visible) hears nothing from the rules that are quiet in tests, SF1001 still
+                // speaks, and SFxxxx.include_test_code turns a rule back on.
+                File.WriteAllText(program, @"static class Program
+{
+    static void Main()
+    {
+        Task.Run(() => Console.WriteLine(""fire and forget""));
+        foreach (var name in new[] { ""a"", ""b"" })
+        {
+            using var client = new HttpClient();
+            Console.WriteLine(name + client.Timeout);
+        }
+    }
+}
+");
+                var production = await BuildAsync(app);
+                Assert.True(production.ExitCode == 0, production.Output);
+                Assert.Contains("warning SF2002", production.Output, StringComparison.Ordinal);
+                var tests = await BuildAsync(app, "-p:IsTestProject=true");
+                Assert.True(tests.ExitCode == 0, tests.Output);
+                Assert.DoesNotContain("SF2002", tests.Output, StringComparison.Ordinal);
+                Assert.Contains("warning SF1001", tests.Output, StringComparison.Ordinal);
+                File.WriteAllText(editorConfig, "root = true\n\n[*.cs]\nSF2002.include_test_code = true\n");
+                var included = await BuildAsync(app, "-p:IsTestProject=true");
+                Assert.True(included.ExitCode == 0, included.Output);
+                Assert.Contains("warning SF2002", included.Output, StringComparison.Ordinal);
+                File.Delete(editorConfig);
             }
             finally
             {

@@ -283,6 +283,237 @@ namespace Steadfast.Tests.Rules
             TestCode = "using System.Net.Http; var http = new HttpClient(); var page = await [|http.GetStringAsync(\"https://example.com\")|]; System.Console.WriteLine(page);",
         }.RunAsync();
 
+        // ---------------------------------------------------------------- already inside a retry: Polly and hand-written loops
+
+        /// <summary>Polly v7 (the Polly package, not referenced here) as it declares its policies: same namespaces and names, so recognised by symbol.</summary>
+        private const string PollyV7 = """
+
+            namespace Polly
+            {
+                public interface IsPolicy { }
+                public interface IAsyncPolicy : IsPolicy
+                {
+                    Task ExecuteAsync(Func<Task> action);
+                    Task<TResult> ExecuteAsync<TResult>(Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken);
+                    Task<PolicyResult<TResult>> ExecuteAndCaptureAsync<TResult>(Func<Task<TResult>> action);
+                }
+                public interface IAsyncPolicy<TResult> : IsPolicy { Task<TResult> ExecuteAsync(Func<Task<TResult>> action); }
+                public interface ISyncPolicy : IsPolicy { TResult Execute<TResult>(Func<TResult> action); }
+                public sealed class PolicyResult<TResult> { }
+                public abstract class AsyncPolicy : IAsyncPolicy
+                {
+                    public Task ExecuteAsync(Func<Task> action) => action();
+                    public Task<TResult> ExecuteAsync<TResult>(Func<CancellationToken, Task<TResult>> action, CancellationToken cancellationToken) => action(cancellationToken);
+                    public Task<PolicyResult<TResult>> ExecuteAndCaptureAsync<TResult>(Func<Task<TResult>> action) => Task.FromResult(new PolicyResult<TResult>());
+                }
+                public abstract class Policy : ISyncPolicy { public TResult Execute<TResult>(Func<TResult> action) => action(); }
+                /// <summary>Named like Polly's, in its namespace, but no policy.</summary>
+                public static class Helpers { public static Task<T> ExecuteAsync<T>(Func<Task<T>> action) => action(); }
+                namespace Retry { public sealed class AsyncRetryPolicy : AsyncPolicy { } }
+                namespace Wrap { public sealed class AsyncPolicyWrap<TResult> : IAsyncPolicy<TResult> { public Task<TResult> ExecuteAsync(Func<Task<TResult>> action) => action(); } }
+            }
+            namespace Ours
+            {
+                public sealed class Policy { public Task<T> ExecuteAsync<T>(Func<Task<T>> action) => action(); }
+            }
+            """;
+
+        [Theory]
+        // Polly v7: by the receiver's type, which is or implements IAsyncPolicy / IAsyncPolicy<T>
+        [InlineData("private readonly Polly.IAsyncPolicy _policy = null!; public Task Run(string url) => _policy.ExecuteAsync(() => Http.GetAsync(url));")]
+        [InlineData("private readonly Polly.Retry.AsyncRetryPolicy _retry = null!; public Task<HttpResponseMessage> Run(string url, CancellationToken ct) => _retry.ExecuteAsync(t => Http.GetAsync(url, t), ct);")]
+        [InlineData("private readonly Polly.AsyncPolicy _policy = null!; public Task Run(string url) => _policy.ExecuteAndCaptureAsync(() => Http.GetStringAsync(url));")]
+        [InlineData("private readonly Polly.IAsyncPolicy<HttpResponseMessage> _policy = null!; public Task Run(string url) => _policy.ExecuteAsync(async () => { var r = await Http.GetAsync(url); return r; });")]
+        [InlineData("private readonly Polly.Wrap.AsyncPolicyWrap<string> _wrap = null!; public Task Run(string url) => _wrap.ExecuteAsync(() => Http.GetStringAsync(url));")]
+        // Polly v8 (Polly.Core is referenced): ResiliencePipeline and ResiliencePipeline<T>
+        [InlineData("private static readonly Polly.ResiliencePipeline<HttpResponseMessage> Pipeline = Polly.ResiliencePipeline<HttpResponseMessage>.Empty; public async Task Run(string url) => await Pipeline.ExecuteAsync(async t => await Http.GetAsync(url, t));")]
+        // a synchronous execute that waits for the call sees its failure
+        [InlineData("private readonly Polly.ISyncPolicy _policy = null!; public string Run(string url) => _policy.Execute(() => Http.GetStringAsync(url).Result);")]
+        [InlineData("private readonly Polly.Policy _policy = null!; public HttpResponseMessage Run(string url) => _policy.Execute(() => Http.GetAsync(url).GetAwaiter().GetResult());")]
+        [InlineData("private static readonly Polly.ResiliencePipeline Pipeline = Polly.ResiliencePipeline.Empty; public string Run(string url) => Pipeline.Execute(() => Http.GetStringAsync(url).Result);")]
+        public Task DoesNotFlag_InsidePolly(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members) + PollyV7);
+
+        [Theory]
+        // a synchronous execute that hands the task back finishes before the request fails: the policy never sees it
+        [InlineData("private readonly Polly.ISyncPolicy _policy = null!; public Task<string> Run(string url) => _policy.Execute(() => [|Http.GetStringAsync(url)|]);")]
+        [InlineData("private static readonly Polly.ResiliencePipeline Pipeline = Polly.ResiliencePipeline.Empty; public Task<string> Run(string url) => Pipeline.Execute(() => [|Http.GetStringAsync(url)|]);")]
+        // Execute… in the Polly namespace on a type that is no policy, and a policy of our own
+        [InlineData("public Task<string> Run(string url) => Polly.Helpers.ExecuteAsync(() => [|Http.GetStringAsync(url)|]);")]
+        [InlineData("private readonly Ours.Policy _policy = new(); public Task<string> Run(string url) => _policy.ExecuteAsync(() => [|Http.GetStringAsync(url)|]);")]
+        public Task Flags_NotARetry_PollyLookAlikes(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members) + PollyV7);
+
+        [Theory]
+        // try/catch: left on success (return, break, a flag the condition reads), round again on failure
+        [InlineData("public async Task<string> Run(string url) { for (var attempt = 0; ; attempt++) { try { return await Http.GetStringAsync(url); } catch (HttpRequestException) when (attempt < 3) { await Task.Delay(100); } } }")]
+        [InlineData("public async Task Run(string url) { while (true) { try { await Http.PostAsync(url, null); break; } catch (HttpRequestException) { await Task.Delay(1000); } } }")]
+        [InlineData("public async Task Run(string url) { var done = false; var tries = 0; while (!done && tries < 3) { try { (await Http.GetAsync(url)).EnsureSuccessStatusCode(); done = true; } catch (HttpRequestException) { tries++; } } }")]
+        [InlineData("public async Task<string> Run(string url) { for (var i = 0; ; i++) { try { return await Http.GetStringAsync(url); } catch (HttpRequestException) { if (i == 3) throw; await Task.Delay(100 << i); } } }")]
+        [InlineData("public async Task<string> Run(string url) { var n = 0; do { try { return await Http.GetStringAsync(url); } catch (HttpRequestException) { n++; continue; } } while (n < 3); return \"\"; }")]
+        // a failover over mirrors: left on the first success, the next mirror on failure
+        [InlineData("public async Task<string?> Run(string[] mirrors) { foreach (var mirror in mirrors) { try { return await Http.GetStringAsync(mirror); } catch (HttpRequestException) { } } return null; }")]
+        // the status decides: round again while it failed, left when it succeeded
+        [InlineData("public async Task<HttpResponseMessage> Run(string url) { HttpResponseMessage r; var n = 0; do { r = await Http.GetAsync(url); } while (!r.IsSuccessStatusCode && ++n < 3); return r; }")]
+        [InlineData("public async Task<HttpResponseMessage?> Run(string url) { for (var i = 0; i < 3; i++) { var r = await Http.GetAsync(url); if (r.IsSuccessStatusCode) return r; await Task.Delay(100); } return null; }")]
+        [InlineData("public async Task<HttpResponseMessage> Run(string url) { while (true) { var r = await Http.GetAsync(url); if (r.StatusCode == System.Net.HttpStatusCode.TooManyRequests) { await Task.Delay(1000); continue; } return r; } }")]
+        [InlineData("public async Task<HttpResponseMessage?> Run(string url) { for (var i = 0; i < 5; i++) { var r = await Http.GetAsync(url); if (r.StatusCode != System.Net.HttpStatusCode.TooManyRequests) return r; await Task.Delay(1000); } return null; }")]
+        [InlineData("public async Task<HttpResponseMessage> Run(string url) { HttpResponseMessage? r = null; while (r is null || (int)r.StatusCode >= 500) { r = await Http.GetAsync(url); } return r; }")]
+        public Task DoesNotFlag_InsideARetryLoop(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members));
+
+        [Theory]
+        // once per URL: the loop goes on to the next URL whether or not the call failed
+        [InlineData("public async Task Run(string[] urls) { for (var i = 0; i < urls.Length; i++) { try { await [|Http.GetAsync(urls[i])|]; } catch (HttpRequestException) { } } }")]
+        [InlineData("public async Task Run(string[] urls) { foreach (var url in urls) { var r = await [|Http.GetAsync(url)|]; if (!r.IsSuccessStatusCode) continue; Console.WriteLine(url); } }")]
+        [InlineData("public async Task Run(string[] urls) { foreach (var url in urls) { var r = await [|Http.GetAsync(url)|]; if (r.IsSuccessStatusCode) Console.WriteLine(url); } }")]
+        // left on failure, not on success
+        [InlineData("public async Task Run(string[] urls) { foreach (var url in urls) { var r = await [|Http.GetAsync(url)|]; if (!r.IsSuccessStatusCode) return; } }")]
+        // every catch leaves the loop: the failure is not retried
+        [InlineData("public async Task<string> Run(string url) { for (var i = 0; i < 3; i++) { try { return await [|Http.GetStringAsync(url)|]; } catch (HttpRequestException) { throw; } } return \"\"; }")]
+        [InlineData("public async Task<string?> Run(string url) { while (true) { try { return await [|Http.GetStringAsync(url)|]; } catch (HttpRequestException) { return null; } } }")]
+        // a polling loop: sends once per round, never left on success
+        [InlineData("public async Task Run(string url, CancellationToken ct) { while (!ct.IsCancellationRequested) { try { await [|Http.GetAsync(url, ct)|]; } catch (HttpRequestException) { } await Task.Delay(1000, ct); } }")]
+        // paging: round again while it succeeds
+        [InlineData("public async Task Run(string url) { HttpResponseMessage r; do { r = await [|Http.GetAsync(url)|]; } while (r.IsSuccessStatusCode && r.Headers.Contains(\"Link\")); }")]
+        // the retry loop is around a lambda that runs elsewhere
+        [InlineData("public void Run(string url, List<Func<Task>> work) { for (var i = 0; i < 3; i++) { try { work.Add(() => [|Http.GetAsync(url)|]); return; } catch (HttpRequestException) { } } }")]
+        public Task Flags_LoopsThatAreNotRetries(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members, Usings + "using System.Collections.Generic;\n"));
+
+        // ---------------------------------------------------------------- in-memory test servers
+
+        /// <summary>Microsoft.AspNetCore.TestHost and Microsoft.AspNetCore.Mvc.Testing (not referenced here), as they declare their types.</summary>
+        private const string TestServers = """
+
+            namespace Microsoft.AspNetCore.TestHost
+            {
+                public class TestServer : IDisposable
+                {
+                    public HttpClient CreateClient() => throw new NotSupportedException();
+                    public HttpMessageHandler CreateHandler() => throw new NotSupportedException();
+                    public void Dispose() { }
+                }
+                public static class HostBuilderTestServerExtensions
+                {
+                    public static HttpClient GetTestClient(this Microsoft.Extensions.Hosting.IHost host) => throw new NotSupportedException();
+                }
+            }
+            namespace Microsoft.AspNetCore.Mvc.Testing
+            {
+                public class WebApplicationFactoryClientOptions { }
+                public class WebApplicationFactory<TEntryPoint> : IDisposable where TEntryPoint : class
+                {
+                    public Microsoft.AspNetCore.TestHost.TestServer Server => throw new NotSupportedException();
+                    public HttpClient CreateClient() => throw new NotSupportedException();
+                    public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => throw new NotSupportedException();
+                    public HttpClient CreateDefaultClient(params DelegatingHandler[] handlers) => throw new NotSupportedException();
+                    public void Dispose() { }
+                }
+            }
+            namespace Lookalike
+            {
+                public class TestServer { public HttpClient CreateClient() => new HttpClient(); public HttpMessageHandler CreateHandler() => new HttpClientHandler(); }
+            }
+            public sealed class LoggingHandler : DelegatingHandler { }
+            public sealed class ApiFixture
+            {
+                public HttpClient Client { get; private set; } = null!;
+                public void Start(Microsoft.AspNetCore.TestHost.TestServer server) => Client = server.CreateClient();
+            }
+            """;
+
+        private static string Server(string members) => Api(members, Usings + "using Microsoft.AspNetCore.TestHost;\nusing Microsoft.AspNetCore.Mvc.Testing;\n") + TestServers;
+
+        [Theory]
+        [InlineData("public Task Run(TestServer server) => server.CreateClient().GetAsync(\"/health\");")]
+        [InlineData("public Task Run(WebApplicationFactory<Lead> f) => f.CreateClient().GetAsync(\"/health\");")]
+        [InlineData("public Task Run(WebApplicationFactory<Lead> f) => f.CreateClient(new WebApplicationFactoryClientOptions()).GetAsync(\"/health\");")]
+        [InlineData("public Task Run(WebApplicationFactory<Lead> f) => f.CreateDefaultClient(new LoggingHandler()).GetAsync(\"/health\");")]
+        [InlineData("public Task Run(WebApplicationFactory<Lead> f) => f.Server.CreateClient().GetAsync(\"/health\");")]
+        [InlineData("public Task Run(Microsoft.Extensions.Hosting.IHost host) => host.GetTestClient().GetAsync(\"/health\");")]
+        // new HttpClient over a test server's handler: directly, wrapped, through a local
+        [InlineData("public Task Run(TestServer server) { var client = new HttpClient(server.CreateHandler()) { BaseAddress = new Uri(\"http://localhost\") }; return client.GetAsync(\"/health\"); }")]
+        [InlineData("public Task Run(TestServer server) => new HttpClient(new LoggingHandler { InnerHandler = server.CreateHandler() }).GetAsync(\"/health\");")]
+        [InlineData("public Task Run(TestServer server) { var handler = server.CreateHandler(); var client = new HttpClient(handler); return client.GetAsync(\"/health\"); }")]
+        // followed through fields and properties assigned only from such calls
+        [InlineData("private readonly HttpClient _client; public EnrichmentApi(WebApplicationFactory<Lead> f) { _client = f.CreateClient(); } public Task Run() => _client.GetAsync(\"/health\");")]
+        [InlineData("private HttpClient Client { get; } public EnrichmentApi(TestServer s) { Client = s.CreateClient(); } public Task Run() => Client.GetStringAsync(\"/health\");")]
+        [InlineData("private HttpClient? _client; public Task Run(TestServer s) => (_client ??= s.CreateClient()).GetAsync(\"/health\");")]
+        [InlineData("private readonly ApiFixture _fixture = new(); public Task Run() => _fixture.Client.GetAsync(\"/health\");")]
+        // helpers that receive them: a private method and a local function whose every caller here passes one
+        [InlineData("public Task Run(TestServer s) => Get(s.CreateClient(), \"/a\"); private Task<HttpResponseMessage> Get(HttpClient c, string path) => c.GetAsync(path);")]
+        [InlineData("public Task Run(TestServer s) { return Get(s.CreateClient()); Task<HttpResponseMessage> Get(HttpClient c) => c.GetAsync(\"/a\"); }")]
+        public Task DoesNotFlag_InMemoryTestServerClients(string members) => VerifySF2001.AnalyzerAsync(Server(members));
+
+        [Theory]
+        // also given a real client somewhere
+        [InlineData("private HttpClient _c = null!; public void A(TestServer s) { _c = s.CreateClient(); } public void B() { _c = new HttpClient(); } public Task Run() => [|_c.GetAsync(\"/a\")|];")]
+        [InlineData("public Task Run(TestServer s) => Task.WhenAll(Get(s.CreateClient()), Get(new HttpClient())); private Task<HttpResponseMessage> Get(HttpClient c) => [|c.GetAsync(\"/a\")|];")]
+        // callers not all known: a public helper, a private one used as a delegate
+        [InlineData("public Task<HttpResponseMessage> Get(HttpClient c) => [|c.GetAsync(\"/a\")|]; public Task Run(TestServer s) => Get(s.CreateClient());")]
+        [InlineData("public Task Run(TestServer s) { Func<HttpClient, Task<HttpResponseMessage>> f = Get; return Get(s.CreateClient()); } private Task<HttpResponseMessage> Get(HttpClient c) => [|c.GetAsync(\"/a\")|];")]
+        // a type of our own named TestServer
+        [InlineData("public Task Run(Lookalike.TestServer s) => [|s.CreateClient().GetAsync(\"/a\")|];")]
+        [InlineData("public Task Run(Lookalike.TestServer s) => [|new HttpClient(s.CreateHandler()).GetAsync(\"/a\")|];")]
+        public Task Flags_NotOnlyTestServerClients(string members) => VerifySF2001.AnalyzerAsync(Server(members));
+
+        // ---------------------------------------------------------------- one warning per mistake
+
+        [Fact]
+        public Task RegisteredTypedClient_ThreeCalls_OneWarningAtTheRegistration() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            Sources =
+            {
+                "using System.Net.Http; using System.Threading.Tasks; public class GitHubClient(HttpClient http) { public Task A() => http.GetAsync(\"a\"); public Task B() => http.PostAsync(\"b\", null); public Task<string> C() => http.GetStringAsync(\"c\"); }",
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) => {|#0:s.AddHttpClient<GitHubClient>()|}; }",
+            },
+            ExpectedDiagnostics =
+            {
+                VerifySF2001.Diagnostic("SF2001").WithLocation(0)
+                    .WithMessage("Every request of the client registered by 'AddHttpClient<GitHubClient>' is sent once: a 503, a 429 or a dropped connection fails it for good. Add a resilience handler to the registration."),
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_FactoryClientsWhoseRegistrationIsNotInThisProject_SaySo() => VerifySF2001.AnalyzerAsync(
+            Api("""
+
+                public Task Named(IHttpClientFactory f) => {|#0:f.CreateClient("github").GetAsync("x")|};
+                public Task Default(IHttpClientFactory f) => {|#1:f.CreateClient().GetAsync("x")|};
+                public Task Parameter(HttpClient c) => {|#2:c.GetAsync("x")|};
+            """) + """
+
+            public class Typed(HttpClient http) { public Task A() => {|#3:http.GetAsync("a")|}; }
+            """,
+            VerifySF2001.Diagnostic("SF2001").WithLocation(0)
+                .WithMessage("'HttpClient.GetAsync' is sent once: a 503, a 429 or a dropped connection fails it for good. Its AddHttpClient(\"github\") registration is not in this project: add a resilience handler to it there, or retry the call with ResilientHttp."),
+            VerifySF2001.Diagnostic("SF2001").WithLocation(1)
+                .WithMessage("'HttpClient.GetAsync' is sent once: a 503, a 429 or a dropped connection fails it for good. Its IHttpClientFactory registration is not in this project: add a resilience handler to it there, or retry the call with ResilientHttp."),
+            VerifySF2001.Diagnostic("SF2001").WithLocation(2)
+                .WithMessage("'HttpClient.GetAsync' is sent once: a 503, a 429 or a dropped connection fails it for good. Retry it with ResilientHttp, or make the client resilient."),
+            VerifySF2001.Diagnostic("SF2001").WithLocation(3)
+                .WithMessage("'HttpClient.GetAsync' is sent once: a 503, a 429 or a dropped connection fails it for good. The client is injected into 'Typed', and its AddHttpClient<Typed> registration is not in this project: add a resilience handler to it there, or retry the call with ResilientHttp."));
+
+        [Theory]
+        [InlineData("true", false)]
+        [InlineData("TRUE", false)]
+        [InlineData("false", true)]
+        [InlineData("sometimes", true)] // does not parse: the default
+        public Task Option_TrustFactoryClients(string value, bool flagged)
+        {
+            string Mark(string call) => flagged ? "[|" + call + "|]" : call;
+            return new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+            {
+                EditorConfig = "[*.cs]\nSF2001.trust_factory_clients = " + value,
+                Sources =
+                {
+                    Api("public Task Named(IHttpClientFactory f) => " + Mark("f.CreateClient(\"github\").GetAsync(\"x\")") + ";" +
+                        " public Task Parameter(HttpClient c) => [|c.GetAsync(\"x\")|];" +
+                        " public Task New() => [|new HttpClient().GetAsync(\"x\")|];") +
+                    "\npublic class Typed(HttpClient http) { public Task A() => " + Mark("http.GetAsync(\"a\")") + "; }",
+                    // a registration in this project is judged here either way
+                    "using Microsoft.Extensions.DependencyInjection; public class Local(System.Net.Http.HttpClient http) { public System.Threading.Tasks.Task A() => http.GetAsync(\"a\"); } static class Setup { public static void Add(IServiceCollection s) => [|s.AddHttpClient<Local>()|]; }",
+                },
+            }.RunAsync();
+        }
+
         // ---------------------------------------------------------------- fix: make the client resilient
 
         [Fact]

@@ -121,6 +121,10 @@ namespace Steadfast.Tests.Rules
                     [Xunit.Theory] public async Task B() { using var c = new HttpClient(); await c.GetAsync("x"); }
                     [NUnit.Framework.Test] public async Task C() { using var c = new HttpClient(); await c.GetAsync("x"); }
                     [Microsoft.VisualStudio.TestTools.UnitTesting.TestMethod] public async Task D() { using var c = new HttpClient(); await c.GetAsync("x"); }
+                }
+
+                public class LookAlikes
+                {
                     // an attribute of our own that is merely named like a test attribute
                     [Fact] public async Task E() { using var c = [|new HttpClient()|]; await c.GetAsync("x"); }
                 }
@@ -142,6 +146,32 @@ namespace Steadfast.Tests.Rules
                 """,
             },
         }.RunAsync();
+
+        /// <summary>Microsoft.AspNetCore.TestHost (not referenced here), as it declares its server; and a look-alike of our own.</summary>
+        private const string TestServers = """
+
+            namespace Microsoft.AspNetCore.TestHost
+            {
+                public class TestServer { public HttpMessageHandler CreateHandler() => throw new NotSupportedException(); }
+            }
+            namespace Lookalike
+            {
+                public class TestServer { public HttpMessageHandler CreateHandler() => new HttpClientHandler(); }
+            }
+            public sealed class LoggingHandler : DelegatingHandler { }
+            """;
+
+        /// <summary>A client over an in-memory test server's handler opens no socket: one per call costs nothing.</summary>
+        [Theory]
+        [InlineData("public async Task Get(Microsoft.AspNetCore.TestHost.TestServer server) { using var c = new HttpClient(server.CreateHandler()); await c.GetAsync(\"/a\"); }")]
+        [InlineData("public async Task Get(Microsoft.AspNetCore.TestHost.TestServer server) { var handler = server.CreateHandler(); using var c = new HttpClient(handler) { BaseAddress = new Uri(\"http://localhost\") }; await c.GetAsync(\"/a\"); }")]
+        [InlineData("public Task Get(Microsoft.AspNetCore.TestHost.TestServer server) => new HttpClient(new LoggingHandler { InnerHandler = server.CreateHandler() }).GetAsync(\"/a\");")]
+        public Task DoesNotFlag_InMemoryTestServerClients(string members) => VerifySF2002.AnalyzerAsync(Bot(members) + TestServers);
+
+        [Theory]
+        [InlineData("public async Task Get(Lookalike.TestServer server) { using var c = [|new HttpClient(server.CreateHandler())|]; await c.GetAsync(\"/a\"); }")]
+        [InlineData("public async Task Get(Microsoft.AspNetCore.TestHost.TestServer server) { using var c = [|new HttpClient(new HttpClientHandler())|]; await c.GetAsync(\"/a\"); }")]
+        public Task Flags_NotATestServerHandler(string members) => VerifySF2002.AnalyzerAsync(Bot(members) + TestServers);
 
         [Fact]
         public Task DoesNotFlag_TopLevelStatementsAndProgramSetup() => new SteadfastAnalyzerTest<SF2002HttpClientPerCallAnalyzer>

@@ -23,6 +23,12 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         /// <summary>From the factory's defaults or of unknown source (a method parameter): resilient only with <c>ConfigureHttpClientDefaults</c>.</summary>
         Unknown,
+
+        /// <summary>
+        /// A client of an in-memory test server (<c>TestServer.CreateClient()</c>, <c>WebApplicationFactory&lt;T&gt;.CreateClient()</c>,
+        /// <c>new HttpClient(server.CreateHandler())</c>): its requests never cross a network, so nothing transient fails them.
+        /// </summary>
+        InMemory,
     }
 
     /// <summary>Where an <c>HttpClient</c> receiver comes from, as far as the code shows.</summary>
@@ -48,6 +54,8 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         public static ClientOrigin Unknown { get; } = new ClientOrigin(OriginKind.Unknown, null, null);
 
+        public static ClientOrigin InMemory { get; } = new ClientOrigin(OriginKind.InMemory, null, null);
+
         public static ClientOrigin Typed(INamedTypeSymbol type) => new ClientOrigin(OriginKind.Typed, null, type);
 
         public static ClientOrigin Named(string? key) => new ClientOrigin(OriginKind.Named, key, null);
@@ -61,6 +69,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             switch (Kind)
             {
                 case OriginKind.Resilient:
+                case OriginKind.InMemory:
                     return true;
                 case OriginKind.NewClient:
                     return false;
@@ -74,7 +83,15 @@ namespace Steadfast.Analyzers.Rules.SF2001
         }
 
         /// <summary>True when the origin does not depend on registrations (so they need not be scanned).</summary>
-        public bool IsSettled => Kind is OriginKind.Resilient or OriginKind.NewClient;
+        public bool IsSettled => Kind is OriginKind.Resilient or OriginKind.NewClient or OriginKind.InMemory;
+
+        /// <summary>True when no call on the client needs a retry: it retries, or it sends nothing over a network.</summary>
+        public bool IsSafe => Kind is OriginKind.Resilient or OriginKind.InMemory;
+
+        /// <summary>A client from <c>IHttpClientFactory</c> (named, or a typed client injected into a constructor) whose registration this compilation does not hold.</summary>
+        public bool IsUnregisteredFactoryClient(HttpRegistrations registrations) =>
+            (Kind == OriginKind.Named && (Key is null || !registrations.IsNamedRegistered(Key))) ||
+            (Kind == OriginKind.Typed && !registrations.IsTypedRegistered(TypedClient!));
     }
 
     /// <summary>Resolves receivers to origins; the field and property origins come from the type's own assignments.</summary>
@@ -85,14 +102,30 @@ namespace Steadfast.Analyzers.Rules.SF2001
         private readonly IReadOnlyDictionary<ISymbol, List<IOperation>> _memberValues;
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
+        private readonly IReadOnlyDictionary<IMethodSymbol, List<IInvocationOperation>>? _privateCalls;
+        private readonly Dictionary<ISymbol, ClientOrigin>? _otherMembers;
 
-        public OriginResolver(SF2001Symbols types, ResilienceRecognizer recognizer, IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues, INamedTypeSymbol type, Compilation compilation)
+        /// <param name="privateCalls">
+        /// The calls of this type's private methods that take an <c>HttpClient</c>, made in this type (a method whose group
+        /// is used as a delegate is left out: its callers are not known); null when not gathered.
+        /// </param>
+        /// <param name="otherMembers">Other types' members already resolved, kept across the calls of one type (one thread); null for none.</param>
+        public OriginResolver(
+            SF2001Symbols types,
+            ResilienceRecognizer recognizer,
+            IReadOnlyDictionary<ISymbol, List<IOperation>> memberValues,
+            INamedTypeSymbol type,
+            Compilation compilation,
+            IReadOnlyDictionary<IMethodSymbol, List<IInvocationOperation>>? privateCalls = null,
+            Dictionary<ISymbol, ClientOrigin>? otherMembers = null)
         {
             _types = types;
             _recognizer = recognizer;
             _memberValues = memberValues;
             _type = type;
             _compilation = compilation;
+            _privateCalls = privateCalls;
+            _otherMembers = otherMembers;
         }
 
         public ClientOrigin Resolve(IOperation operation, int depth = 0)
@@ -108,8 +141,13 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     return FromInvocation(invocation, depth);
 
                 case IObjectCreationOperation creation when KnownTypes.Is(creation.Type, _types.HttpClient):
-                    return creation.Arguments.Length > 0 && IsResilientHandler(creation.Arguments[0].Value, depth)
-                        ? ClientOrigin.Resilient
+                    if (creation.Arguments.Length > 0 && FindsHandler(creation.Arguments[0].Value, depth, IsResilientHandlerCreation))
+                    {
+                        return ClientOrigin.Resilient;
+                    }
+
+                    return creation.Arguments.Length > 0 && FindsHandler(creation.Arguments[0].Value, depth, IsTestServerHandler)
+                        ? ClientOrigin.InMemory
                         : ClientOrigin.NewClient;
 
                 case ILocalReferenceOperation local:
@@ -118,7 +156,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 case IParameterReferenceOperation parameter:
                     return parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
                         ? ClientOrigin.Typed(constructor.ContainingType)
-                        : ClientOrigin.Unknown;
+                        : FromCallers(parameter, depth);
 
                 case IFieldReferenceOperation field:
                     return FromMember(field.Field, depth);
@@ -153,6 +191,11 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 return ClientOrigin.Resilient;
             }
 
+            if (IsTestServerClient(method))
+            {
+                return ClientOrigin.InMemory;
+            }
+
             if (method.Name == "CreateClient" &&
                 (KnownTypes.Is(method.ContainingType, _types.HttpClientFactory) || KnownTypes.Is(method.ContainingType, _types.HttpClientFactoryExtensions)))
             {
@@ -177,13 +220,31 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 return _memberValues.TryGetValue(member.OriginalDefinition, out var values) ? Combine(values, depth) : ClientOrigin.Unknown;
             }
 
-            // Another type's member: what its declaration initializes it with. Such references are rare, and the
-            // initializer is bound alone; the type's assignments elsewhere are not seen, so only "resilient" is believed.
-            if (depth >= 2)
+            // Another type's member (a fixture's Client, a static Clients.Shared): what its declaration initializes it
+            // with and what that type assigns to it. Such references are rare; only those initializers and assignments
+            // are bound, and only a safe origin (resilient, or an in-memory test server) is believed.
+            if (depth >= 2 || member.ContainingType is not { } owner)
             {
                 return ClientOrigin.Unknown;
             }
 
+            if (_otherMembers is not null && _otherMembers.TryGetValue(member.OriginalDefinition, out var known))
+            {
+                return known;
+            }
+
+            var origin = FromOtherTypesMember(member, owner, depth);
+            if (_otherMembers is not null)
+            {
+                _otherMembers[member.OriginalDefinition] = origin;
+            }
+
+            return origin;
+        }
+
+        private ClientOrigin FromOtherTypesMember(ISymbol member, INamedTypeSymbol owner, int depth)
+        {
+            var assigned = new List<IOperation>();
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
@@ -194,41 +255,135 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     _ => null,
                 };
 
-                if (initializer is null || !_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                if (initializer is not null && _compilation.ContainsSyntaxTree(reference.SyntaxTree) && Model(reference.SyntaxTree).GetOperation(initializer) is { } value)
+                {
+                    assigned.Add(value);
+                }
+            }
+
+            foreach (var reference in owner.DeclaringSyntaxReferences)
+            {
+                if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
                 {
                     continue;
                 }
 
-#pragma warning disable RS1030 // One initializer of another type's member, bound on demand (see the comment above).
-                var model = _compilation.GetSemanticModel(reference.SyntaxTree);
-#pragma warning restore RS1030
-                if (model.GetOperation(initializer) is { } value && Resolve(value, depth + 1).Kind == OriginKind.Resilient)
+                foreach (var node in reference.GetSyntax().DescendantNodes())
                 {
-                    return ClientOrigin.Resilient;
+                    if (node is AssignmentExpressionSyntax { Left: var left } assignment && AssignedName(left) == member.Name &&
+                        Model(reference.SyntaxTree).GetOperation(assignment) is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } bound &&
+                        SymbolEqualityComparer.Default.Equals(target.Member.OriginalDefinition, member.OriginalDefinition))
+                    {
+                        assigned.Add(bound.Value);
+                    }
                 }
             }
 
-            return ClientOrigin.Unknown;
+            var origin = assigned.Count == 0 ? ClientOrigin.Unknown : Combine(assigned, depth);
+            return origin.IsSafe ? origin : ClientOrigin.Unknown;
         }
 
-        private bool IsResilientHandler(IOperation handler, int depth)
+        private SemanticModel Model(SyntaxTree tree)
+        {
+#pragma warning disable RS1030 // Another type's member: its initializer and assignments, bound on demand (see FromMember).
+            return _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+        }
+
+        private static string? AssignedName(ExpressionSyntax left) => left switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>
+        /// A parameter of a private method of this type, or of a local function: what every call made here passes to it,
+        /// believed only when safe (a helper that is handed a test server's client). Otherwise, as before, unknown.
+        /// </summary>
+        private ClientOrigin FromCallers(IParameterReferenceOperation parameter, int depth)
+        {
+            if (parameter.Parameter.ContainingSymbol is not IMethodSymbol method)
+            {
+                return ClientOrigin.Unknown;
+            }
+
+            List<IInvocationOperation>? calls = null;
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                calls = new List<IInvocationOperation>();
+                foreach (var op in OperationHelpers.Root(parameter).Descendants())
+                {
+                    if (op is IMethodReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        return ClientOrigin.Unknown; // used as a delegate: its callers are not all here
+                    }
+
+                    if (op is IInvocationOperation call && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        calls.Add(call);
+                    }
+                }
+            }
+            else if (_privateCalls is null || !_privateCalls.TryGetValue(method.OriginalDefinition, out calls))
+            {
+                return ClientOrigin.Unknown;
+            }
+
+            var values = new List<IOperation>();
+            foreach (var call in calls)
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, parameter.Parameter.OriginalDefinition))
+                    {
+                        values.Add(argument.Value);
+                    }
+                }
+            }
+
+            var origin = values.Count == 0 ? ClientOrigin.Unknown : Combine(values, depth);
+            return origin.IsSafe ? origin : ClientOrigin.Unknown;
+        }
+
+        /// <summary><c>TestServer.CreateClient()</c>, <c>WebApplicationFactory&lt;T&gt;.CreateClient(…)</c>/<c>CreateDefaultClient(…)</c>, <c>IHost.GetTestClient()</c>.</summary>
+        private bool IsTestServerClient(IMethodSymbol method)
+        {
+            var declaring = (method.ReducedFrom ?? method).ContainingType;
+            return method.Name switch
+            {
+                "CreateClient" => KnownTypes.DerivesFrom(declaring, _types.TestServer) || KnownTypes.DerivesFrom(declaring, _types.WebApplicationFactory),
+                "CreateDefaultClient" => KnownTypes.DerivesFrom(declaring, _types.WebApplicationFactory),
+                "GetTestClient" => KnownTypes.Is(declaring, _types.HostBuilderTestServerExtensions),
+                _ => false,
+            };
+        }
+
+        /// <summary><c>server.CreateHandler()</c> of a <c>TestServer</c>: a handler that answers in memory.</summary>
+        private bool IsTestServerHandler(IOperation op) =>
+            op is IInvocationOperation { TargetMethod: { Name: "CreateHandler" } method } && KnownTypes.DerivesFrom(method.ContainingType, _types.TestServer);
+
+        private bool IsResilientHandlerCreation(IOperation op) => op is IObjectCreationOperation { Type: { } type } && IsHandlerType(type);
+
+        /// <summary>A handler chain (an argument, through locals) holding what <paramref name="found"/> looks for.</summary>
+        private bool FindsHandler(IOperation handler, int depth, System.Func<IOperation, bool> found)
         {
             foreach (var op in handler.DescendantsAndSelf())
             {
-                switch (op)
+                if (found(op))
                 {
-                    case IObjectCreationOperation { Type: { } type } when IsHandlerType(type):
-                        return true;
-                    case ILocalReferenceOperation local when depth < 4:
-                        foreach (var value in ValuesOfLocal(local))
-                        {
-                            if (IsResilientHandler(value, depth + 1))
-                            {
-                                return true;
-                            }
-                        }
+                    return true;
+                }
 
-                        break;
+                if (op is ILocalReferenceOperation local && depth < 4)
+                {
+                    foreach (var value in ValuesOfLocal(local))
+                    {
+                        if (FindsHandler(value, depth + 1, found))
+                        {
+                            return true;
+                        }
+                    }
                 }
             }
 
@@ -243,9 +398,9 @@ namespace Steadfast.Analyzers.Rules.SF2001
             foreach (var value in values)
             {
                 var origin = Resolve(value, depth + 1);
-                if (origin.Kind != OriginKind.Resilient)
+                if (!origin.IsSafe)
                 {
-                    return origin; // any path that is not known to retry decides
+                    return origin; // any path that is not known to retry (or to stay in memory) decides
                 }
 
                 result = origin;

@@ -138,6 +138,15 @@ namespace Steadfast.Tests.Rules
         }
 
         [Fact]
+        public async Task KeepsCS4014_WhenAGlobalConfigTurnsSF1001Off()
+        {
+            var diagnostics = await RunAsync(InAsyncMethod("svc.SendAsync();"), "is_global = true\ndotnet_diagnostic.SF1001.severity = none");
+
+            Assert.Single(Shown(diagnostics, CS4014));
+            Assert.Empty(Shown(diagnostics, SF1001));
+        }
+
+        [Fact]
         public async Task FollowsTheEditorConfigSectionOfTheFile()
         {
             // The rule is off for another folder only: this file keeps SF1001, so CS4014 goes.

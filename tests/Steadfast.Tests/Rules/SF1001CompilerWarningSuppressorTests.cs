@@ -171,6 +171,25 @@ namespace Steadfast.Tests.Rules
             Assert.Equal(keepsCS4014 ? 0 : 1, Shown(diagnostics, SF1001).Count);
         }
 
+        [Theory]
+        [InlineData(ReportDiagnostic.Suppress, "warning", true)]
+        [InlineData(ReportDiagnostic.Error, "none", true)]
+        [InlineData(ReportDiagnostic.Hidden, "warning", true)]
+        [InlineData(ReportDiagnostic.Warn, "error", false)]
+        [InlineData(ReportDiagnostic.Error, "suggestion", false)]
+        public async Task CompilationOptionsAndTheTreesEditorConfig_EitherHidesSF1001(ReportDiagnostic compilationWide, string treeSeverity, bool keepsCS4014)
+        {
+            // Either the compilation's options (/nowarn:SF1001, a rule set) or the tree's .editorconfig can turn SF1001 off
+            // or hide it; then CS4014 stays.
+            var diagnostics = await RunAsync(
+                InAsyncMethod("svc.SendAsync();"),
+                "[*.cs]\ndotnet_diagnostic.SF1001.severity = " + treeSeverity,
+                options: o => o.WithSpecificDiagnosticOptions(o.SpecificDiagnosticOptions.SetItem(SF1001, compilationWide)));
+
+            Assert.Equal(keepsCS4014 ? 1 : 0, Shown(diagnostics, CS4014).Count);
+            Assert.Equal(keepsCS4014 ? 0 : 1, Shown(diagnostics, SF1001).Count);
+        }
+
         [Fact]
         public async Task WarningsAsErrors_StillOneDiagnostic()
         {

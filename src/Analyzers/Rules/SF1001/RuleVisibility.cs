@@ -27,19 +27,29 @@ namespace Steadfast.Analyzers.Rules.SF1001
             report is ReportDiagnostic.Error or ReportDiagnostic.Warn or ReportDiagnostic.Info;
 
         /// <summary>
-        /// The severity the compiler gives SF1001 in <paramref name="tree"/>, in the compiler's order: the compilation's
-        /// options (<c>/nowarn</c>, <c>/warnaserror:SF1001</c>, a rule set), the tree's <c>.editorconfig</c>
-        /// (<c>dotnet_diagnostic.SF1001.severity</c>), a global config, then the bulk settings for the category and for
-        /// all analyzers; else the descriptor's default.
+        /// The severity SF1001 gets in <paramref name="tree"/>, read the cautious way: the compilation's options
+        /// (<c>/nowarn:SF1001</c>, <c>/warnaserror:SF1001</c>, a rule set) and the tree's <c>.editorconfig</c>
+        /// (<c>dotnet_diagnostic.SF1001.severity</c>) each can turn it off or hide it (the compiler ranks the tree first,
+        /// but the analyzer driver lets a compilation-wide <c>none</c> or <c>silent</c> win: either way CS4014 must stay);
+        /// with neither, a global config, then the analyzer driver's bulk settings for the category and for all
+        /// analyzers; else the descriptor's default, which suppress-all-warnings turns off.
         /// </summary>
         public static ReportDiagnostic EffectiveSeverity(Compilation compilation, AnalyzerOptions options, SyntaxTree tree, CancellationToken cancellationToken)
         {
-            var report = ReportDiagnostic.Default;
             var provider = compilation.Options.SyntaxTreeOptionsProvider;
-            if (!compilation.Options.SpecificDiagnosticOptions.TryGetValue(Id, out report) &&
-                (provider is null ||
-                 (!provider.TryGetDiagnosticValue(tree, Id, cancellationToken, out report) &&
-                  !provider.TryGetGlobalDiagnosticValue(Id, cancellationToken, out report))))
+            var hasCompilationWide = compilation.Options.SpecificDiagnosticOptions.TryGetValue(Id, out var compilationWide);
+            var report = ReportDiagnostic.Default;
+            var hasTree = provider is not null && provider.TryGetDiagnosticValue(tree, Id, cancellationToken, out report);
+            if (hasCompilationWide || hasTree)
+            {
+                if (hasCompilationWide && !IsShownSeverity(compilationWide) && compilationWide != ReportDiagnostic.Default)
+                {
+                    return compilationWide;
+                }
+
+                report = hasTree ? report : compilationWide;
+            }
+            else if (provider is null || !provider.TryGetGlobalDiagnosticValue(Id, cancellationToken, out report))
             {
                 var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
                 if (!TryParse(config, "dotnet_analyzer_diagnostic.category-" + Descriptors.SF1001FireAndForget.Category + ".severity", out report) &&
@@ -49,12 +59,17 @@ namespace Steadfast.Analyzers.Rules.SF1001
                 }
             }
 
-            if (report == ReportDiagnostic.Default)
+            if (report != ReportDiagnostic.Default)
             {
-                report = Descriptors.SF1001FireAndForget.IsEnabledByDefault ? ReportDiagnostic.Warn : ReportDiagnostic.Suppress;
+                return report;
             }
 
-            return report;
+            if (!Descriptors.SF1001FireAndForget.IsEnabledByDefault || compilation.Options.GeneralDiagnosticOption == ReportDiagnostic.Suppress)
+            {
+                return ReportDiagnostic.Suppress;
+            }
+
+            return ReportDiagnostic.Warn;
         }
 
         private static bool TryParse(AnalyzerConfigOptions config, string key, out ReportDiagnostic report)

@@ -223,7 +223,8 @@ namespace Steadfast.Benchmarks
 
         public static ImmutableArray<DiagnosticAnalyzer> SteadfastAnalyzers() =>
             typeof(Steadfast.Analyzers.Descriptors).Assembly.GetTypes()
-                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
+                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !typeof(DiagnosticSuppressor).IsAssignableFrom(t) &&
+                            t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
                 .OrderBy(t => t.Name, StringComparer.Ordinal)
                 .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
                 .ToImmutableArray();

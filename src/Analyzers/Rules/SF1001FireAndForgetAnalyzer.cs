@@ -62,22 +62,6 @@ namespace Steadfast.Analyzers.Rules
             Track,
         }
 
-        private sealed class Options
-        {
-            public Options(ImmutableHashSet<string> allowedMethods, bool preferTrack)
-            {
-                AllowedMethods = allowedMethods;
-                PreferTrack = preferTrack;
-            }
-
-            public ImmutableHashSet<string> AllowedMethods { get; }
-
-            public bool PreferTrack { get; }
-
-            public static Options Parse(AnalyzerConfigOptions options) =>
-                new Options(SF1001FireAndForgetAnalyzer.AllowedMethods.Read(options), PreferredFix.Read(options) == FixOrder.Track);
-        }
-
         private sealed class Analysis
         {
             private readonly SF1001Symbols _types;
@@ -87,19 +71,7 @@ namespace Steadfast.Analyzers.Rules
             public void AnalyzeExpressionStatement(OperationAnalysisContext context)
             {
                 var statement = (IExpressionStatementOperation)context.Operation;
-                if (!DroppedTask.TryGet(statement, _types, out var dropped))
-                {
-                    return;
-                }
-
-                var method = dropped.Call.TargetMethod;
-                if (IsExempt(method))
-                {
-                    return;
-                }
-
-                var options = OptionsCache<Options>.Get(context.Options, statement.Syntax.SyntaxTree, Options.Parse);
-                if (SymbolNames.MatchesAny(method, options.AllowedMethods) || IsInsideExpressionTree(statement) || IsMockRecording(dropped.Call, statement))
+                if (!Finding.TryFind(statement, _types, context.Compilation, context.Options, context.CancellationToken, out var dropped, out var options))
                 {
                     return;
                 }
@@ -114,90 +86,6 @@ namespace Steadfast.Analyzers.Rules
                     dropped.Dropped.Syntax.GetLocation(),
                     properties.ToImmutable(),
                     DroppedTask.DisplayName(dropped.Call)));
-            }
-
-            private bool IsExempt(IMethodSymbol method)
-            {
-                var type = method.ContainingType;
-                if (type is null)
-                {
-                    return false;
-                }
-
-                // Already handed to Steadfast's tracker.
-                if (KnownTypes.Is(type, _types.SteadfastBackgroundTasks) || KnownTypes.Is(type, _types.SteadfastBackgroundTaskTracker))
-                {
-                    return true;
-                }
-
-                // Task.FromResult / FromException / FromCanceled: completed tasks, nothing runs.
-                return _types.IsTaskOrValueTask(type) && method.IsStatic && method.Name.StartsWith("From", System.StringComparison.Ordinal);
-            }
-
-            /// <summary>
-            /// Mocking libraries record calls rather than run them: NSubstitute's <c>sub.Received().SendAsync()</c> checks a
-            /// call, and the lambda of <c>sub.When(x => x.SendAsync())</c> is replayed against a recorder. (Moq and
-            /// FakeItEasy take expression trees, handled by <see cref="IsInsideExpressionTree"/>.)
-            /// </summary>
-            private static bool IsMockRecording(IInvocationOperation call, IOperation statement)
-            {
-                if (call.Instance is { } instance && DroppedTask.SkipImplicitConversions(instance) is IInvocationOperation receiver &&
-                    IsMockingNamespace(receiver.TargetMethod.ContainingNamespace))
-                {
-                    return true;
-                }
-
-                for (var current = statement.Parent; current is not null; current = current.Parent)
-                {
-                    if (current is IAnonymousFunctionOperation)
-                    {
-                        var argument = current.Parent is IDelegateCreationOperation creation ? creation.Parent : current.Parent;
-                        return argument is IArgumentOperation { Parent: IInvocationOperation consumer } &&
-                               IsMockingNamespace(consumer.TargetMethod.ContainingNamespace);
-                    }
-                }
-
-                return false;
-            }
-
-            private static bool IsMockingNamespace(INamespaceSymbol? ns)
-            {
-                for (; ns is not null && !ns.IsGlobalNamespace; ns = ns.ContainingNamespace)
-                {
-                    if (ns.ContainingNamespace is { IsGlobalNamespace: true } && ns.Name == "NSubstitute")
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>A lambda converted to an expression tree builds an expression; nothing runs.</summary>
-            private bool IsInsideExpressionTree(IOperation operation)
-            {
-                for (var current = operation.Parent; current is not null; current = current.Parent)
-                {
-                    if (current is IAnonymousFunctionOperation && IsExpressionTreeType(current.Parent?.Type))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            private bool IsExpressionTreeType(ITypeSymbol? type)
-            {
-                for (var t = type; t is not null; t = t.BaseType)
-                {
-                    if (KnownTypes.Is(t, _types.ExpressionOfT) || KnownTypes.Is(t, _types.LambdaExpression))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
             }
 
             /// <summary>The nearest enclosing function is async and no lock statement stands between it and the statement.</summary>
@@ -244,6 +132,16 @@ namespace Steadfast.Analyzers.Rules.SF1001
             TaskFactoryOfT = types.TaskFactoryOfT;
             TaskOfT = types.TaskOfT;
             YieldAwaitable = types.YieldAwaitable;
+
+            // Types KnownTypes has no slot for, looked up next to Task (their assembly in every framework): once per compilation.
+            var tasks = Task?.ContainingNamespace;
+            var system = tasks?.ContainingNamespace?.ContainingNamespace;
+            TaskCompletionSource = TypeIn(tasks, "TaskCompletionSource", 0);
+            TaskCompletionSourceOfT = TypeIn(tasks, "TaskCompletionSource", 1);
+            TaskContinuationOptions = TypeIn(tasks, "TaskContinuationOptions", 0);
+            Exception = TypeIn(system, "Exception", 0);
+            GeneratedCodeAttribute = TypeIn(NamespaceIn(NamespaceIn(system, "CodeDom"), "Compiler"), "GeneratedCodeAttribute", 0);
+            SuppressMessageAttribute = TypeIn(NamespaceIn(NamespaceIn(system, "Diagnostics"), "CodeAnalysis"), "SuppressMessageAttribute", 0);
         }
 
         public INamedTypeSymbol? CancellationToken { get; }
@@ -274,6 +172,20 @@ namespace Steadfast.Analyzers.Rules.SF1001
 
         public INamedTypeSymbol? YieldAwaitable { get; }
 
+        public INamedTypeSymbol? TaskCompletionSource { get; }
+
+        public INamedTypeSymbol? TaskCompletionSourceOfT { get; }
+
+        public INamedTypeSymbol? TaskContinuationOptions { get; }
+
+        public INamedTypeSymbol? Exception { get; }
+
+        public INamedTypeSymbol? GeneratedCodeAttribute { get; }
+
+        public INamedTypeSymbol? SuppressMessageAttribute { get; }
+
+        public bool IsTaskCompletionSource(ITypeSymbol? type) => KnownTypes.Is(type, TaskCompletionSource) || KnownTypes.Is(type, TaskCompletionSourceOfT);
+
         public bool IsTask(ITypeSymbol? type) => Types.IsTask(type);
 
         public bool IsTaskOrValueTask(ITypeSymbol? type) => Types.IsTaskOrValueTask(type);
@@ -281,5 +193,34 @@ namespace Steadfast.Analyzers.Rules.SF1001
         public bool IsValueTask(ITypeSymbol? type) => Types.IsValueTask(type);
 
         public static SF1001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF1001Symbols(types));
+
+        private static INamespaceSymbol? NamespaceIn(INamespaceSymbol? ns, string name)
+        {
+            if (ns is null)
+            {
+                return null;
+            }
+
+            foreach (var member in ns.GetNamespaceMembers())
+            {
+                if (member.Name == name)
+                {
+                    return member;
+                }
+            }
+
+            return null;
+        }
+
+        private static INamedTypeSymbol? TypeIn(INamespaceSymbol? ns, string name, int arity)
+        {
+            if (ns is null)
+            {
+                return null;
+            }
+
+            var found = ns.GetTypeMembers(name, arity);
+            return found.Length == 1 ? found[0] : null;
+        }
     }
 }

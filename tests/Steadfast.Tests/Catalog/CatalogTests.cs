@@ -148,6 +148,23 @@ namespace Steadfast.Tests.Catalog
         }
 
         [Fact]
+        public void Suppressors_EachSilencesACompilerWarningWhereItsRuleSpeaks()
+        {
+            // A suppressor reports nothing of its own: its one suppression is named after its rule (SFS1001 for SF1001)
+            // and silences a compiler warning, never another analyzer's diagnostic.
+            Assert.NotEmpty(AnalyzerRunner.AllSuppressors);
+            foreach (var suppressor in AnalyzerRunner.AllSuppressors)
+            {
+                Assert.True(suppressor.GetType().IsSealed, suppressor.GetType().Name + " should be sealed");
+                var rule = Assert.Single(RuleCatalog.Ids, id => suppressor.GetType().Name.StartsWith(id, StringComparison.Ordinal));
+                var suppression = Assert.Single(suppressor.SupportedSuppressions);
+                Assert.Equal("SFS" + rule.Substring(2), suppression.Id);
+                Assert.Matches(@"^CS\d{4}$", suppression.SuppressedDiagnosticId);
+                Assert.Contains(rule, suppression.Justification.ToString(), StringComparison.Ordinal);
+            }
+        }
+
+        [Fact]
         public void CodeFixes_ExportNameEqualsTypeName_FixAllAndUniqueKeys()
         {
             var fixes = typeof(Steadfast.CodeFixes.Rules.SF1001FireAndForgetCodeFix).Assembly.GetTypes()

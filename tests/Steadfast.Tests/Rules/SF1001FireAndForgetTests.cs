@@ -248,6 +248,323 @@ namespace Steadfast.Tests.Rules
             TestCode = @"using System.Threading.Tasks; class C { Task S() => Task.CompletedTask; void M() { S {|CS1002:}|}{|CS1513:|}",
         }.RunAsync();
 
+        // ---------------------------------------------------------------- failures already observed
+
+        /// <summary>Called methods and delegates whose task cannot fault, and their look-alikes (flagged: see the rows).</summary>
+        private const string Observers = """
+
+                void Work() { }
+                int Compute() => 1;
+                Exception _error = new Exception();
+                TaskCompletionSource<bool> _tcs = new TaskCompletionSource<bool>();
+                async Task SafeAsync() { try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex); } }
+                async Task BareCatchAsync() { try { await svc.SendAsync(); } catch { } }
+                async Task WithFinallyAsync() { var count = 0; try { await svc.SendAsync(); count++; } catch (System.Exception) { } finally { Console.WriteLine(count); } }
+                async Task<bool> ReturnsAsync() { try { await svc.SendAsync(); return true; } catch (Exception ex) { Console.WriteLine(ex.Message); return false; } }
+                async Task NarrowThenAllAsync() { try { await svc.SendAsync(); } catch (System.Net.Http.HttpRequestException) { Console.WriteLine(1); } catch (Exception) { Console.WriteLine(2); } }
+                static async Task StaticSafeAsync(int n) { try { await Task.Delay(n); } catch (Exception ex) { Console.WriteLine(ex); } }
+                async ValueTask SafeValueTaskAsync() { try { await svc.FlushAsync(); } catch (Exception ex) { Console.WriteLine(ex); } }
+                async Task PartlyGuardedAsync() { await svc.SendAsync(); try { await svc.SendAsync(); } catch (Exception) { } }
+                async Task RethrowsAsync() { try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex); throw; } }
+                async Task WrapsAsync() { try { await svc.SendAsync(); } catch (Exception ex) { throw new InvalidOperationException("send", ex); } }
+                async Task NarrowAsync() { try { await svc.SendAsync(); } catch (System.Net.Http.HttpRequestException ex) { Console.WriteLine(ex); } }
+                async Task FilteredAsync() { try { await svc.SendAsync(); } catch (Exception ex) when (ex is not OperationCanceledException) { Console.WriteLine(ex); } }
+                async Task AfterTheTryAsync() { try { await svc.SendAsync(); } catch (Exception) { } await svc.SendAsync(); }
+                Task SyncReturnsTask() { try { return svc.SendAsync(); } catch (Exception) { return Task.CompletedTask; } }
+                protected virtual async Task VirtualSafeAsync() { try { await svc.SendAsync(); } catch (Exception) { } }
+            """;
+
+        [Theory]
+        [InlineData("SafeAsync();")]
+        [InlineData("_ = SafeAsync();")]
+        [InlineData("_ = SafeAsync().ConfigureAwait(false);")]
+        [InlineData("this.SafeAsync();")]
+        [InlineData("BareCatchAsync();")]
+        [InlineData("WithFinallyAsync();")]
+        [InlineData("ReturnsAsync();")]
+        [InlineData("NarrowThenAllAsync();")]
+        [InlineData("StaticSafeAsync(5);")]
+        [InlineData("C.StaticSafeAsync(5);")]
+        [InlineData("_ = SafeValueTaskAsync();")]
+        [InlineData("LocalAsync(); async Task LocalAsync() { try { await Task.Delay(1); } catch (Exception ex) { Console.WriteLine(ex); } }")]
+        [InlineData("Task.Run(SafeAsync);")]
+        [InlineData("Task.Run(() => SafeAsync());")]
+        [InlineData("_ = Task.Run(async () => await SafeAsync().ConfigureAwait(false));")]
+        [InlineData("Task.Run(() => StaticSafeAsync(5));")]
+        [InlineData("Task.Run(() => { try { Work(); } catch (Exception ex) { Console.WriteLine(ex); } });")]
+        [InlineData("Task.Run(async () => { try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex); } });")]
+        [InlineData("Task.Run(() => { try { return Compute(); } catch { return 0; } });")]
+        [InlineData("Task.Factory.StartNew(() => { try { Work(); } catch (Exception) { } });")]
+        [InlineData("Task.Factory.StartNew(async () => { try { await svc.SendAsync(); } catch (Exception) { } });")]
+        public Task DoesNotFlag_FailureCaughtByTheCalledMethodOrDelegate(string statement) => VerifySF1001.AnalyzerAsync(Wrap(Observers + """
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Theory]
+        [InlineData("[|PartlyGuardedAsync()|];")]
+        [InlineData("[|RethrowsAsync()|];")]
+        [InlineData("[|WrapsAsync()|];")]
+        [InlineData("[|NarrowAsync()|];")]
+        [InlineData("[|FilteredAsync()|];")]
+        [InlineData("[|AfterTheTryAsync()|];")]
+        [InlineData("[|SyncReturnsTask()|];")]
+        [InlineData("[|VirtualSafeAsync()|];")]
+        [InlineData("[|Task.Run(() => SyncReturnsTask())|];")]
+        [InlineData("[|Task.Run(RethrowsAsync)|];")]
+        [InlineData("[|Task.Run(() => SafeAsync().ContinueWith(t => { }))|];")]
+        [InlineData("[|Task.Run(() => { Work(); try { Work(); } catch { } })|];")]
+        [InlineData("[|Task.Run(() => { try { Work(); } catch (Exception) { throw; } })|];")]
+        [InlineData("[|Task.Run(() => { try { Work(); } catch (InvalidOperationException) { } })|];")]
+        [InlineData("[|Task.Run(() => { try { return svc.SendAsync(); } catch { return Task.CompletedTask; } })|];")]
+        [InlineData("[|Task.Run(() => { try { Work(); } catch (Exception) { } Work(); })|];")]
+        public Task Flags_LookAlikesOfCaughtFailures(string statement) => VerifySF1001.AnalyzerAsync(Wrap(Observers + """
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Theory]
+        [InlineData("Task.Run(() => _tcs.TrySetResult(true));")]
+        [InlineData("_ = Task.Run(() => _tcs.TrySetException(_error));")]
+        [InlineData("Task.Run(() => { _tcs.TrySetCanceled(); });")]
+        [InlineData("Task.Run(() => _tcs.SetResult(true));")]
+        [InlineData("var tcs = new TaskCompletionSource(); Task.Run(() => tcs.TrySetResult());")]
+        [InlineData("var tcs = new TaskCompletionSource<int>(); Task.Factory.StartNew(() => { tcs.TrySetResult(42); });")]
+        [InlineData("Task.Run(() => { _tcs.TrySetException(_error); _tcs.TrySetCanceled(); });")]
+        public Task DoesNotFlag_DelegateOnlyCompletesATaskCompletionSource(string statement) => VerifySF1001.AnalyzerAsync(Wrap(Observers + """
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Theory]
+        [InlineData("[|Task.Run(() => _tcs.TrySetResult(Compute() > 0))|];")]
+        [InlineData("[|Task.Run(() => { Work(); _tcs.TrySetResult(true); })|];")]
+        [InlineData("[|Task.Run(() => new Other.TaskCompletionSource<bool>().TrySetResult(true))|];")]
+        [InlineData("var other = new Other.TaskCompletionSource<bool>(); [|Task.Run(() => other.TrySetResult(true))|];")]
+        [InlineData("[|Task.Run(() => _tcs.Task)|];")]
+        public Task Flags_LookAlikesOfTaskCompletionSourceDelegates(string statement) => VerifySF1001.AnalyzerAsync(Wrap(Observers + """
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """) + """
+
+            namespace Other
+            {
+                class TaskCompletionSource<T> { public bool TrySetResult(T value) => throw new System.InvalidOperationException(); }
+            }
+            """);
+
+        /// <summary>Extensions that attach a continuation reading the fault, by what their bodies do, and look-alikes by name.</summary>
+        private const string Extensions = """
+
+            static class TaskExtensions
+            {
+                public static Task LogExceptions(this Task task) =>
+                    task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+
+                public static Task Observe(this Task task)
+                {
+                    if (task is null) throw new ArgumentNullException(nameof(task));
+                    task.ContinueWith(t => { if (t.IsFaulted) Console.WriteLine(t.Exception); }, TaskScheduler.Default);
+                    return task;
+                }
+
+                public static Task<T> Observe<T>(this Task<T> task)
+                {
+                    _ = task.ContinueWith(Report, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                    return task;
+                }
+
+                public static async Task Forget(this Task task)
+                {
+                    try { await task.ConfigureAwait(false); }
+                    catch (Exception ex) { Console.WriteLine(ex); }
+                }
+
+                public static void FireAndForget(this Task task, Action<Exception> onError) =>
+                    task.ContinueWith(t => onError(t.Exception!), TaskContinuationOptions.OnlyOnFaulted);
+
+                static void Report(Task t) => Console.WriteLine(t.Exception);
+            }
+
+            namespace LookAlikes
+            {
+                static class TaskExtensions
+                {
+                    public static Task LogExceptions(this Task task) => task;
+                    public static Task Forget(this Task task) => task.ContinueWith(t => Console.WriteLine("done"));
+                    public static Task OnlyOnSuccess(this Task task) => task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnRanToCompletion);
+                    public static Task Rethrows(this Task task) => task.ContinueWith(t => { if (t.IsFaulted) throw t.Exception!; });
+                    public static Task ReturnsAnother(this Task task)
+                    {
+                        _ = task.ContinueWith(t => Console.WriteLine(t.Exception));
+                        return Task.Delay(1);
+                    }
+                }
+            }
+            """;
+
+        [Theory]
+        [InlineData("svc.SendAsync().LogExceptions();")]
+        [InlineData("_ = svc.SendAsync().LogExceptions();")]
+        [InlineData("svc.SendAsync().Observe();")]
+        [InlineData("svc.CountAsync().Observe();")]
+        [InlineData("Task.Run(() => Work()).Observe();")]
+        [InlineData("TaskExtensions.Observe(svc.SendAsync());")]
+        [InlineData("svc.SendAsync().Forget();")]
+        [InlineData("svc.SendAsync().FireAndForget(e => Console.WriteLine(e));")]
+        public Task DoesNotFlag_ContinuationAttachingExtensions(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                void Work() { }
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """) + Extensions);
+
+        [Theory]
+        [InlineData("[|LookAlikes.TaskExtensions.LogExceptions(svc.SendAsync())|];")]
+        [InlineData("[|LookAlikes.TaskExtensions.Forget(svc.SendAsync())|];")]
+        [InlineData("[|LookAlikes.TaskExtensions.OnlyOnSuccess(svc.SendAsync())|];")]
+        [InlineData("[|LookAlikes.TaskExtensions.Rethrows(svc.SendAsync())|];")]
+        [InlineData("[|LookAlikes.TaskExtensions.ReturnsAnother(svc.SendAsync())|];")]
+        public Task Flags_ExtensionsThatDoNotObserveTheFault(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """) + Extensions);
+
+        [Fact]
+        public Task Flags_ExtensionNamedLikeAnObserverThatDoesNothing() => VerifySF1001.AnalyzerAsync("""
+            using System.Threading.Tasks;
+            using LookAlikes;
+            class C
+            {
+                void M(Task task)
+                {
+                    [|task.LogExceptions()|];
+                    [|Task.Delay(1).Forget()|];
+                }
+            }
+            namespace LookAlikes
+            {
+                static class TaskExtensions
+                {
+                    public static Task LogExceptions(this Task task) => task;
+                    public static Task Forget(this Task task) => task.ContinueWith(t => System.Console.WriteLine("done"));
+                }
+            }
+            """);
+
+        [Theory]
+        [InlineData("task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);")]
+        [InlineData("_ = task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);")]
+        [InlineData("svc.SendAsync().ContinueWith(t => { if (t.IsFaulted) Console.WriteLine(t.Exception); });")]
+        [InlineData("svc.CountAsync().ContinueWith(t => Console.WriteLine(t.Exception?.Message));")]
+        [InlineData("svc.SendAsync().ContinueWith((t, state) => Console.WriteLine(t.Exception), null);")]
+        [InlineData("svc.SendAsync().ContinueWith(Report, TaskContinuationOptions.OnlyOnFaulted);")]
+        [InlineData("svc.SendAsync().ContinueWith(t => Console.WriteLine(t.Exception), options);")]
+        public Task DoesNotFlag_ContinueWithThatObservesTheAntecedent(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                static void Report(Task t) => Console.WriteLine(t.Exception);
+                void M(Task task, TaskContinuationOptions options)
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Theory]
+        [InlineData("[|task.ContinueWith(t => Console.WriteLine(\"done\"))|];")]
+        [InlineData("[|task.ContinueWith(t => Console.WriteLine(other.Exception))|];")]
+        [InlineData("[|task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnRanToCompletion)|];")]
+        [InlineData("[|task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.NotOnFaulted)|];")]
+        [InlineData("[|task.ContinueWith(t => { if (t.IsFaulted) throw t.Exception!; })|];")]
+        [InlineData("[|task.ContinueWith(Ignore)|];")]
+        [InlineData("[|task.ContinueWith(t => svc.SendAsync())|];")]
+        public Task Flags_ContinueWithThatIgnoresTheFault(string statement) => VerifySF1001.AnalyzerAsync(Wrap("""
+
+                static void Ignore(Task t) => Console.WriteLine(t.Status);
+                void M(Task task, Task other)
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Fact]
+        public Task DoesNotFlag_CalledMethodInAnotherDocument() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            Sources =
+            {
+                "using System.Threading.Tasks; class A { void M(B b) { b.SafeAsync(); [|b.UnsafeAsync()|]; } }",
+                """
+                using System;
+                using System.Threading.Tasks;
+                class B
+                {
+                    public async Task SafeAsync() { try { await Task.Delay(1); } catch (Exception ex) { Console.WriteLine(ex); } }
+                    public async Task UnsafeAsync() { await Task.Delay(1); }
+                }
+                """,
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_PartialAndSealedOverrides_ByTheBodyThatRuns() => VerifySF1001.AnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            abstract class Base
+            {
+                public abstract Task RunAsync();
+                public virtual Task OtherAsync() => Task.CompletedTask;
+            }
+            sealed class Safe : Base
+            {
+                public override async Task RunAsync() { try { await Task.Delay(1); } catch (Exception) { } }
+                public override async Task OtherAsync() { try { await Task.Delay(1); } catch (Exception) { } }
+            }
+            partial class P
+            {
+                private partial Task GoAsync();
+                private partial async Task GoAsync() { try { await Task.Delay(1); } catch { } }
+                void M(Safe safe, Base any)
+                {
+                    safe.RunAsync();
+                    safe.OtherAsync();
+                    [|any.RunAsync()|];
+                    GoAsync();
+                }
+            }
+            """);
+
         // ---------------------------------------------------------------- options
 
         [Fact]

@@ -18,11 +18,22 @@ namespace Steadfast.Tests.Verification
     /// </summary>
     public static class AnalyzerRunner
     {
-        /// <summary>Every analyzer Steadfast ships: each <see cref="DiagnosticAnalyzer"/> of Steadfast.Analyzers marked for C#.</summary>
+        /// <summary>
+        /// Every analyzer Steadfast ships: each <see cref="DiagnosticAnalyzer"/> of Steadfast.Analyzers marked for C#,
+        /// less the suppressors (<see cref="AllSuppressors"/>: they report no diagnostic of their own).
+        /// </summary>
         public static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers { get; } = typeof(Steadfast.Analyzers.Descriptors).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !typeof(DiagnosticSuppressor).IsAssignableFrom(t) &&
+                        t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+
+        /// <summary>Every diagnostic suppressor Steadfast ships (each silences a compiler warning where a rule of ours speaks instead).</summary>
+        public static ImmutableArray<DiagnosticSuppressor> AllSuppressors { get; } = typeof(Steadfast.Analyzers.Descriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticSuppressor).IsAssignableFrom(t) && t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (DiagnosticSuppressor)Activator.CreateInstance(t)!)
             .ToImmutableArray();
 
         public static CSharpParseOptions ParseOptions { get; } = new CSharpParseOptions(LanguageVersion.Latest);

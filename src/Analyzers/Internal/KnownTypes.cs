@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 63;
+        private const int Count = 86;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -105,6 +105,29 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? MSTestTestMethodAttribute => Get(60, "Microsoft.VisualStudio.TestTools.UnitTesting.TestMethodAttribute");
         public INamedTypeSymbol? TUnitTestAttribute => Get(61, "TUnit.Core.TestAttribute");
         public INamedTypeSymbol? ApplicationBuilder => Get(62, "Microsoft.AspNetCore.Builder.IApplicationBuilder");
+        public INamedTypeSymbol? DbCommand => Get(63, "System.Data.Common.DbCommand");
+        public INamedTypeSymbol? DbCommandInterface => Get(64, "System.Data.IDbCommand");
+        public INamedTypeSymbol? DbBatchCommand => Get(65, "System.Data.Common.DbBatchCommand");
+        public INamedTypeSymbol? DbDataAdapter => Get(66, "System.Data.Common.DbDataAdapter");
+        public INamedTypeSymbol? DapperCommandDefinition => Get(67, "Dapper.CommandDefinition");
+        public INamedTypeSymbol? FormattableString => Get(68, "System.FormattableString");
+        public INamedTypeSymbol? PostgrestTable => Get(69, "Postgrest.Table`1");
+        public INamedTypeSymbol? PostgrestTableInterface => Get(70, "Postgrest.Interfaces.IPostgrestTable`1");
+        public INamedTypeSymbol? SupabasePostgrestTable => Get(71, "Supabase.Postgrest.Table`1");
+        public INamedTypeSymbol? SupabasePostgrestTableInterface => Get(72, "Supabase.Postgrest.Interfaces.IPostgrestTable`1");
+        public INamedTypeSymbol? HostBuilder => Get(73, "Microsoft.Extensions.Hosting.IHostBuilder");
+        public INamedTypeSymbol? WebHostBuilder => Get(74, "Microsoft.AspNetCore.Hosting.IWebHostBuilder");
+        public INamedTypeSymbol? HostApplicationBuilder => Get(75, "Microsoft.Extensions.Hosting.IHostApplicationBuilder");
+        public INamedTypeSymbol? WebApplicationBuilder => Get(76, "Microsoft.AspNetCore.Builder.WebApplicationBuilder");
+        public INamedTypeSymbol? EndpointRouteBuilder => Get(77, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
+        public INamedTypeSymbol? HostedService => Get(78, "Microsoft.Extensions.Hosting.IHostedService");
+        public INamedTypeSymbol? BackgroundService => Get(79, "Microsoft.Extensions.Hosting.BackgroundService");
+        public INamedTypeSymbol? FileSystemWatcher => Get(80, "System.IO.FileSystemWatcher");
+        public INamedTypeSymbol? ChangeToken => Get(81, "Microsoft.Extensions.Primitives.ChangeToken");
+        public INamedTypeSymbol? OptionsMonitor => Get(82, "Microsoft.Extensions.Options.IOptionsMonitor`1");
+        public INamedTypeSymbol? ServiceCollectionServiceExtensions => Get(83, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
+        public INamedTypeSymbol? ApiControllerAttribute => Get(84, "Microsoft.AspNetCore.Mvc.ApiControllerAttribute");
+        public INamedTypeSymbol? EndpointRouteBuilderExtensions => Get(85, "Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 86;
+        private const int Count = 91;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -128,6 +128,11 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? ServiceCollectionServiceExtensions => Get(83, "Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
         public INamedTypeSymbol? ApiControllerAttribute => Get(84, "Microsoft.AspNetCore.Mvc.ApiControllerAttribute");
         public INamedTypeSymbol? EndpointRouteBuilderExtensions => Get(85, "Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? Directory => Get(86, "System.IO.Directory");
+        public INamedTypeSymbol? Environment => Get(87, "System.Environment");
+        public INamedTypeSymbol? HostEnvironment => Get(88, "Microsoft.Extensions.Hosting.IHostEnvironment");
+        public INamedTypeSymbol? WebHostEnvironment => Get(89, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
+        public INamedTypeSymbol? OptionsMonitorExtensions => Get(90, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -36,8 +36,8 @@ namespace Steadfast.Benchmarks
         /// <summary>SF3001 findings planted in each file.</summary>
         public const int SF3001PerFile = 1;
 
-        /// <summary>SF3001 look-alikes (COUNT(*), EXISTS (SELECT * ...), a paging wrapper, multiplication) in each file.</summary>
-        public const int SF3001LookAlikesPerFile = 4;
+        /// <summary>SF3001 look-alikes (COUNT(*), EXISTS (SELECT * ...), a paging wrapper, multiplication, SQL that reaches no database call) in each file.</summary>
+        public const int SF3001LookAlikesPerFile = 5;
 
         /// <summary>SF4001 findings planted in each file.</summary>
         public const int SF4001PerFile = 1;
@@ -103,6 +103,7 @@ namespace Steadfast.Benchmarks
             var b = new StringBuilder(4096);
             b.Append("using System;\n");
             b.Append("using System.Collections.Generic;\n");
+            b.Append("using System.Data;\n");
             b.Append("using System.Diagnostics;\n");
             b.Append("using System.IO;\n");
             b.Append("using System.Linq;\n");
@@ -154,12 +155,14 @@ namespace Steadfast.Benchmarks
                 : "        public Task<string> Lookup(string id) => Shared.GetStringAsync(\"https://api.example.com/\" + id);\n");
             b.Append("        public Task<string> Company(string id) => Shared.GetStringAsync(\"https://api.example.com/c/\" + id);\n");     // SF2001 look-alike (resilient client)
             b.Append("        public Task<string> Retried(string id) => ResilientHttp.RetryAsync(ct => Plain.GetStringAsync(id, ct));\n");  // SF2001 look-alike (inside a retry)
+            // SF3001 flags SQL that reaches a database call: each query here is handed to a command (through a constant, or directly).
             b.Append(planted
-                ? "        public const string LeadsSql = \"SELECT * FROM leads WHERE owner = @owner\";\n" // SF3001 #1
-                : "        public const string LeadsSql = \"SELECT id, name, company FROM leads WHERE owner = @owner\";\n");
-            b.Append("        public const string CountSql = \"SELECT COUNT(*) FROM leads WHERE owner = @owner\";\n");                        // SF3001 look-alike 1
-            b.Append("        public const string AnySql = \"SELECT EXISTS (SELECT * FROM leads WHERE owner = @owner)\";\n");             // SF3001 look-alike 2
-            b.Append("        public static string Page(int n) => $\"SELECT * FROM (SELECT id, name FROM leads) p LIMIT 20 OFFSET {n * 20}\";\n"); // look-alikes 3 and 4
+                ? "        private const string LeadsSql = \"SELECT * FROM leads WHERE owner = @owner\"; public static void Leads(IDbCommand c) => c.CommandText = LeadsSql;\n" // SF3001 #1
+                : "        private const string LeadsSql = \"SELECT id, name, company FROM leads WHERE owner = @owner\"; public static void Leads(IDbCommand c) => c.CommandText = LeadsSql;\n");
+            b.Append("        private const string CountSql = \"SELECT COUNT(*) FROM leads WHERE owner = @owner\"; public static void Count(IDbCommand c) => c.CommandText = CountSql;\n"); // SF3001 look-alike 1
+            b.Append("        public static void Any(IDbCommand c) => c.CommandText = \"SELECT EXISTS (SELECT * FROM leads WHERE owner = @owner)\";\n");             // SF3001 look-alike 2
+            b.Append("        public static void Page(IDbCommand c, int n) => c.CommandText = $\"SELECT * FROM (SELECT id, name FROM leads) p LIMIT 20 OFFSET {n * 20}\";\n"); // look-alikes 3 and 4
+            b.Append("        public static string Note() => \"SELECT * FROM leads is what the old report ran\";\n"); // look-alike 5: SQL that reaches no database call
             b.Append('\n');
             b.Append("        public async Task<int> HandleAsync(string user, string text, CancellationToken ct)\n");
             b.Append("        {\n");

@@ -32,7 +32,7 @@ sealed class MessageHandler
     }
 
     // Every column leaves the database, the encrypted API key included.
-    public static string LeadsQuery() => "SELECT * FROM leads WHERE owner = @owner";
+    public static void LeadsQuery(System.Data.IDbCommand command) => command.CommandText = "SELECT * FROM leads WHERE owner = @owner";
 
     private static string GetProfile(string user)
     {

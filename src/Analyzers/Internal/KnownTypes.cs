@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 121;
+        private const int Count = 144;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -169,6 +169,29 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? PollyResiliencePipeline => Get(118, "Polly.ResiliencePipeline");
         public INamedTypeSymbol? PollyResiliencePipelineOfT => Get(119, "Polly.ResiliencePipeline`1");
         public INamedTypeSymbol? HttpResponseMessage => Get(120, "System.Net.Http.HttpResponseMessage");
+        public INamedTypeSymbol? DbCommand => Get(121, "System.Data.Common.DbCommand");
+        public INamedTypeSymbol? DbCommandInterface => Get(122, "System.Data.IDbCommand");
+        public INamedTypeSymbol? DbBatchCommand => Get(123, "System.Data.Common.DbBatchCommand");
+        public INamedTypeSymbol? DbDataAdapter => Get(124, "System.Data.Common.DbDataAdapter");
+        public INamedTypeSymbol? DapperCommandDefinition => Get(125, "Dapper.CommandDefinition");
+        public INamedTypeSymbol? FormattableString => Get(126, "System.FormattableString");
+        public INamedTypeSymbol? PostgrestTable => Get(127, "Postgrest.Table`1");
+        public INamedTypeSymbol? PostgrestTableInterface => Get(128, "Postgrest.Interfaces.IPostgrestTable`1");
+        public INamedTypeSymbol? SupabasePostgrestTable => Get(129, "Supabase.Postgrest.Table`1");
+        public INamedTypeSymbol? SupabasePostgrestTableInterface => Get(130, "Supabase.Postgrest.Interfaces.IPostgrestTable`1");
+        public INamedTypeSymbol? HostBuilder => Get(131, "Microsoft.Extensions.Hosting.IHostBuilder");
+        public INamedTypeSymbol? WebHostBuilder => Get(132, "Microsoft.AspNetCore.Hosting.IWebHostBuilder");
+        public INamedTypeSymbol? HostApplicationBuilder => Get(133, "Microsoft.Extensions.Hosting.IHostApplicationBuilder");
+        public INamedTypeSymbol? WebApplicationBuilder => Get(134, "Microsoft.AspNetCore.Builder.WebApplicationBuilder");
+        public INamedTypeSymbol? EndpointRouteBuilder => Get(135, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
+        public INamedTypeSymbol? FileSystemWatcher => Get(136, "System.IO.FileSystemWatcher");
+        public INamedTypeSymbol? ChangeToken => Get(137, "Microsoft.Extensions.Primitives.ChangeToken");
+        public INamedTypeSymbol? ApiControllerAttribute => Get(138, "Microsoft.AspNetCore.Mvc.ApiControllerAttribute");
+        public INamedTypeSymbol? EndpointRouteBuilderExtensions => Get(139, "Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? Directory => Get(140, "System.IO.Directory");
+        public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
+        public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
+        public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -107,6 +107,7 @@ namespace Steadfast.Analyzers.Rules
             private readonly HashSet<string> _writtenPaths = new HashSet<string>(StringComparer.Ordinal);
             private readonly Dictionary<IMethodSymbol, List<(ISymbol Caller, bool Repeated)>> _callers = new Dictionary<IMethodSymbol, List<(ISymbol, bool)>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _escaped = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IMethodSymbol> _changeHandlers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
             public TypeState(INamedTypeSymbol type, SF5001Symbols types)
             {
@@ -167,11 +168,13 @@ namespace Steadfast.Analyzers.Rules
 
             public void OnMethodReference(OperationAnalysisContext context)
             {
-                // A method group handed out may be called from anywhere, any number of times.
+                // A method group handed out may be called from anywhere, any number of times; unless it is handed to a
+                // change notification (a FileSystemWatcher event, ChangeToken.OnChange): then it runs to see an edit.
                 var reference = (IMethodReferenceOperation)context.Operation;
+                var changeHandler = _types.IsChangeCallback(reference);
                 lock (_gate)
                 {
-                    _escaped.Add(reference.Method.OriginalDefinition);
+                    (changeHandler ? _changeHandlers : _escaped).Add(reference.Method.OriginalDefinition);
                 }
             }
 
@@ -186,10 +189,25 @@ namespace Steadfast.Analyzers.Rules
                     }
                 }
 
-                if (pathArgument is null || !InvariantPath.TryGet(pathArgument.Value, _types, out var path) ||
-                    IsMemoized(read) || ChecksLastWriteTime(read))
+                // Stored in a field: a memo or a reload, unless the object is made per request (a controller's field is no cache).
+                if (pathArgument is null || (IsMemoized(read) && !_types.IsPerRequestType(_type)) || ChecksLastWriteTime(read))
                 {
                     return;
+                }
+
+                if (!InvariantPath.TryGet(pathArgument.Value, _types, out var path))
+                {
+                    // Not the same path on every call, but the same path on every turn of the loop around the read: the
+                    // template read once per recipient.
+                    if (EnclosingLoop(read) is not { } loop || !InvariantPath.TryGetLoopInvariant(pathArgument.Value, loop, _types, out path))
+                    {
+                        return;
+                    }
+                }
+
+                if (path.Bounded && EnclosingLoop(read) is not null)
+                {
+                    return; // a loop over a closed set of files loads each of them: not the same file again
                 }
 
                 var repeated = IsStructurallyRepeated(read, out var inCacheFactory);
@@ -248,13 +266,37 @@ namespace Steadfast.Analyzers.Rules
             /// </summary>
             private bool IsSetUp(ISymbol member, int depth)
             {
+                if (member is IMethodSymbol handler)
+                {
+                    lock (_gate)
+                    {
+                        if (_escaped.Contains(handler.OriginalDefinition))
+                        {
+                            return false;
+                        }
+
+                        if (_changeHandlers.Contains(handler.OriginalDefinition))
+                        {
+                            return true; // runs to see an edit: a read there is the point
+                        }
+                    }
+                }
+
                 switch (member)
                 {
+                    case IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }:
+                        return true; // a static initializer
                     case IFieldSymbol or IPropertySymbol:
-                        return true; // an initializer
-                    case IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor }:
+                        return !_types.IsPerRequestType(member.ContainingType); // an instance initializer runs with the constructor
+                    case IMethodSymbol { MethodKind: MethodKind.StaticConstructor }:
                         return true;
+                    case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
+                        // Constructors run once per instance, and most instances are made once (singletons, services, bots).
+                        // A controller is made for every request: its constructor reads on every request.
+                        return !_types.IsPerRequestType(constructor.ContainingType);
                     case IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" }:
+                        return true;
+                    case IMethodSymbol startUp when _types.RunsAtStartUp(startUp):
                         return true;
                     case IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method when depth < 4:
                         List<(ISymbol Caller, bool Repeated)>? callers;
@@ -282,21 +324,30 @@ namespace Steadfast.Analyzers.Rules
                 }
             }
 
-            /// <summary>Inside a loop, a lambda or a local function (which run any number of times); or inside a cache's value factory.</summary>
+            /// <summary>
+            /// Inside a loop (not its <c>foreach</c> collection or <c>for</c> initializer, which run once), a lambda or a
+            /// local function (which run any number of times). <paramref name="inCacheFactory"/>: inside a lambda whose
+            /// runs are already few — a cache's value factory, an <c>AddSingleton</c> factory — or that runs to see an edit
+            /// (a FileSystemWatcher handler, a ChangeToken or IOptionsMonitor callback).
+            /// </summary>
             private bool IsStructurallyRepeated(IOperation operation, out bool inCacheFactory)
             {
                 inCacheFactory = false;
                 var repeated = false;
-                for (var current = operation.Parent; current is not null; current = current.Parent)
+                var child = operation;
+                for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
                 {
                     switch (current)
                     {
+                        case IForEachLoopOperation forEach when ReferenceEquals(forEach.Collection, child):
+                        case IForLoopOperation forLoop when forLoop.Before.Contains(child):
+                            break;
                         case ILoopOperation:
                         case ILocalFunctionOperation:
                             repeated = true;
                             break;
                         case IAnonymousFunctionOperation lambda:
-                            if (IsCacheFactory(lambda))
+                            if (IsCacheFactory(lambda) || _types.IsSingletonFactory(lambda) || _types.IsChangeCallback(lambda))
                             {
                                 inCacheFactory = true;
                                 return false;
@@ -308,6 +359,27 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 return repeated;
+            }
+
+            /// <summary>The loop whose body holds <paramref name="operation"/>, in the same function (not across a lambda); null when none.</summary>
+            private static ILoopOperation? EnclosingLoop(IOperation operation)
+            {
+                var child = operation;
+                for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+                {
+                    switch (current)
+                    {
+                        case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                            return null;
+                        case IForEachLoopOperation forEach when ReferenceEquals(forEach.Collection, child):
+                        case IForLoopOperation forLoop when forLoop.Before.Contains(child):
+                            continue;
+                        case ILoopOperation loop:
+                            return loop;
+                    }
+                }
+
+                return null;
             }
 
             private bool IsCacheFactory(IAnonymousFunctionOperation lambda)
@@ -345,22 +417,66 @@ namespace Steadfast.Analyzers.Rules
                 };
             }
 
-            /// <summary><c>_text ??= File.ReadAllText(...)</c>, or the result stored in a field or property (a memo, or an explicit reload).</summary>
+            /// <summary>
+            /// <c>_text ??= File.ReadAllText(...)</c>, or the result stored in a field or property (a memo, or an explicit
+            /// reload that refreshes a cache): directly, after parsing (<c>_rules = Parse(File.ReadAllText(p))</c>,
+            /// <c>new Rules(...)</c>, <c>.Split('\n')</c>), or through a local that is then stored so.
+            /// </summary>
             private static bool IsMemoized(IOperation read)
             {
-                var current = read;
-                while (current.Parent is IAwaitOperation or IConversionOperation { IsImplicit: true } ||
-                       (current.Parent is ICoalesceOperation coalesce && coalesce.WhenNull == current))
+                var stored = StoredIn(read);
+                if (stored is IVariableDeclaratorOperation declarator)
                 {
-                    current = current.Parent!;
+                    foreach (var op in OperationHelpers.Root(read).Descendants())
+                    {
+                        if (op is ILocalReferenceOperation use && SymbolEqualityComparer.Default.Equals(use.Local, declarator.Symbol) && StoredIn(use) is IAssignmentOperation)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
                 }
 
-                return current.Parent switch
+                return stored is IAssignmentOperation;
+            }
+
+            /// <summary>
+            /// Where the value ends up, through awaits, conversions, <c>??</c>, calls it is an argument or receiver of, and
+            /// objects made from it: a field or property assignment, a local's declarator, or null.
+            /// </summary>
+            private static IOperation? StoredIn(IOperation value)
+            {
+                var current = value;
+                for (var i = 0; i < 8 && current.Parent is { } parent; i++)
                 {
-                    ICoalesceAssignmentOperation => true,
-                    ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } => true,
-                    _ => false,
-                };
+                    switch (parent)
+                    {
+                        case IAwaitOperation or IConversionOperation or IParenthesizedOperation:
+                        case ICoalesceOperation coalesce when ReferenceEquals(coalesce.WhenNull, current) || ReferenceEquals(coalesce.Value, current):
+                        case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, current):
+                        case IObjectCreationOperation:
+                        case IArgumentOperation:
+                            current = parent;
+                            continue;
+                        case ICoalesceAssignmentOperation:
+                            return parent;
+                        case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false } } assignment when ReferenceEquals(assignment.Value, current):
+                            return parent;
+                        case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                            return declarator;
+                    }
+
+                    if (parent is IInvocationOperation)
+                    {
+                        current = parent; // an argument's call (its IArgumentOperation was the previous step)
+                        continue;
+                    }
+
+                    return null;
+                }
+
+                return null;
             }
 
             /// <summary>The same function looks at the file's last write time: it does its own change detection.</summary>
@@ -490,6 +606,146 @@ namespace Steadfast.Analyzers.Rules.SF5001
             Path = types.Path;
             SteadfastBoundedCache = types.SteadfastBoundedCache;
             SteadfastFileCache = types.SteadfastFileCache;
+            Directory = types.Directory;
+            Environment = types.Environment;
+            HostEnvironment = types.HostEnvironment;
+            WebHostEnvironment = types.WebHostEnvironment;
+        }
+
+        public INamedTypeSymbol? Directory { get; }
+
+        public INamedTypeSymbol? Environment { get; }
+
+        public INamedTypeSymbol? HostEnvironment { get; }
+
+        public INamedTypeSymbol? WebHostEnvironment { get; }
+
+        /// <summary>
+        /// Code that runs once while a service starts, by the symbols of what it is handed or implements: a method taking
+        /// (or returning) a service collection, an application, host or web-host builder, or an endpoint route builder
+        /// (<c>ConfigureServices</c>, <c>Configure</c>, <c>CreateHostBuilder</c>, an <c>AddMyServices(this IServiceCollection)</c>
+        /// extension); <c>IHostedService.StartAsync</c> and <c>BackgroundService.StartAsync</c>/<c>ExecuteAsync</c> (their
+        /// loops are judged as loops).
+        /// </summary>
+        public bool RunsAtStartUp(IMethodSymbol method)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (IsStartUpBuilder(parameter.Type))
+                {
+                    return true;
+                }
+            }
+
+            if (IsStartUpBuilder(method.ReturnType))
+            {
+                return true;
+            }
+
+            for (var overridden = method; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (KnownTypes.Is(overridden.ContainingType, Types.BackgroundService) && overridden.Name is "ExecuteAsync" or "StartAsync")
+                {
+                    return true;
+                }
+            }
+
+            if (Types.HostedService is { } hosted && method.ContainingType is { } type)
+            {
+                foreach (var member in hosted.GetMembers("StartAsync"))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsStartUpBuilder(ITypeSymbol? type)
+        {
+            if (type is null || type.TypeKind == TypeKind.Error)
+            {
+                return false;
+            }
+
+            if (IsOneOfBuilders(type))
+            {
+                return true;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (IsOneOfBuilders(implemented))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsOneOfBuilders(ITypeSymbol type) =>
+            KnownTypes.Is(type, Types.ServiceCollection) || KnownTypes.Is(type, Types.ApplicationBuilder) || KnownTypes.Is(type, Types.HostBuilder) ||
+            KnownTypes.Is(type, Types.WebHostBuilder) || KnownTypes.Is(type, Types.HostApplicationBuilder) || KnownTypes.Is(type, Types.WebApplicationBuilder) ||
+            KnownTypes.Is(type, Types.EndpointRouteBuilder);
+
+        /// <summary>A controller (derives from <c>ControllerBase</c>, or carries <c>[ApiController]</c>): one instance per request.</summary>
+        public bool IsPerRequestType(INamedTypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            if (KnownTypes.DerivesFrom(type, Types.ControllerBase))
+            {
+                return true;
+            }
+
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                foreach (var attribute in t.GetAttributes())
+                {
+                    if (KnownTypes.DerivesFrom(attribute.AttributeClass, Types.ApiControllerAttribute))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A callback that runs when a file or its settings change: a <c>FileSystemWatcher</c> event handler, the consumer
+        /// of <c>ChangeToken.OnChange</c>, the listener of <c>IOptionsMonitor&lt;T&gt;.OnChange</c>.
+        /// </summary>
+        public bool IsChangeCallback(IOperation delegateValue)
+        {
+            var value = delegateValue.Parent is IDelegateCreationOperation creation ? creation : delegateValue;
+            value = OperationHelpers.OutermostConversion(value);
+            switch (value.Parent)
+            {
+                case IEventAssignmentOperation { EventReference: IEventReferenceOperation { Event: var @event }, Adds: true }:
+                    return KnownTypes.DerivesFrom(@event.ContainingType, Types.FileSystemWatcher);
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var method } }:
+                    var declaring = (method.ReducedFrom ?? method).ContainingType;
+                    return method.Name == "OnChange" &&
+                           (KnownTypes.Is(declaring, Types.ChangeToken) || KnownTypes.Is(declaring, Types.OptionsMonitor) || KnownTypes.Is(declaring, Types.OptionsMonitorExtensions));
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The factory of <c>AddSingleton(sp => ...)</c>: it runs once, for the one instance.</summary>
+        public bool IsSingletonFactory(IOperation delegateValue)
+        {
+            var value = delegateValue.Parent is IDelegateCreationOperation creation ? creation : delegateValue;
+            return OperationHelpers.OutermostConversion(value).Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var method } } &&
+                   method.Name == "AddSingleton" && KnownTypes.Is((method.ReducedFrom ?? method).ContainingType, Types.ServiceCollectionServiceExtensions);
         }
 
         public INamedTypeSymbol? AppContext { get; }

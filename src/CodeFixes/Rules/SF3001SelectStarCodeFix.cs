@@ -47,7 +47,12 @@ namespace Steadfast.CodeFixes.Rules
             var types = SF3001Symbols.GetOrCreate(model.Compilation);
             var schema = await SchemaAsync(document, cancellationToken).ConfigureAwait(false);
             var snake = await SnakeCaseAsync(document, model.Compilation, cancellationToken).ConfigureAwait(false);
-            var sinks = Sinks(top, model, cancellationToken).ToList();
+            if (SharedBeyondSight(top))
+            {
+                return null; // a field others may read too: an edit here would change text we cannot see
+            }
+
+            var sinks = SqlSinks.Find(top, types, cancellationToken, firstOnly: false);
             var (text, pieces) = SqlText.Build(top);
 
             var edits = new List<(int Position, string Text)>();
@@ -183,74 +188,73 @@ namespace Steadfast.CodeFixes.Rules
             return text.Substring(start, end - start);
         }
 
+        /// <summary>
+        /// The columns for <paramref name="star"/>: the same for every database call the text reaches (a constant used by
+        /// two queries mapped to different types has no one answer, so none), else null.
+        /// </summary>
         private static List<string>? Columns(StarProjection star, List<IOperation> sinks, SqlSchema schema, bool snake, SF3001Symbols types, SemanticModel model, CancellationToken cancellationToken)
         {
-            var tableColumns = schema.Columns(star.Table);
-            if (star.TableCount == 1)
+            if (sinks.Count <= 1)
             {
-                foreach (var sink in sinks)
-                {
-                    if (MappedType(sink, types) is { } mappedType && MappedColumns(mappedType, snake, types) is { Count: > 0 } mapped)
-                    {
-                        // With the schema at hand, keep only columns the table has (a computed property is not a column).
-                        return tableColumns is null ? mapped : mapped.Where(c => tableColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-                    }
+                return ColumnsFor(star, sinks.Count == 0 ? null : sinks[0], schema, snake, types, model, cancellationToken);
+            }
 
-                    if (ReaderColumns(sink, model, cancellationToken) is { Count: > 0 } read)
-                    {
-                        return read;
-                    }
+            List<string>? agreed = null;
+            foreach (var sink in sinks)
+            {
+                var columns = ColumnsFor(star, sink, schema, snake, types, model, cancellationToken);
+                if (columns is null || (agreed is not null && !agreed.SequenceEqual(columns, StringComparer.Ordinal)))
+                {
+                    return null;
+                }
+
+                agreed = columns;
+            }
+
+            return agreed;
+        }
+
+        private static List<string>? ColumnsFor(StarProjection star, IOperation? sink, SqlSchema schema, bool snake, SF3001Symbols types, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var tableColumns = schema.Columns(star.Table);
+            if (star.TableCount == 1 && sink is not null)
+            {
+                if (MappedType(sink, types) is { } mappedType && MappedColumns(mappedType, snake, types) is { Count: > 0 } mapped)
+                {
+                    // With the schema at hand, keep only columns the table has (a computed property is not a column).
+                    return tableColumns is null ? mapped : mapped.Where(c => tableColumns.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+                }
+
+                if (ReaderColumns(sink, model, cancellationToken) is { Count: > 0 } read)
+                {
+                    return read;
                 }
             }
 
             return tableColumns?.ToList();
         }
 
-        // ------------------------------------------------------------------ where the text goes
-
-        /// <summary>The calls and assignments the SQL text reaches: directly, or through a local, const or field.</summary>
-        private static IEnumerable<IOperation> Sinks(IOperation top, SemanticModel model, CancellationToken cancellationToken)
+        /// <summary>
+        /// The text initialises a field that code out of the fix's sight may read: anything but a private field (a private
+        /// field's every use is inside its type, where <see cref="SqlSinks"/> looks), or a field of a type declared in
+        /// several files (uses in the other files are not traced).
+        /// </summary>
+        private static bool SharedBeyondSight(IOperation top)
         {
-            switch (OperationHelpers.OutermostConversion(top).Parent)
+            if (OperationHelpers.OutermostConversion(top).Parent is not IFieldInitializerOperation { InitializedFields: var fields })
             {
-                case IArgumentOperation { Parent: { } call }:
-                    yield return call;
-                    break;
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "CommandText" } } assignment:
-                    yield return assignment;
-                    break;
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    foreach (var use in OperationHelpers.Root(top).Descendants().OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, declarator.Symbol)))
-                    {
-                        if (SinkOf(use) is { } sink)
-                        {
-                            yield return sink;
-                        }
-                    }
-
-                    break;
-                case IFieldInitializerOperation { InitializedFields: { Length: 1 } fields } when top.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } type:
-                    foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == fields[0].Name))
-                    {
-                        if (model.GetOperation(name, cancellationToken) is IFieldReferenceOperation reference &&
-                            SymbolEqualityComparer.Default.Equals(reference.Field, fields[0]) && SinkOf(reference) is { } sink)
-                        {
-                            yield return sink;
-                        }
-                    }
-
-                    break;
+                return false;
             }
-        }
 
-        private static IOperation? SinkOf(IOperation use)
-        {
-            return OperationHelpers.OutermostConversion(use).Parent switch
+            foreach (var field in fields)
             {
-                IArgumentOperation { Parent: { } call } => call,
-                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "CommandText" } } assignment => assignment,
-                _ => null,
-            };
+                if (field.DeclaredAccessibility != Accessibility.Private || field.ContainingType is null || field.ContainingType.DeclaringSyntaxReferences.Length != 1)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Dapper's <c>Query&lt;T&gt;</c> family (one type argument), EF Core's <c>FromSqlRaw</c>/<c>SqlQueryRaw&lt;T&gt;</c>: the T.</summary>

@@ -38,6 +38,7 @@ namespace Steadfast.CodeFixes.Rules
             Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
         {
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            node = node is ArgumentSyntax argument ? argument.Expression : node; // a read that is a whole argument shares its span
             if (model is null || node is not InvocationExpressionSyntax invocation ||
                 model.GetOperation(invocation, cancellationToken) is not IInvocationOperation read)
             {

@@ -94,28 +94,91 @@ namespace Steadfast.Tests.Rules
         [InlineData("public IDataReader A() => _db.ExecuteReader([|\"SELECT * FROM leads\"|]);")]
         [InlineData("public void A() { using var cmd = _db.CreateCommand(); cmd.CommandText = [|\"SELECT * FROM leads\"|]; }")]
         [InlineData("public void A() { using var cmd = new SqliteCommand([|\"SELECT * FROM leads\"|], _db); }")]
-        // plainly SQL, whatever it is handed to
-        [InlineData("public void A() => Run([|\"SELECT * FROM leads\"|]); private static void Run(string sql) { }")]
+        // through a helper declared in the same file that hands its parameter to a database call
+        [InlineData("public IEnumerable<Lead> A() => Run([|\"SELECT * FROM leads\"|]); private IEnumerable<Lead> Run(string sql) => _db.Query<Lead>(sql);")]
+        [InlineData("public void A() => Exec([|\"SELECT * FROM leads\"|]); private void Exec(string text) { using var cmd = _db.CreateCommand(); cmd.CommandText = text; }")]
+        // through a local: reassigned with +=, concatenated or interpolated on the way, or one branch of ?: / ??
+        [InlineData("public IEnumerable<Lead> A(bool f) { var sql = [|\"SELECT * FROM leads\"|]; if (f) sql += \" WHERE id > 0\"; return _db.Query<Lead>(sql); }")]
+        [InlineData("public IEnumerable<Lead> A() { var sql = [|\"SELECT * FROM leads\"|]; return _db.Query<Lead>(sql + \" WHERE id > 0\"); }")]
+        [InlineData("public IEnumerable<Lead> A(int n) { var sql = [|\"SELECT * FROM leads\"|]; return _db.Query<Lead>($\"{sql} LIMIT {n}\"); }")]
+        [InlineData("public IEnumerable<Lead> A() { string sql; sql = [|\"SELECT * FROM leads\"|]; var text = sql; return _db.Query<Lead>(text); }")]
+        [InlineData("public IEnumerable<Lead> A(bool all) => _db.Query<Lead>(all ? [|\"SELECT * FROM leads\"|] : \"SELECT id FROM leads\");")]
+        [InlineData("public IEnumerable<Lead> A(string? custom) => _db.Query<Lead>(custom ?? [|\"SELECT * FROM leads\"|]);")]
+        [InlineData("public Task<IEnumerable<Lead>> A() { var sql = [|\"SELECT * FROM leads\"|]; return Task.Run(() => _db.Query<Lead>(sql)); }")]
+        // through a field of this type: const, static readonly, readonly; used directly or through a local
+        [InlineData("private static readonly string Sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() => _db.Query<Lead>(Sql);")]
+        [InlineData("private readonly string _sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() => _db.Query<Lead>(_sql);")]
+        [InlineData("private const string Sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() { var s = Sql + \" WHERE id = 1\"; return _db.Query<Lead>(s); }")]
+        // command shapes: an object initializer, IDbCommand, Dapper's CommandDefinition
+        [InlineData("public void A() { using var cmd = new SqliteCommand { CommandText = [|\"SELECT * FROM leads\"|], Connection = _db }; }")]
+        [InlineData("public void A() { IDbCommand cmd = _db.CreateCommand(); cmd.CommandText = [|\"SELECT * FROM leads\"|]; }")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(new CommandDefinition([|\"SELECT * FROM leads\"|]));")]
+        [InlineData("public Task<int> A() => _db.ExecuteAsync([|\"INSERT INTO archive SELECT * FROM leads\"|]);")]
         public Task Flags(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
 
         [Fact]
         public Task Flags_EfCoreAndPostgrestSinks() => VerifySF3001.AnalyzerAsync(Repo("""
 
                 public IQueryable<Lead> Ef(Microsoft.EntityFrameworkCore.DbSet<Lead> set) => Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.FromSqlRaw(set, [|"SELECT * FROM leads"|]);
+                public IQueryable<Lead> Interpolated(Microsoft.EntityFrameworkCore.DbSet<Lead> set, int id) => Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.FromSql(set, [|$"SELECT * FROM leads WHERE id = {id}"|]);
+                public int Execute(Microsoft.EntityFrameworkCore.DatabaseFacade db) => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRaw(db, [|"INSERT INTO archive SELECT * FROM leads"|]);
+                public IQueryable<Lead> Query(Microsoft.EntityFrameworkCore.DatabaseFacade db) => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.SqlQueryRaw<Lead>(db, [|"SELECT * FROM leads"|]);
                 public object Rest(Postgrest.Client client) => client.From<Lead>().Select([|"*"|]);
+                public object Supa(Supabase.Postgrest.Interfaces.IPostgrestTable<Lead> table) => table.Select([|"id, *"|]);
             """) + """
 
             namespace Microsoft.EntityFrameworkCore
             {
                 public class DbSet<T> { }
-                public static class RelationalQueryableExtensions { public static IQueryable<T> FromSqlRaw<T>(DbSet<T> set, string sql, params object[] parameters) => Enumerable.Empty<T>().AsQueryable(); }
+                public class DatabaseFacade { }
+                public static class RelationalQueryableExtensions
+                {
+                    public static IQueryable<T> FromSqlRaw<T>(DbSet<T> set, string sql, params object[] parameters) => Enumerable.Empty<T>().AsQueryable();
+                    public static IQueryable<T> FromSql<T>(this DbSet<T> set, FormattableString sql) => Enumerable.Empty<T>().AsQueryable();
+                }
+                public static class RelationalDatabaseFacadeExtensions
+                {
+                    public static int ExecuteSqlRaw(this DatabaseFacade db, string sql, params object[] parameters) => 0;
+                    public static IQueryable<T> SqlQueryRaw<T>(this DatabaseFacade db, string sql, params object[] parameters) => Enumerable.Empty<T>().AsQueryable();
+                }
             }
             namespace Postgrest
             {
                 public class Client { public Table<T> From<T>() => new Table<T>(); }
                 public class Table<T> { public Table<T> Select(string columnQuery) => this; }
             }
+            namespace Supabase.Postgrest.Interfaces
+            {
+                public interface IPostgrestTable<T> { IPostgrestTable<T> Select(string columnQuery); }
+            }
             """);
+
+        /// <summary>A field of another type (or another file) handed to a database call is reported at the use, once per use; its declaration is not.</summary>
+        [Fact]
+        public Task Flags_FieldOfAnotherTypeOrFile_AtTheUse() => new SteadfastAnalyzerTest<SF3001SelectStarAnalyzer>
+        {
+            Sources =
+            {
+                Repo("""
+
+                    public IEnumerable<Lead> A() => _db.Query<Lead>([|Queries.AllLeads|]);
+                    public IEnumerable<Lead> B() => _db.Query<Lead>([|Queries.Recent|]);
+                    public void C() { using var cmd = new SqliteCommand([|Queries.AllLeads|], _db); }
+                    public IEnumerable<Lead> D() => _db.Query<Lead>(Queries.Explicit);
+                """) + """
+
+                public static class Queries
+                {
+                    public const string AllLeads = "SELECT * FROM leads";
+                    public static readonly string Recent = "SELECT * FROM leads ORDER BY id DESC";
+                    public const string Explicit = "SELECT id, name FROM leads";
+                    public const string Unused = "SELECT * FROM leads";
+                }
+                """,
+                "using System.Collections.Generic; using System.Data; using Dapper; partial class Split { private const string Sql = \"SELECT * FROM leads\"; }",
+                "using System.Collections.Generic; using System.Data; using Dapper; partial class Split { IEnumerable<Lead> A(IDbConnection db) => db.Query<Lead>([|Sql|]); }",
+            },
+        }.RunAsync();
 
         // ---------------------------------------------------------------- not flagged
 
@@ -132,13 +195,40 @@ namespace Steadfast.Tests.Rules
         [InlineData("public string A() => \"*\";")]
         [InlineData("public IEnumerable<int> A(IEnumerable<int> xs) => xs.Select(x => x * 2);")]
         [InlineData("public string A() => \"SELECT * FROM\" .Length.ToString();")]
+        // SQL that reaches no database call: a parser's test input, a log line, help text, prose, a helper that does not query
+        [InlineData("public string[] A() => Tokenize(\"SELECT * FROM leads\"); private static string[] Tokenize(string sql) => sql.Split(' ');")]
+        [InlineData("public void A() => Console.WriteLine(\"Running SELECT * FROM leads\");")]
+        [InlineData("public const string Help = \"Never write SELECT * FROM in production code\";")]
+        [InlineData("private const string Example = \"SELECT * FROM leads\"; public string A() => Example;")]
+        [InlineData("public void A() { var sql = \"SELECT * FROM leads\"; Console.WriteLine(sql); }")]
+        [InlineData("public void A() => Run(\"SELECT * FROM leads\"); private static void Run(string sql) { }")]
+        [InlineData("public void A() { var sql = \"SELECT * FROM leads\"; sql = \"SELECT id FROM leads\"; _db.Query<Lead>(\"SELECT id FROM leads\"); }")]
+        // the text is not the command text: Dapper's splitOn, a parameter value
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead, Lead, Lead>(\"SELECT id, name FROM leads\", (a, b) => a, splitOn: \"SELECT * FROM x\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT id, name FROM leads WHERE note = @note\", new { note = \"SELECT * FROM leads\" });")]
+        // a paging wrapper over an explicit list; a qualified star over such a derived table; a multiplication in it
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT * FROM (SELECT id, name, company FROM leads ORDER BY id OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY) x\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT p.* FROM (SELECT id, name, company FROM leads) p\");")]
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT * FROM (SELECT id, price * qty AS total FROM orders) t\");")]
         public Task DoesNotFlag(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
+
+        /// <summary>A <c>Select(string columns)</c> that is not PostgREST's (decided by the library's symbols, not the parameter's name) is not flagged.</summary>
+        [Fact]
+        public Task DoesNotFlag_SelectStarOfOtherLibraries() => VerifySF3001.AnalyzerAsync(Repo("""
+
+                public object A(Other.Table t) => t.Select("*");
+                public object B(Postgrest.Table<Lead> t) => t.Select("id,name");
+            """) + """
+
+            namespace Other { public class Table { public Table Select(string columns) => this; } }
+            namespace Postgrest { public class Table<T> { public Table<T> Select(string columnQuery) => this; } }
+            """);
 
         // ---------------------------------------------------------------- fix
 
-        /// <summary>Dapper, its snake-case switch and the mapping attributes are recognised by symbol: look-alikes of our own change nothing.</summary>
+        /// <summary>A method of our own named like Dapper's, on a type named like Dapper's, is no database call: not flagged.</summary>
         [Fact]
-        public Task Fix_LookAlikesOfDapper_AreNotTakenForIt() => VerifySF3001.CodeFixAsync(
+        public Task DoesNotFlag_LookAlikeOfDapper() => VerifySF3001.AnalyzerAsync(
             """
             using System.Collections.Generic;
             using System.Data;
@@ -146,6 +236,25 @@ namespace Steadfast.Tests.Rules
             public record Lead(int Id, string CompanyName);
 
             public static class SqlMapper { public static IEnumerable<T> Query<T>(this IDbConnection c, string sql) => new List<T>(); }
+
+            public class LeadRepository
+            {
+                private readonly IDbConnection _db;
+                public LeadRepository(IDbConnection db) => _db = db;
+                public IEnumerable<Lead> All() => _db.Query<Lead>("SELECT * FROM leads");
+            }
+            """);
+
+        /// <summary>Dapper's snake-case switch is recognised by symbol: a look-alike of our own changes nothing.</summary>
+        [Fact]
+        public Task Fix_LookAlikeOfDefaultTypeMap_IsNotTakenForIt() => VerifySF3001.CodeFixAsync(
+            """
+            using System.Collections.Generic;
+            using System.Data;
+            using Dapper;
+
+            public record Lead(int Id, string CompanyName);
+
             public static class DefaultTypeMap { public static bool MatchNamesWithUnderscores { get; set; } }
 
             public class LeadRepository
@@ -159,10 +268,10 @@ namespace Steadfast.Tests.Rules
             """
             using System.Collections.Generic;
             using System.Data;
+            using Dapper;
 
             public record Lead(int Id, string CompanyName);
 
-            public static class SqlMapper { public static IEnumerable<T> Query<T>(this IDbConnection c, string sql) => new List<T>(); }
             public static class DefaultTypeMap { public static bool MatchNamesWithUnderscores { get; set; } }
 
             public class LeadRepository
@@ -170,7 +279,7 @@ namespace Steadfast.Tests.Rules
                 private readonly IDbConnection _db;
                 public LeadRepository(IDbConnection db) { _db = db; DefaultTypeMap.MatchNamesWithUnderscores = true; }
                 // MatchNamesWithUnderscores = true in a comment changes nothing either
-                public IEnumerable<Lead> All() => _db.Query<Lead>([|"SELECT * FROM leads"|]);
+                public IEnumerable<Lead> All() => _db.Query<Lead>("SELECT Id, CompanyName FROM leads");
             }
             """,
             Key);
@@ -312,7 +421,39 @@ namespace Steadfast.Tests.Rules
         [InlineData("public string A() { using var cmd = _db.CreateCommand(); cmd.CommandText = [|\"SELECT * FROM leads\"|]; using var r = cmd.ExecuteReader(); r.Read(); return r.GetString(0); }")]
         // the star sits in a constant declared elsewhere
         [InlineData("private const string Star = \"*\"; public IEnumerable<Lead> A() => _db.Query<Lead>([|\"SELECT \" + Star + \" FROM leads\"|]);")]
+        // a constant used by two queries mapped to different types: no one column list is right for both
+        [InlineData("public record Row(int Id); private const string Sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() => _db.Query<Lead>(Sql); public IEnumerable<Row> B() => _db.Query<Row>(Sql);")]
+        // a field that is not private: code the fix cannot see may read it too
+        [InlineData("internal const string Sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() => _db.Query<Lead>(Sql);")]
+        [InlineData("public static readonly string Sql = [|\"SELECT * FROM leads\"|]; public IEnumerable<Lead> A() => _db.Query<Lead>(Sql);")]
+        // the use of a constant of another type: the text is not here to edit
+        [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>([|Queries.AllLeads|]); public static class Queries { public const string AllLeads = \"SELECT * FROM leads\"; }")]
         public Task Fix_NotOffered(string members) => VerifySF3001.NoCodeFixAsync(Repo(members), Key);
+
+        /// <summary>A private constant read by several queries mapped to the same type: edited where declared, every query sees the same columns.</summary>
+        [Fact]
+        public Task Fix_PrivateConstantOfSeveralQueries_OneAnswer() => VerifySF3001.CodeFixAsync(Repo("""
+
+                private const string AllSql = [|"SELECT * FROM leads"|];
+                public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
+                public Task<IEnumerable<Lead>> B() => _db.QueryAsync<Lead>(AllSql + " WHERE id > 0");
+            """), Repo("""
+
+                private const string AllSql = "SELECT Id, Name, Company FROM leads";
+                public IEnumerable<Lead> A() => _db.Query<Lead>(AllSql);
+                public Task<IEnumerable<Lead>> B() => _db.QueryAsync<Lead>(AllSql + " WHERE id > 0");
+            """), Key);
+
+        [Fact]
+        public Task Fix_ThroughAHelperOfTheSameFile() => VerifySF3001.CodeFixAsync(Repo("""
+
+                public IEnumerable<Lead> A() => Run([|"SELECT * FROM leads"|]);
+                private IEnumerable<Lead> Run(string sql) => _db.Query<Lead>(sql);
+            """), Repo("""
+
+                public IEnumerable<Lead> A() => Run("SELECT Id, Name, Company FROM leads");
+                private IEnumerable<Lead> Run(string sql) => _db.Query<Lead>(sql);
+            """), Key);
 
         [Fact]
         public Task FixAll_EveryQueryInEveryDocument() => new SteadfastCodeFixTest<SF3001SelectStarAnalyzer, SF3001SelectStarCodeFix>

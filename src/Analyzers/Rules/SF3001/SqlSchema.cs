@@ -9,7 +9,8 @@ namespace Steadfast.Analyzers.Rules.SF3001
 {
     /// <summary>
     /// Tables and their columns from the <c>.sql</c> files handed to the compiler as AdditionalFiles: <c>CREATE TABLE</c>
-    /// statements, then <c>ALTER TABLE ... ADD/DROP [COLUMN]</c> in file order, as migrations hold them.
+    /// statements, then <c>ALTER TABLE [IF EXISTS] [ONLY] t ADD/DROP [COLUMN] [IF [NOT] EXISTS] c, ...</c> in file order,
+    /// as migrations hold them.
     /// </summary>
     internal sealed class SqlSchema
     {
@@ -139,39 +140,128 @@ namespace Steadfast.Analyzers.Rules.SF3001
                 }
                 else if (Is(words, i, "ALTER") && Next(words, ref i, "TABLE"))
                 {
-                    var (name, k) = Name(words, i + 1);
-                    if (name is null || !_tables.TryGetValue(name, out var columns))
-                    {
-                        continue;
-                    }
+                    i = Alter(words, i + 1);
+                }
+            }
+        }
 
-                    var add = Is(words, k, "ADD");
-                    var drop = Is(words, k, "DROP");
-                    if (!add && !drop)
-                    {
-                        continue;
-                    }
+        /// <summary>
+        /// <c>ALTER TABLE [IF EXISTS] [ONLY] t action, action, ...</c> from <paramref name="i"/> (after <c>TABLE</c>): each
+        /// action <c>ADD [COLUMN] [IF NOT EXISTS] c ...</c> or <c>DROP [COLUMN] [IF EXISTS] c</c> (others, such as
+        /// <c>ALTER COLUMN</c> and <c>RENAME</c>, leave the columns as they were);
+        /// SQL Server's <c>ADD a int, b text</c> and <c>DROP COLUMN a, b</c> list several columns after one keyword. Returns
+        /// where the statement ends.
+        /// </summary>
+        private int Alter(List<string> words, int i)
+        {
+            if (Is(words, i, "IF") && Is(words, i + 1, "EXISTS"))
+            {
+                i += 2;
+            }
 
-                    k++;
-                    if (Is(words, k, "COLUMN"))
-                    {
-                        k++;
-                    }
+            if (Is(words, i, "ONLY"))
+            {
+                i++;
+            }
 
-                    if (k < words.Count && !IsConstraintWord(words[k]))
-                    {
-                        var column = SqlStar.Unquote(words[k]);
-                        if (add)
+            var (name, k) = Name(words, i);
+            if (name is null || !_tables.TryGetValue(name, out var columns))
+            {
+                return k - 1;
+            }
+
+            string? action = null;
+            var depth = 0;
+            var itemStart = true;
+            for (; k < words.Count; k++)
+            {
+                var word = words[k];
+                if (word == "(")
+                {
+                    depth++;
+                    continue;
+                }
+
+                if (word == ")")
+                {
+                    depth = Math.Max(0, depth - 1);
+                    continue;
+                }
+
+                if (depth > 0)
+                {
+                    continue;
+                }
+
+                if (word == ";" || (!itemStart && (Is(words, k, "ALTER") || Is(words, k, "CREATE") || Is(words, k, "GO"))))
+                {
+                    break;
+                }
+
+                if (word == ",")
+                {
+                    itemStart = true;
+                    continue;
+                }
+
+                if (!itemStart)
+                {
+                    continue;
+                }
+
+                itemStart = false;
+                var at = k;
+                if (Is(words, at, "ADD") || Is(words, at, "DROP") || Is(words, at, "RENAME") || Is(words, at, "ALTER") || Is(words, at, "MODIFY") || Is(words, at, "CHANGE"))
+                {
+                    action = words[at].ToUpperInvariant();
+                    at++;
+                }
+                else if (action is not "ADD" and not "DROP")
+                {
+                    continue; // a comma-separated item of an action that does not list columns
+                }
+
+                if (Is(words, at, "COLUMN"))
+                {
+                    at++;
+                }
+
+                var ifNotExists = false;
+                if (Is(words, at, "IF") && Is(words, at + 1, "NOT") && Is(words, at + 2, "EXISTS"))
+                {
+                    at += 3;
+                    ifNotExists = true;
+                }
+                else if (Is(words, at, "IF") && Is(words, at + 1, "EXISTS"))
+                {
+                    at += 2;
+                }
+
+                if (at >= words.Count || words[at] is "(" or ")" or "," or ";" || IsConstraintWord(words[at]))
+                {
+                    k = at - 1;
+                    continue;
+                }
+
+                var column = SqlStar.Unquote(words[at]);
+                switch (action)
+                {
+                    case "ADD":
+                        if (!ifNotExists || !columns.Exists(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase)))
                         {
                             columns.Add(column);
                         }
-                        else
-                        {
-                            columns.RemoveAll(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase));
-                        }
-                    }
+
+                        break;
+                    case "DROP":
+                        columns.RemoveAll(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase));
+                        break;
                 }
+
+                k = at;
             }
+
+            return k;
         }
 
         private static bool IsConstraintWord(string word) =>

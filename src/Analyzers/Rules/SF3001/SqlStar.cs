@@ -31,8 +31,9 @@ namespace Steadfast.Analyzers.Rules.SF3001
     /// <summary>
     /// A small SQL reader, enough to find star projections: comments and quoted text are skipped, parentheses tracked,
     /// and a <c>SELECT</c> counts only when its list is followed by <c>FROM</c> at the same depth (so "select * to pick
-    /// all" is prose). Not flagged: <c>COUNT(*)</c> (inside parentheses), <c>EXISTS (SELECT * ...)</c>, and a star over a
-    /// derived table whose own select list is explicit.
+    /// all" is prose). Not flagged: <c>COUNT(*)</c> (inside parentheses), <c>EXISTS (SELECT * ...)</c>, and a star
+    /// (<c>*</c> or <c>p.*</c>) over a derived table or a WITH query whose own select list is explicit (paging wrappers),
+    /// judged recursively; multiplication inside such a list is not a star.
     /// </summary>
     internal static class SqlStar
     {
@@ -82,108 +83,189 @@ namespace Steadfast.Analyzers.Rules.SF3001
             }
 
             var tokens = Tokenize(text);
+            var ctes = CommonTableExpressions(tokens);
             for (var i = 0; i < tokens.Count; i++)
             {
-                if (!tokens[i].Is("SELECT"))
+                if (tokens[i].Is("SELECT"))
                 {
-                    continue;
-                }
-
-                var depth = tokens[i].Depth;
-                if (IsExistsSubquery(tokens, i))
-                {
-                    continue;
-                }
-
-                // The select list runs to FROM at the same depth; a clause keyword first means this is not a projection.
-                var from = -1;
-                for (var j = i + 1; j < tokens.Count && tokens[j].Depth >= depth; j++)
-                {
-                    if (tokens[j].Depth == depth && tokens[j].Is("FROM"))
-                    {
-                        from = j;
-                        break;
-                    }
-
-                    if (tokens[j].Depth == depth && (tokens[j].Is("SELECT") || tokens[j].Is("WHERE") || tokens[j].Is("UNION")))
-                    {
-                        break;
-                    }
-                }
-
-                if (from < 0)
-                {
-                    continue;
-                }
-
-                var sources = Sources(tokens, from, depth, out var derivedExplicit);
-                if (sources.Count == 0)
-                {
-                    continue; // "SELECT * FROM" and nothing after it: not a query
-                }
-
-                var itemStart = i + 1;
-                if (itemStart < from && (tokens[itemStart].Is("DISTINCT") || tokens[itemStart].Is("ALL")))
-                {
-                    itemStart++;
-                }
-
-                if (itemStart + 1 < from && tokens[itemStart].Is("TOP"))
-                {
-                    itemStart = AfterTop(tokens, itemStart + 1, from, depth); // TOP n, TOP (n), TOP @n
-                }
-
-                for (var j = itemStart; j < from; j++)
-                {
-                    if (tokens[j].Depth != depth || tokens[j].Kind != Kind.Star)
-                    {
-                        continue;
-                    }
-
-                    // An item that is exactly "*" or "name.*"; a star in an expression (a * b) is multiplication.
-                    var previous = j - 1 >= itemStart ? tokens[j - 1] : default;
-                    var next = j + 1 < from ? tokens[j + 1] : default;
-                    var startsItem = j == itemStart || previous.Kind == Kind.Comma;
-                    var endsItem = j + 1 >= from || next.Kind == Kind.Comma;
-                    string? qualifier = null;
-                    if (previous.Kind == Kind.Dot && j - 2 >= itemStart && tokens[j - 2].Kind is Kind.Word or Kind.Quoted &&
-                        (j - 2 == itemStart || tokens[j - 3].Kind == Kind.Comma))
-                    {
-                        qualifier = Unquote(tokens[j - 2].Text);
-                        startsItem = true;
-                    }
-
-                    if (!startsItem || !endsItem)
-                    {
-                        continue;
-                    }
-
-                    if (qualifier is null && derivedExplicit && sources.Count == 1)
-                    {
-                        continue; // SELECT * FROM (SELECT id, name FROM t) p: the columns are listed inside
-                    }
-
-                    string? table = null;
-                    if (qualifier is not null)
-                    {
-                        foreach (var source in sources)
-                        {
-                            if (string.Equals(source.Alias, qualifier, StringComparison.OrdinalIgnoreCase) || string.Equals(source.Table, qualifier, StringComparison.OrdinalIgnoreCase))
-                            {
-                                table = source.Table;
-                            }
-                        }
-                    }
-                    else if (sources.Count == 1)
-                    {
-                        table = sources[0].Table;
-                    }
-
-                    result.Add(new StarProjection(tokens[j].Offset, qualifier, table, sources.Count));
+                    result.AddRange(StarsOf(tokens, i, ctes, nesting: 0));
                 }
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The star items of the SELECT at <paramref name="select"/> that read a table's every column: not one over a
+        /// derived table or a WITH query whose own select list is explicit (a paging wrapper), judged recursively.
+        /// </summary>
+        private static List<StarProjection> StarsOf(List<Token> tokens, int select, Dictionary<string, bool> ctes, int nesting)
+        {
+            var result = new List<StarProjection>();
+            var depth = tokens[select].Depth;
+            if (nesting > 16 || IsExistsSubquery(tokens, select))
+            {
+                return result;
+            }
+
+            // The select list runs to FROM at the same depth; a clause keyword first means this is not a projection.
+            var from = -1;
+            for (var j = select + 1; j < tokens.Count && tokens[j].Depth >= depth; j++)
+            {
+                if (tokens[j].Depth == depth && tokens[j].Is("FROM"))
+                {
+                    from = j;
+                    break;
+                }
+
+                if (tokens[j].Depth == depth && (tokens[j].Is("SELECT") || tokens[j].Is("WHERE") || tokens[j].Is("UNION")))
+                {
+                    break;
+                }
+            }
+
+            if (from < 0)
+            {
+                return result;
+            }
+
+            var sources = Sources(tokens, from, depth, ctes, nesting);
+            if (sources.Count == 0)
+            {
+                return result; // "SELECT * FROM" and nothing after it: not a query
+            }
+
+            var itemStart = select + 1;
+            if (itemStart < from && (tokens[itemStart].Is("DISTINCT") || tokens[itemStart].Is("ALL")))
+            {
+                itemStart++;
+            }
+
+            if (itemStart + 1 < from && tokens[itemStart].Is("TOP"))
+            {
+                itemStart = AfterTop(tokens, itemStart + 1, from, depth); // TOP n, TOP (n), TOP @n
+            }
+
+            var allExplicit = true;
+            foreach (var source in sources)
+            {
+                allExplicit &= source.Explicit;
+            }
+
+            for (var j = itemStart; j < from; j++)
+            {
+                if (tokens[j].Depth != depth || tokens[j].Kind != Kind.Star || !IsStarItem(tokens, j, itemStart, from, out var qualifier))
+                {
+                    continue;
+                }
+
+                if (qualifier is null && allExplicit)
+                {
+                    continue; // SELECT * FROM (SELECT id, name FROM t) p: the columns are listed inside
+                }
+
+                string? table = null;
+                var explicitSource = false;
+                if (qualifier is not null)
+                {
+                    foreach (var source in sources)
+                    {
+                        if (string.Equals(source.Alias, qualifier, StringComparison.OrdinalIgnoreCase) || string.Equals(source.Table, qualifier, StringComparison.OrdinalIgnoreCase))
+                        {
+                            table = source.Table;
+                            explicitSource = source.Explicit;
+                        }
+                    }
+                }
+                else if (sources.Count == 1)
+                {
+                    table = sources[0].Table;
+                }
+
+                if (explicitSource)
+                {
+                    continue; // SELECT p.* FROM (SELECT id, name FROM t) p
+                }
+
+                result.Add(new StarProjection(tokens[j].Offset, qualifier, table, sources.Count));
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// The star at <paramref name="j"/> is a whole item of the list: exactly <c>*</c> or <c>name.*</c>; a star in an
+        /// expression (<c>a * b</c>) is multiplication.
+        /// </summary>
+        private static bool IsStarItem(List<Token> tokens, int j, int itemStart, int end, out string? qualifier)
+        {
+            qualifier = null;
+            var previous = j - 1 >= itemStart ? tokens[j - 1] : default;
+            var next = j + 1 < end ? tokens[j + 1] : default;
+            var startsItem = j == itemStart || previous.Kind == Kind.Comma;
+            var endsItem = j + 1 >= end || next.Kind == Kind.Comma;
+            if (previous.Kind == Kind.Dot && j - 2 >= itemStart && tokens[j - 2].Kind is Kind.Word or Kind.Quoted &&
+                (j - 2 == itemStart || tokens[j - 3].Kind == Kind.Comma))
+            {
+                qualifier = Unquote(tokens[j - 2].Text);
+                startsItem = true;
+            }
+
+            return startsItem && endsItem;
+        }
+
+        /// <summary>
+        /// The WITH queries of the text (<c>WITH page AS (SELECT id, name FROM t ...)</c>) by name: true when their columns
+        /// are explicit (a column list after the name, or a select list without a star that reads a whole table).
+        /// </summary>
+        private static Dictionary<string, bool> CommonTableExpressions(List<Token> tokens)
+        {
+            var ctes = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+            for (var a = 1; a + 1 < tokens.Count; a++)
+            {
+                if (!tokens[a].Is("AS") || tokens[a + 1].Kind != Kind.Open)
+                {
+                    continue;
+                }
+
+                var n = a - 1;
+                var columnList = false;
+                if (tokens[n].Kind == Kind.Close)
+                {
+                    columnList = true;
+                    while (n > 0 && !(tokens[n].Kind == Kind.Open && tokens[n].Depth == tokens[a].Depth))
+                    {
+                        n--;
+                    }
+
+                    n--;
+                }
+
+                if (n < 1 || tokens[n].Kind is not (Kind.Word or Kind.Quoted) ||
+                    !(tokens[n - 1].Is("WITH") || tokens[n - 1].Is("RECURSIVE") || (tokens[n - 1].Kind == Kind.Comma && tokens[n - 1].Depth == tokens[a].Depth)))
+                {
+                    continue;
+                }
+
+                ctes[Unquote(tokens[n].Text)] = columnList || IsExplicitBody(tokens, a + 1, ctes: null, nesting: 0);
+            }
+
+            return ctes;
+        }
+
+        /// <summary>A parenthesised query (at the open parenthesis <paramref name="open"/>) whose select list names its columns.</summary>
+        private static bool IsExplicitBody(List<Token> tokens, int open, Dictionary<string, bool>? ctes, int nesting)
+        {
+            var inner = tokens[open].Depth + 1;
+            for (var k = open + 1; k < tokens.Count && tokens[k].Depth >= inner; k++)
+            {
+                if (tokens[k].Depth == inner && tokens[k].Is("SELECT"))
+                {
+                    return StarsOf(tokens, k, ctes ?? new Dictionary<string, bool>(), nesting + 1).Count == 0;
+                }
+            }
+
+            return false; // not a query we can read (VALUES, a function): its columns are not known to be listed
         }
 
         /// <summary><c>EXISTS (SELECT * ...)</c> and <c>NOT EXISTS</c>: the star there selects nothing.</summary>
@@ -192,21 +274,24 @@ namespace Steadfast.Analyzers.Rules.SF3001
 
         private readonly struct Source
         {
-            public Source(string? table, string? alias)
+            public Source(string? table, string? alias, bool isExplicit)
             {
                 Table = table;
                 Alias = alias;
+                Explicit = isExplicit;
             }
 
             public string? Table { get; }
 
             public string? Alias { get; }
+
+            /// <summary>A derived table or WITH query whose own select list names its columns.</summary>
+            public bool Explicit { get; }
         }
 
         /// <summary>The tables (and aliases) of a FROM clause, up to WHERE/GROUP/ORDER/... at the same depth.</summary>
-        private static List<Source> Sources(List<Token> tokens, int from, int depth, out bool derivedExplicit)
+        private static List<Source> Sources(List<Token> tokens, int from, int depth, Dictionary<string, bool> ctes, int nesting)
         {
-            derivedExplicit = false;
             var sources = new List<Source>();
             var expectTable = true;
             for (var j = from + 1; j < tokens.Count && tokens[j].Depth >= depth; j++)
@@ -242,15 +327,15 @@ namespace Steadfast.Analyzers.Rules.SF3001
 
                 if (token.Kind == Kind.Open)
                 {
-                    // A derived table: explicit when its select list has no star of its own.
-                    derivedExplicit = !HasStarItem(tokens, j + 1, token.Depth + 1);
+                    // A derived table: explicit when its own select list reads no whole table.
+                    var isExplicit = IsExplicitBody(tokens, j, ctes, nesting);
                     var close = j + 1;
                     while (close < tokens.Count && !(tokens[close].Kind == Kind.Close && tokens[close].Depth == depth))
                     {
                         close++;
                     }
 
-                    sources.Add(new Source(null, AliasAfter(tokens, close + 1, depth)));
+                    sources.Add(new Source(null, AliasAfter(tokens, close + 1, depth), isExplicit));
                     j = close;
                     expectTable = false;
                     continue;
@@ -267,31 +352,14 @@ namespace Steadfast.Analyzers.Rules.SF3001
                         k += 2;
                     }
 
-                    sources.Add(new Source(name, AliasAfter(tokens, k, depth)));
+                    var fromCte = k == j + 1 && ctes.TryGetValue(name, out var cteExplicit) && cteExplicit;
+                    sources.Add(new Source(name, AliasAfter(tokens, k, depth), fromCte));
                     j = k - 1;
                     expectTable = false;
                 }
             }
 
             return sources;
-        }
-
-        private static bool HasStarItem(List<Token> tokens, int start, int depth)
-        {
-            for (var j = start; j < tokens.Count && tokens[j].Depth >= depth; j++)
-            {
-                if (tokens[j].Depth == depth && tokens[j].Is("FROM"))
-                {
-                    return false;
-                }
-
-                if (tokens[j].Depth == depth && tokens[j].Kind == Kind.Star)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private static string? AliasAfter(List<Token> tokens, int index, int depth)

@@ -104,8 +104,34 @@ namespace Steadfast.Tests.Rules.SF3001
         [InlineData("ALTER TABLE", "id, name")]
         [InlineData("ALTER TABLE leads", "id, name")]
         [InlineData("ALTER TABLE leads ADD", "id, name")]
+        // IF NOT EXISTS / IF EXISTS on the column: the word after them is the column, and an existing column is not added twice
+        [InlineData("ALTER TABLE leads ADD COLUMN IF NOT EXISTS email TEXT", "id, name, email")]
+        [InlineData("ALTER TABLE leads ADD IF NOT EXISTS email TEXT", "id, name, email")]
+        [InlineData("ALTER TABLE leads ADD COLUMN IF NOT EXISTS name TEXT", "id, name")]
+        [InlineData("ALTER TABLE leads DROP COLUMN IF EXISTS name", "id")]
+        [InlineData("ALTER TABLE leads DROP IF EXISTS name", "id")]
+        [InlineData("ALTER TABLE leads DROP COLUMN IF EXISTS missing", "id, name")]
+        // several actions in one statement, PostgreSQL and MySQL style
+        [InlineData("ALTER TABLE leads ADD a int, ADD b text", "id, name, a, b")]
+        [InlineData("ALTER TABLE leads ADD COLUMN a int, ADD COLUMN IF NOT EXISTS b text, DROP COLUMN name", "id, a, b")]
+        [InlineData("ALTER TABLE leads ADD COLUMN price numeric(10, 2), ADD COLUMN qty int", "id, name, price, qty")]
+        [InlineData("ALTER TABLE leads ADD CONSTRAINT fk FOREIGN KEY (id) REFERENCES u (id), ADD COLUMN email text", "id, name, email")]
+        [InlineData("ALTER TABLE leads ALTER COLUMN name TYPE varchar(10), ADD COLUMN email text", "id, name, email")]
+        [InlineData("ALTER TABLE leads DROP CONSTRAINT uq, DROP COLUMN name", "id")]
+        // SQL Server style: several columns after one ADD or DROP COLUMN
+        [InlineData("ALTER TABLE leads ADD a int NULL, b nvarchar(10) NOT NULL", "id, name, a, b")]
+        [InlineData("ALTER TABLE leads DROP COLUMN id, name", "")]
+        // ONLY and IF EXISTS before the table name
+        [InlineData("ALTER TABLE ONLY leads ADD COLUMN email TEXT", "id, name, email")]
+        [InlineData("ALTER TABLE IF EXISTS leads ADD COLUMN email TEXT", "id, name, email")]
+        [InlineData("ALTER TABLE IF EXISTS ONLY public.leads DROP COLUMN name", "id")]
+        [InlineData("alter table only leads drop column if exists name", "id")]
+        // the statement ends at ';' or at the next ALTER/CREATE: what follows is not one of its actions
+        [InlineData("ALTER TABLE leads ADD a int; ALTER TABLE companies ADD b int", "id, name, a")]
+        [InlineData("ALTER TABLE leads ADD a int\nALTER TABLE companies ADD b int", "id, name, a")]
+        [InlineData("ALTER TABLE leads ADD a int;\nINSERT INTO leads (id, x) VALUES (1, 2)", "id, name, a")]
         public void AlterTable(string migration, string expected) =>
-            Assert.Equal(expected, Columns("CREATE TABLE leads (id INT, name TEXT);\n" + migration, "leads"));
+            Assert.Equal(expected, Columns("CREATE TABLE leads (id INT, name TEXT);\n" + migration.Replace("\\n", "\n"), "leads"));
 
         [Theory]
         // an ALTER before its table's CREATE changes nothing

@@ -91,6 +91,16 @@ namespace Steadfast.Tests.Rules.SF3001
         [InlineData("SELECT * FROM #recent", "*@7 #recent/1")]
         [InlineData("SELECT * FROM @p", "*@7 @p/1")]
         [InlineData("SELECT * FROM leads_2024", "*@7 leads_2024/1")]
+        // a derived table whose own list has a star, or is joined to a real table: still flagged
+        [InlineData("SELECT * FROM (SELECT *, price * qty AS total FROM orders) x", "*@7 ?/1; *@22 orders/1")]
+        [InlineData("SELECT p.*, c.* FROM (SELECT id FROM leads) p JOIN companies c ON c.id = p.id", "c.*@14 companies/2")]
+        [InlineData("SELECT x.* FROM (SELECT id, name FROM leads) p", "x.*@9 ?/1")]
+        [InlineData("SELECT * FROM (SELECT l.* FROM leads l) p", "*@7 ?/1; l.*@24 leads/1")]
+        // a WITH query that names its columns: the outer star reads those; its own star still reads the whole table
+        [InlineData("WITH page (id, name) AS (SELECT * FROM leads) SELECT * FROM page", "*@32 leads/1")]
+        // a WITH query whose own list has a star
+        [InlineData("WITH page AS (SELECT * FROM leads) SELECT * FROM page", "*@21 leads/1; *@42 page/1")]
+        [InlineData("WITH page AS (SELECT id FROM leads) SELECT * FROM page JOIN companies c ON c.id = page.id", "*@43 ?/2")]
         public void Find_StarProjections(string sql, string expected) => Assert.Equal(expected, Stars(sql));
 
         [Theory]
@@ -128,6 +138,25 @@ namespace Steadfast.Tests.Rules.SF3001
         [InlineData("SELECT * FROM (SELECT id, name FROM leads) p")]
         [InlineData("SELECT * FROM (SELECT id, name FROM leads) AS p WHERE p.id > 1")]
         [InlineData("SELECT * FROM (SELECT COUNT(*) AS n FROM leads) c")]
+        // paging wrappers: the star reads a derived table whose list is explicit, whatever it does after its FROM
+        [InlineData("SELECT * FROM (SELECT id, name FROM leads ORDER BY id OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY) x")]
+        [InlineData("SELECT * FROM (SELECT id, name FROM leads ORDER BY id LIMIT 10 OFFSET 20) AS page ORDER BY page.id")]
+        [InlineData("SELECT * FROM (SELECT ROW_NUMBER() OVER (ORDER BY id) AS rn, id, name FROM leads) x WHERE rn BETWEEN 11 AND 20")]
+        [InlineData("SELECT TOP 10 * FROM (SELECT id, name FROM leads) x ORDER BY x.id")]
+        // a multiplication in the derived table's list is not a star
+        [InlineData("SELECT * FROM (SELECT id, price * qty AS total FROM orders) x")]
+        [InlineData("SELECT * FROM (SELECT id, price*qty AS total FROM orders ORDER BY id OFFSET 5) x")]
+        // a qualified star over such a derived table
+        [InlineData("SELECT p.* FROM (SELECT id, name FROM leads) p")]
+        [InlineData("SELECT p.*, c.title FROM (SELECT id, name, company_id FROM leads) p JOIN companies c ON c.id = p.company_id")]
+        [InlineData("SELECT t.* FROM (SELECT id, price * qty AS total FROM orders) AS t WHERE t.total > 0")]
+        // nested wrappers: the inner star reads an explicit list, so the outer one does too
+        [InlineData("SELECT * FROM (SELECT * FROM (SELECT id, name FROM leads) a) b")]
+        // two derived tables, both explicit
+        [InlineData("SELECT * FROM (SELECT id FROM leads) a JOIN (SELECT id FROM companies) b ON a.id = b.id")]
+        // a WITH query whose list is explicit, or that names its columns
+        [InlineData("WITH page AS (SELECT id, name FROM leads ORDER BY id LIMIT 10) SELECT * FROM page")]
+        [InlineData("WITH a AS (SELECT id FROM leads), b AS (SELECT id FROM companies) SELECT * FROM b")]
         // no FROM at the SELECT's depth, or nothing after FROM: not a query
         [InlineData("SELECT *")]
         [InlineData("SELECT * FROM")]
@@ -234,12 +263,25 @@ namespace Steadfast.Tests.Rules.SF3001
                 "*@7 leads/1; *@37 archived_leads/1"
             },
             {
-                // a CTE name is a table name to the reader
+                // a WITH query whose own list is explicit reads those columns only (it used to be flagged as the table 'recent')
                 """
                 WITH recent AS (SELECT id FROM leads)
                 SELECT * FROM recent
                 """,
-                "*@45 recent/1"
+                ""
+            },
+            {
+                // a paging wrapper over several lines, with a multiplication inside
+                """
+                SELECT *
+                FROM (
+                    SELECT o.id, o.price * o.qty AS total
+                    FROM orders o
+                    ORDER BY o.id
+                    OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY
+                ) page
+                """,
+                ""
             },
             {
                 """

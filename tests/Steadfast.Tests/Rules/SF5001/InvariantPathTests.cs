@@ -114,10 +114,34 @@ namespace Steadfast.Tests.Rules.SF5001
         [InlineData("$\"{AppContext.BaseDirectory:x}/a.txt\"", false)]
         // anything else, however fixed it looks
         [InlineData("parameter ?? Name", false)]
-        [InlineData("parameter.Length > 1 ? Dir : Name", false)]
-        [InlineData("Name.ToUpperInvariant()", false)]
+        // ...but a choice between constants, or a constant's case changed, is one of a closed set of paths (it was "no")
+        [InlineData("parameter.Length > 1 ? Dir : Name", true)]
+        [InlineData("parameter.Length > 1 ? Dir : parameter", false)]
+        [InlineData("Name.ToUpperInvariant()", true)]
+        [InlineData("parameter.ToUpperInvariant()", false)]
+        [InlineData("parameter.Length switch { 0 => Dir, 1 => \"b.txt\", _ => Name }", true)]
+        [InlineData("parameter.Length switch { 0 => Dir, _ => parameter }", false)]
+        [InlineData("Path.Combine(Dir, System.DayOfWeek.Monday + \".txt\")", true)]
+        [InlineData("$\"{Dir}/{(System.DayOfWeek)parameter.Length}.txt\"", true)]
+        [InlineData("Path.Combine(Dir, ((System.DayOfWeek)parameter.Length).ToString())", true)]
+        [InlineData("Path.Combine(Dir, parameter.Length.ToString())", false)]
         [InlineData("(string)(object)Dir", false)]
         public void Expression(string expression, bool expected) => Assert.Equal(expected, TryGet(expression).Invariant);
+
+        /// <summary>One path, or one of a closed set: only the second is "bounded" (a load-once field cannot hold it).</summary>
+        [Theory]
+        [InlineData("Dir", false)]
+        [InlineData("Path.Combine(AppContext.BaseDirectory, Name)", false)]
+        [InlineData("parameter.Length > 1 ? Dir : Name", true)]
+        [InlineData("Path.Combine(Dir, (System.DayOfWeek)parameter.Length + \".md\")", true)]
+        [InlineData("$\"{Dir}/{parameter.Length switch { 0 => \"a\", _ => \"b\" }}.md\"", true)]
+        public void Bounded(string expression, bool expected)
+        {
+            var (invariant, info) = TryGet(expression);
+            Assert.True(invariant);
+            Assert.Equal(expected, info.Bounded);
+            Assert.False(expected && info.IsStatic);
+        }
 
         [Theory]
         [InlineData("var p = Path.Combine(AppContext.BaseDirectory, Name);", "p", true)]

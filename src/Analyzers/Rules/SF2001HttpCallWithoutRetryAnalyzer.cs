@@ -31,11 +31,14 @@ namespace Steadfast.Analyzers.Rules
             "SF2001.retry_methods",
             "Methods whose lambda argument already runs with retries: `Namespace.Type.Method` or `Namespace.Type.*`.");
 
-        /// <summary>Option: trust clients from <c>IHttpClientFactory</c> whose registration is in another project.</summary>
+        /// <summary>
+        /// Option: trust clients that come from outside (from <c>IHttpClientFactory</c> with no registration here, or handed
+        /// in through a constructor or method parameter): they are judged where they are made. On by default.
+        /// </summary>
         internal static readonly OptionDefinition<bool> TrustFactoryClients = OptionDefinition.Boolean(
             "SF2001.trust_factory_clients",
-            "`true` trusts a client from `IHttpClientFactory` (a named client, or a typed client injected into a constructor) whose `AddHttpClient` registration is not in this project: its registration is judged where it is. Registrations in this project are judged here either way.",
-            false);
+            "`true` (the default) trusts a client that comes from outside: from `IHttpClientFactory` (a named client, or a typed client injected into a constructor) whose `AddHttpClient` registration is not in this project, or handed in through a method parameter. It is judged where it is made: its registration, its `new HttpClient(...)`. `false` reports each call on it. Registrations in this project are judged here either way.",
+            true);
 
         /// <summary>Option: report in test code too (silent there by default).</summary>
         internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.HttpCallWithoutRetry);
@@ -168,7 +171,7 @@ namespace Steadfast.Analyzers.Rules
             public static Options Get(AnalyzerOptions options, SyntaxTree? tree) =>
                 tree is null ? Empty : OptionsCache<Options>.Get(options, tree, Parse);
 
-            private static readonly Options Empty = new Options(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty, false);
+            private static readonly Options Empty = new Options(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty, SF2001HttpCallWithoutRetryAnalyzer.TrustFactoryClients.Default);
 
             private static Options Parse(AnalyzerConfigOptions options)
             {
@@ -275,7 +278,7 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var options = Options.Get(context.Options, invocation.Syntax.SyntaxTree);
-                if (RetryScope.Contains(invocation, _types, options))
+                if (RetryScope.Contains(invocation, _types, options, _compilation))
                 {
                     return;
                 }
@@ -377,6 +380,10 @@ namespace Steadfast.Analyzers.Rules
                             }
 
                             advice = DescribeUnregistered(origin) + UnregisteredAdvice;
+                        }
+                        else if (origin.Kind == OriginKind.Parameter && options.TrustFactoryClients)
+                        {
+                            continue; // handed in by a caller: judged where it is made
                         }
                     }
 

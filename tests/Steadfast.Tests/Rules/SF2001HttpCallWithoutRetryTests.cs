@@ -17,8 +17,8 @@ namespace Steadfast.Tests.Rules
         private const string MakeResilient = SF2001HttpCallWithoutRetryCodeFix.MakeClientResilientKey;
         private const string Retry = SF2001HttpCallWithoutRetryCodeFix.RetryKey;
 
-        /// <summary>Clients from outside (a parameter, a factory client registered elsewhere) are trusted by default; this reports each call on them.</summary>
-        private const string ReportClientsFromOutside = "[*.cs]\nSF2001.trust_factory_clients = false";
+        /// <summary>Clients the code is handed (a parameter, a typed client registered elsewhere) are trusted by default; this reports each call on them.</summary>
+        private const string ReportClientsFromOutside = "[*.cs]\nSF2001.trust_injected_clients = false";
 
         private static Task AnalyzerReportingClientsFromOutsideAsync(string source, params DiagnosticResult[] expected)
         {
@@ -124,6 +124,9 @@ namespace Steadfast.Tests.Rules
         [InlineData("private readonly HttpClient _a = ResilientHttp.CreateClient(); private readonly HttpClient _b = new HttpClient(); public Task Run(bool x, string url) => [|(x ? _a : _b).GetAsync(url)|];")]
         // a lambda that is not a retry
         [InlineData("private static readonly HttpClient Http = new HttpClient(); public Task Run(string url) => Task.Run(() => [|Http.GetAsync(url)|]);")]
+        // a named client from the factory, registered elsewhere (or nowhere): the factory is asked here, so it is judged here
+        [InlineData("private readonly IHttpClientFactory _factory; public EnrichmentApi(IHttpClientFactory f) => _factory = f; public Task Run(string url) => [|_factory.CreateClient(\"github\").GetAsync(url)|];")]
+        [InlineData("public Task Run(IHttpClientFactory f, string url) => [|f.CreateClient().GetAsync(url)|];")]
         // a lambda's parameter: not a client handed in by a caller
         [InlineData("public Func<HttpClient, Task> Run = c => [|c.GetAsync(\"x\")|];")]
         // a private helper whose every caller here passes a new client
@@ -135,15 +138,12 @@ namespace Steadfast.Tests.Rules
         [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
         // a typed client with no registration in this project
         [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => [|_http.GetAsync(url)|];")]
-        // a named client from the factory, registered elsewhere
-        [InlineData("private readonly IHttpClientFactory _factory; public EnrichmentApi(IHttpClientFactory f) => _factory = f; public Task Run(string url) => [|_factory.CreateClient(\"github\").GetAsync(url)|];")]
-        public Task Option_TrustFactoryClientsFalse_FlagsClientsFromOutside(string members) => AnalyzerReportingClientsFromOutsideAsync(Api(members));
+        public Task Option_TrustInjectedClientsFalse_FlagsClientsFromOutside(string members) => AnalyzerReportingClientsFromOutsideAsync(Api(members));
 
         [Theory]
-        // judged where they are made: a parameter, a typed client with no registration here, a named client registered elsewhere
+        // judged where they are made: a parameter, a typed client with no registration here
         [InlineData("public Task Run(HttpClient client, string url) => client.GetAsync(url);")]
         [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => _http.GetAsync(url);")]
-        [InlineData("private readonly IHttpClientFactory _factory; public EnrichmentApi(IHttpClientFactory f) => _factory = f; public Task Run(string url) => _factory.CreateClient(\"github\").GetAsync(url);")]
         // btcpayserver's rate providers: a constructor parameter with a fallback; an SDK's optional client
         [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) { _http = http ?? new HttpClient(); } public Task<string> Run(string url) => _http.GetStringAsync(url);")]
         [InlineData("private readonly HttpClient _http; public EnrichmentApi(Uri host, HttpClient? http = null) { _http = http ?? new HttpClient(); } public Task Run(string url) => _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url));")]
@@ -224,7 +224,7 @@ namespace Steadfast.Tests.Rules
         }.RunAsync();
 
         [Fact]
-        public Task Flags_CallOnANamedClientWhoseRegistrationIsNotInTheCompilation() => AnalyzerReportingClientsFromOutsideAsync(Api("""
+        public Task Flags_CallOnANamedClientWhoseRegistrationIsNotInTheCompilation() => VerifySF2001.AnalyzerAsync(Api("""
 
                 private static readonly string Dynamic = System.Environment.GetEnvironmentVariable("CLIENT") ?? "x";
                 public Task A(IHttpClientFactory f, string url) => [|f.CreateClient("elsewhere").GetAsync(url)|];
@@ -603,16 +603,40 @@ namespace Steadfast.Tests.Rules
         [InlineData("true", false)]
         [InlineData("TRUE", false)]
         [InlineData("false", true)]
-        [InlineData("sometimes", false)] // does not parse: the default (true)
+        [InlineData("sometimes", true)] // does not parse: the default
         public Task Option_TrustFactoryClients(string value, bool flagged)
         {
             string Mark(string call) => flagged ? "[|" + call + "|]" : call;
             return new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
             {
-                EditorConfig = "[*.cs]\nSF2001.trust_factory_clients = " + value,
+                EditorConfig = "[*.cs]\nSF2001.trust_injected_clients = false\nSF2001.trust_factory_clients = " + value,
                 Sources =
                 {
                     Api("public Task Named(IHttpClientFactory f) => " + Mark("f.CreateClient(\"github\").GetAsync(\"x\")") + ";" +
+                        " public Task Parameter(HttpClient c) => [|c.GetAsync(\"x\")|];" +
+                        " public Task New() => [|new HttpClient().GetAsync(\"x\")|];") +
+                    "\npublic class Typed(HttpClient http) { public Task A() => " + Mark("http.GetAsync(\"a\")") + "; }",
+                    // a registration in this project is judged here either way
+                    "using Microsoft.Extensions.DependencyInjection; public class Local(System.Net.Http.HttpClient http) { public System.Threading.Tasks.Task A() => http.GetAsync(\"a\"); } static class Setup { public static void Add(IServiceCollection s) => [|s.AddHttpClient<Local>()|]; }",
+                },
+            }.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("true", false)]
+        [InlineData("TRUE", false)]
+        [InlineData("false", true)]
+        [InlineData("sometimes", false)] // does not parse: the default (true)
+        public Task Option_TrustInjectedClients(string value, bool flagged)
+        {
+            string Mark(string call) => flagged ? "[|" + call + "|]" : call;
+            return new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+            {
+                EditorConfig = "[*.cs]\nSF2001.trust_injected_clients = " + value,
+                Sources =
+                {
+                    // a parameter and a typed client follow the option; a named client and a new client are reported either way
+                    Api("public Task Named(IHttpClientFactory f) => [|f.CreateClient(\"github\").GetAsync(\"x\")|];" +
                         " public Task Parameter(HttpClient c) => " + Mark("c.GetAsync(\"x\")") + ";" +
                         " public Task New() => [|new HttpClient().GetAsync(\"x\")|];") +
                     "\npublic class Typed(HttpClient http) { public Task A() => " + Mark("http.GetAsync(\"a\")") + "; }",

@@ -33,7 +33,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
         /// <summary>
         /// A parameter of a method whose callers are not all in this type (a public method, an SDK's entry point): the
         /// client is made elsewhere, and judged there (its registration, its <c>new HttpClient(...)</c>) unless
-        /// <c>SF2001.trust_factory_clients</c> is false.
+        /// <c>SF2001.trust_injected_clients</c> is false.
         /// </summary>
         Parameter,
 

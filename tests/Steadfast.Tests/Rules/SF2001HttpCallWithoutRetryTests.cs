@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
@@ -15,6 +16,25 @@ namespace Steadfast.Tests.Rules
         private static readonly string Preferred = PlannedCodeFixProvider.PreferredKey("SF2001");
         private const string MakeResilient = SF2001HttpCallWithoutRetryCodeFix.MakeClientResilientKey;
         private const string Retry = SF2001HttpCallWithoutRetryCodeFix.RetryKey;
+
+        /// <summary>Clients the code is handed (a parameter, a typed client registered elsewhere) are trusted by default; this reports each call on them.</summary>
+        private const string ReportClientsFromOutside = "[*.cs]\nSF2001.trust_injected_clients = false";
+
+        private static Task AnalyzerReportingClientsFromOutsideAsync(string source, params DiagnosticResult[] expected)
+        {
+            var test = new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer> { TestCode = source, EditorConfig = ReportClientsFromOutside };
+            test.ExpectedDiagnostics.AddRange(expected);
+            return test.RunAsync();
+        }
+
+        private static Task CodeFixReportingClientsFromOutsideAsync(string source, string fixedSource, string equivalenceKey) =>
+            new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
+            {
+                TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = equivalenceKey, EditorConfig = ReportClientsFromOutside,
+            }.RunAsync();
+
+        private static Task NoCodeFixReportingClientsFromOutsideAsync(string source, string equivalenceKey) =>
+            CodeFixReportingClientsFromOutsideAsync(source, source, equivalenceKey);
 
         private const string Usings = """
             using System;
@@ -100,17 +120,41 @@ namespace Steadfast.Tests.Rules
         [InlineData("private readonly HttpClient _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }); public Task Run(string url) => [|_http.GetAsync(url)|];")]
         // created in the constructor
         [InlineData("private readonly HttpClient _http; public EnrichmentApi() { _http = new HttpClient(); } public Task Run(string url) => [|_http.GetAsync(url)|];")]
-        // a parameter of unknown origin, no factory-wide resilience
-        [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
-        // a typed client nobody registered with resilience
-        [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => [|_http.GetAsync(url)|];")]
-        // a named client from the factory, not registered with resilience
-        [InlineData("private readonly IHttpClientFactory _factory; public EnrichmentApi(IHttpClientFactory f) => _factory = f; public Task Run(string url) => [|_factory.CreateClient(\"github\").GetAsync(url)|];")]
         // a conditional where one branch is not resilient
         [InlineData("private readonly HttpClient _a = ResilientHttp.CreateClient(); private readonly HttpClient _b = new HttpClient(); public Task Run(bool x, string url) => [|(x ? _a : _b).GetAsync(url)|];")]
         // a lambda that is not a retry
         [InlineData("private static readonly HttpClient Http = new HttpClient(); public Task Run(string url) => Task.Run(() => [|Http.GetAsync(url)|]);")]
+        // a named client from the factory, registered elsewhere (or nowhere): the factory is asked here, so it is judged here
+        [InlineData("private readonly IHttpClientFactory _factory; public EnrichmentApi(IHttpClientFactory f) => _factory = f; public Task Run(string url) => [|_factory.CreateClient(\"github\").GetAsync(url)|];")]
+        [InlineData("public Task Run(IHttpClientFactory f, string url) => [|f.CreateClient().GetAsync(url)|];")]
+        // a lambda's parameter: not a client handed in by a caller
+        [InlineData("public Func<HttpClient, Task> Run = c => [|c.GetAsync(\"x\")|];")]
+        // a private helper whose every caller here passes a new client
+        [InlineData("public Task Run() => Get(new HttpClient()); private Task<HttpResponseMessage> Get(HttpClient c) => [|c.GetAsync(\"x\")|];")]
         public Task Flags_ClientsNotKnownToRetry(string members) => VerifySF2001.AnalyzerAsync(Api(members));
+
+        [Theory]
+        // a parameter of a public method, no factory-wide resilience
+        [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
+        // a typed client with no registration in this project
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => [|_http.GetAsync(url)|];")]
+        public Task Option_TrustInjectedClientsFalse_FlagsClientsFromOutside(string members) => AnalyzerReportingClientsFromOutsideAsync(Api(members));
+
+        [Theory]
+        // judged where they are made: a parameter, a typed client with no registration here
+        [InlineData("public Task Run(HttpClient client, string url) => client.GetAsync(url);")]
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run(string url) => _http.GetAsync(url);")]
+        // btcpayserver's rate providers: a constructor parameter with a fallback; an SDK's optional client
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) { _http = http ?? new HttpClient(); } public Task<string> Run(string url) => _http.GetStringAsync(url);")]
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi(Uri host, HttpClient? http = null) { _http = http ?? new HttpClient(); } public Task Run(string url) => _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url));")]
+        [InlineData("private HttpClient Http { get; } public EnrichmentApi(HttpClient http) { Http = http; } public Task Run(string url) => Http.GetFromJsonAsync<Lead>(url);")]
+        // a method parameter kept in a field; a public static helper; a private helper used as a delegate
+        [InlineData("private HttpClient? _http; public void Use(HttpClient http) => _http = http; public Task Run(string url) => _http!.GetAsync(url);")]
+        [InlineData("public static Task<string> Fetch(HttpClient client, string url) => client.GetStringAsync(url);")]
+        [InlineData("public Func<HttpClient, Task<HttpResponseMessage>> Run() => Get; private Task<HttpResponseMessage> Get(HttpClient c) => c.GetAsync(\"x\");")]
+        // a private helper handed a client from outside
+        [InlineData("private readonly HttpClient _http; public EnrichmentApi(HttpClient http) => _http = http; public Task Run() => Get(_http); private Task<HttpResponseMessage> Get(HttpClient c) => c.GetAsync(\"x\");")]
+        public Task DoesNotFlag_ClientsFromOutside(string members) => VerifySF2001.AnalyzerAsync(Api(members));
 
         [Fact]
         public Task Flags_TypedClientRegistrationWithoutResilience_AtTheRegistrationNotAtTheCall() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
@@ -360,6 +404,15 @@ namespace Steadfast.Tests.Rules
         public Task DoesNotFlag_InsideARetryLoop(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members));
 
         [Theory]
+        // a loop that runs until the app stops (a periodic job): its next round sends again
+        [InlineData("public async Task Run(string url, CancellationToken ct) { while (!ct.IsCancellationRequested) { try { await Http.GetAsync(url, ct); } catch (HttpRequestException) { } await Task.Delay(1000, ct); } }")]
+        [InlineData("public async Task Run(string url) { while (true) { await Http.PostAsync(url, null); await Task.Delay(60_000); } }")]
+        [InlineData("public async Task Run(string url) { for (;;) { var r = await Http.GetAsync(url); Console.WriteLine(r.StatusCode); await Task.Delay(60_000); } }")]
+        [InlineData("public async Task Run(string url, CancellationToken ct) { using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1)); while (await timer.WaitForNextTickAsync(ct)) { await Http.GetStringAsync(url, ct); } }")]
+        [InlineData("public async Task Run(string url, bool on, CancellationToken ct) { while (on && !ct.IsCancellationRequested) { if (on) { await Http.GetAsync(url, ct); } await Task.Delay(1000, ct); } }")]
+        public Task DoesNotFlag_InALoopThatRunsForever(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members));
+
+        [Theory]
         // once per URL: the loop goes on to the next URL whether or not the call failed
         [InlineData("public async Task Run(string[] urls) { for (var i = 0; i < urls.Length; i++) { try { await [|Http.GetAsync(urls[i])|]; } catch (HttpRequestException) { } } }")]
         [InlineData("public async Task Run(string[] urls) { foreach (var url in urls) { var r = await [|Http.GetAsync(url)|]; if (!r.IsSuccessStatusCode) continue; Console.WriteLine(url); } }")]
@@ -369,8 +422,12 @@ namespace Steadfast.Tests.Rules
         // every catch leaves the loop: the failure is not retried
         [InlineData("public async Task<string> Run(string url) { for (var i = 0; i < 3; i++) { try { return await [|Http.GetStringAsync(url)|]; } catch (HttpRequestException) { throw; } } return \"\"; }")]
         [InlineData("public async Task<string?> Run(string url) { while (true) { try { return await [|Http.GetStringAsync(url)|]; } catch (HttpRequestException) { return null; } } }")]
-        // a polling loop: sends once per round, never left on success
-        [InlineData("public async Task Run(string url, CancellationToken ct) { while (!ct.IsCancellationRequested) { try { await [|Http.GetAsync(url, ct)|]; } catch (HttpRequestException) { } await Task.Delay(1000, ct); } }")]
+        // a loop that runs forever, but the call is in a lambda it hands out, or in its incrementor, or a failure leaves it
+        [InlineData("public async Task Run(string url, List<Func<Task>> work) { while (true) { work.Add(() => [|Http.GetAsync(url)|]); await Task.Delay(1000); } }")]
+        [InlineData("public async Task Run(string url) { for (;; await [|Http.GetAsync(url)|]) { await Task.Delay(1000); } }")]
+        [InlineData("public async Task Run(string url, CancellationToken ct) { while (!ct.IsCancellationRequested) { try { await [|Http.GetAsync(url, ct)|]; } catch (HttpRequestException) { break; } await Task.Delay(1000, ct); } }")]
+        // a loop over a channel's items: the next item is other work, not a retry
+        [InlineData("public async Task Run(System.Threading.Channels.ChannelReader<string> reader) { await foreach (var url in reader.ReadAllAsync()) { await [|Http.GetAsync(url)|]; } }")]
         // paging: round again while it succeeds
         [InlineData("public async Task Run(string url) { HttpResponseMessage r; do { r = await [|Http.GetAsync(url)|]; } while (r.IsSuccessStatusCode && r.Headers.Contains(\"Link\")); }")]
         // the retry loop is around a lambda that runs elsewhere
@@ -452,7 +509,7 @@ namespace Steadfast.Tests.Rules
         // a type of our own named TestServer
         [InlineData("public Task Run(Lookalike.TestServer s) => [|s.CreateClient().GetAsync(\"/a\")|];")]
         [InlineData("public Task Run(Lookalike.TestServer s) => [|new HttpClient(s.CreateHandler()).GetAsync(\"/a\")|];")]
-        public Task Flags_NotOnlyTestServerClients(string members) => VerifySF2001.AnalyzerAsync(Server(members));
+        public Task Flags_NotOnlyTestServerClients(string members) => AnalyzerReportingClientsFromOutsideAsync(Server(members)); // callers not all known: from outside, trusted by default
 
         // ---------------------------------------------------------------- one warning per mistake
 
@@ -471,8 +528,59 @@ namespace Steadfast.Tests.Rules
             },
         }.RunAsync();
 
+        [Theory]
+        [InlineData("public class PluginBuilderClient { private readonly HttpClient httpClient; public HttpClient HttpClient => httpClient; public PluginBuilderClient(HttpClient httpClient) { this.httpClient = httpClient; } }")]
+        [InlineData("public class PluginBuilderClient(HttpClient http) { public HttpClient HttpClient { get; } = http; }")]
+        public Task TypedClientsExposedHttpClient_OneWarningAtTheRegistration(string typedClient) => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // btcpayserver's UIServerController: _pluginBuilderClient.HttpClient.GetAsync(url), its registration already reported.
+            EditorConfig = ReportClientsFromOutside, // not trust: the registration in this project decides
+            Sources =
+            {
+                "using System.Net.Http; " + typedClient,
+                "using System.Threading.Tasks; public class Controller { private readonly PluginBuilderClient _pluginBuilderClient; public Controller(PluginBuilderClient c) => _pluginBuilderClient = c; public Task Get(string url) => _pluginBuilderClient.HttpClient.GetAsync(url); }",
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) => [|s.AddHttpClient<PluginBuilderClient>()|]; }",
+            },
+        }.RunAsync();
+
         [Fact]
-        public Task Flags_FactoryClientsWhoseRegistrationIsNotInThisProject_SaySo() => VerifySF2001.AnalyzerAsync(
+        public Task Flags_AnotherTypesExposedHttpClient_MadeThere() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // the look-alike: the other type makes its client itself, and is registered as nothing
+            Sources =
+            {
+                "using System.Net.Http; public class PluginBuilderClient { public HttpClient HttpClient { get; } = new HttpClient(); }",
+                "using System.Threading.Tasks; public class Controller { private readonly PluginBuilderClient _pluginBuilderClient = new(); public Task Get(string url) => [|_pluginBuilderClient.HttpClient.GetAsync(url)|]; }",
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task DoesNotFlag_ClientsFromCallsThatDoNotResolve() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // ReliableBot's LeadBot without Steadfast.Runtime: ResilientHttp.CreateClient() does not resolve, so nothing is known of the client.
+            ReferenceSteadfastRuntime = false,
+            TestCode = """
+                using System.Net.Http;
+                using System.Threading.Tasks;
+                public class LeadBot
+                {
+                    private static readonly HttpClient Shared = {|CS0103:ResilientHttp|}.CreateClient();
+                    private readonly HttpClient _made = new {|CS0246:ResilientClient|}();
+                    private readonly HttpClient _candidate = Make({|CS1503:1|});
+                    private static HttpClient Make(string name) => null!;
+                    public Task A(string url) => Shared.GetAsync(url);
+                    public Task B(string url) => _made.GetStringAsync(url);
+                    public Task C(string url) => _candidate.GetAsync(url);
+                    public async Task D(string url) { var client = Shared; await client.GetAsync(url); }
+                    // the look-alikes: a client made here, resolved, still reported
+                    public Task E(string url) => [|new HttpClient().GetAsync(url)|];
+                    public Task F(bool x, string url) => [|(x ? Shared : new HttpClient()).GetAsync(url)|];
+                }
+                """,
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_FactoryClientsWhoseRegistrationIsNotInThisProject_SaySo() => AnalyzerReportingClientsFromOutsideAsync(
             Api("""
 
                 public Task Named(IHttpClientFactory f) => {|#0:f.CreateClient("github").GetAsync("x")|};
@@ -501,11 +609,35 @@ namespace Steadfast.Tests.Rules
             string Mark(string call) => flagged ? "[|" + call + "|]" : call;
             return new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
             {
-                EditorConfig = "[*.cs]\nSF2001.trust_factory_clients = " + value,
+                EditorConfig = "[*.cs]\nSF2001.trust_injected_clients = false\nSF2001.trust_factory_clients = " + value,
                 Sources =
                 {
                     Api("public Task Named(IHttpClientFactory f) => " + Mark("f.CreateClient(\"github\").GetAsync(\"x\")") + ";" +
                         " public Task Parameter(HttpClient c) => [|c.GetAsync(\"x\")|];" +
+                        " public Task New() => [|new HttpClient().GetAsync(\"x\")|];") +
+                    "\npublic class Typed(HttpClient http) { public Task A() => " + Mark("http.GetAsync(\"a\")") + "; }",
+                    // a registration in this project is judged here either way
+                    "using Microsoft.Extensions.DependencyInjection; public class Local(System.Net.Http.HttpClient http) { public System.Threading.Tasks.Task A() => http.GetAsync(\"a\"); } static class Setup { public static void Add(IServiceCollection s) => [|s.AddHttpClient<Local>()|]; }",
+                },
+            }.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("true", false)]
+        [InlineData("TRUE", false)]
+        [InlineData("false", true)]
+        [InlineData("sometimes", false)] // does not parse: the default (true)
+        public Task Option_TrustInjectedClients(string value, bool flagged)
+        {
+            string Mark(string call) => flagged ? "[|" + call + "|]" : call;
+            return new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+            {
+                EditorConfig = "[*.cs]\nSF2001.trust_injected_clients = " + value,
+                Sources =
+                {
+                    // a parameter and a typed client follow the option; a named client and a new client are reported either way
+                    Api("public Task Named(IHttpClientFactory f) => [|f.CreateClient(\"github\").GetAsync(\"x\")|];" +
+                        " public Task Parameter(HttpClient c) => " + Mark("c.GetAsync(\"x\")") + ";" +
                         " public Task New() => [|new HttpClient().GetAsync(\"x\")|];") +
                     "\npublic class Typed(HttpClient http) { public Task A() => " + Mark("http.GetAsync(\"a\")") + "; }",
                     // a registration in this project is judged here either way
@@ -606,7 +738,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("private static readonly HttpClient Http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) }; public Task Run(string url) => [|Http.GetAsync(url)|];")]
         [InlineData("private static readonly HttpClient Http = new HttpClient(new HttpClientHandler(), disposeHandler: false); public Task Run(string url) => [|Http.GetAsync(url)|];")]
         [InlineData("public Task Run(HttpClient client, string url) => [|client.GetAsync(url)|];")]
-        public Task Fix_MakeClientResilient_NotOffered(string members) => VerifySF2001.NoCodeFixAsync(Api(members), MakeResilient);
+        public Task Fix_MakeClientResilient_NotOffered(string members) => NoCodeFixReportingClientsFromOutsideAsync(Api(members), MakeResilient);
 
         // ---------------------------------------------------------------- fix: a resilience handler on the registration
 
@@ -693,7 +825,7 @@ namespace Steadfast.Tests.Rules
         // ---------------------------------------------------------------- fix: retry the call
 
         [Fact]
-        public Task Fix_Retry_PassesTheCallsTokenThrough() => VerifySF2001.CodeFixAsync(Api("""
+        public Task Fix_Retry_PassesTheCallsTokenThrough() => CodeFixReportingClientsFromOutsideAsync(Api("""
 
                 public async Task<Lead?> Get(HttpClient client, string url, CancellationToken ct)
                 {
@@ -710,7 +842,7 @@ namespace Steadfast.Tests.Rules
             """), Preferred);
 
         [Fact]
-        public Task Fix_Retry_UsesATokenInScope_AndHandsTheCallOne() => VerifySF2001.CodeFixAsync(Api("""
+        public Task Fix_Retry_UsesATokenInScope_AndHandsTheCallOne() => CodeFixReportingClientsFromOutsideAsync(Api("""
 
                 public Task<string> Get(HttpClient client, string url, CancellationToken cancellationToken) => [|client.GetStringAsync(url)|];
                 public Task<HttpResponseMessage> Delete(HttpClient client, string url) => [|client.DeleteAsync(url)|];
@@ -727,12 +859,13 @@ namespace Steadfast.Tests.Rules
         [InlineData("public Task Run(HttpClient c, string url) => [|c.PatchAsJsonAsync(url, new Lead(\"a\"))|];")]
         [InlineData("public Task Run(HttpClient c, HttpRequestMessage request) => [|c.SendAsync(request)|];")]
         [InlineData("public Task Run(HttpClient c, string url) => [|c.SendAsync(new HttpRequestMessage(HttpMethod.Post, url))|];")]
-        public Task Fix_Retry_NotOfferedForCallsThatCannotBeRepeated(string members) => VerifySF2001.NoCodeFixAsync(Api(members), Retry);
+        public Task Fix_Retry_NotOfferedForCallsThatCannotBeRepeated(string members) => NoCodeFixReportingClientsFromOutsideAsync(Api(members), Retry);
 
         [Fact]
         public Task Fix_NotOfferedWithoutRuntime() => new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
         {
             ReferenceSteadfastRuntime = false,
+            EditorConfig = ReportClientsFromOutside,
             TestCode = "using System.Net.Http; using System.Threading.Tasks; class C { public Task Run(HttpClient c) => [|c.GetAsync(\"x\")|]; }",
             CodeActionEquivalenceKey = Retry,
         }.RunAsync();
@@ -740,6 +873,7 @@ namespace Steadfast.Tests.Rules
         [Fact]
         public Task FixAll_Retry_EveryCallInEveryDocument() => new SteadfastCodeFixTest<SF2001HttpCallWithoutRetryAnalyzer, SF2001HttpCallWithoutRetryCodeFix>
         {
+            EditorConfig = ReportClientsFromOutside,
             Sources =
             {
                 "using System.Net.Http;\nusing System.Threading.Tasks;\nclass A\n{\n    public Task<string> Get(HttpClient c) => [|c.GetStringAsync(\"a\")|];\n    public Task<HttpResponseMessage> Put(HttpClient c) => [|c.PutAsync(\"a\", null)|];\n}",

@@ -29,6 +29,19 @@ namespace Steadfast.Analyzers.Rules.SF2001
         /// <c>new HttpClient(server.CreateHandler())</c>): its requests never cross a network, so nothing transient fails them.
         /// </summary>
         InMemory,
+
+        /// <summary>
+        /// A parameter of a method whose callers are not all in this type (a public method, an SDK's entry point): the
+        /// client is made elsewhere, and judged there (its registration, its <c>new HttpClient(...)</c>) unless
+        /// <c>SF2001.trust_injected_clients</c> is false.
+        /// </summary>
+        Parameter,
+
+        /// <summary>
+        /// Made by a call or a creation that does not resolve (a missing reference, code before restore): nothing is known
+        /// of it, so nothing is reported on its strength.
+        /// </summary>
+        Unresolved,
     }
 
     /// <summary>Where an <c>HttpClient</c> receiver comes from, as far as the code shows.</summary>
@@ -56,6 +69,10 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         public static ClientOrigin InMemory { get; } = new ClientOrigin(OriginKind.InMemory, null, null);
 
+        public static ClientOrigin Parameter { get; } = new ClientOrigin(OriginKind.Parameter, null, null);
+
+        public static ClientOrigin Unresolved { get; } = new ClientOrigin(OriginKind.Unresolved, null, null);
+
         public static ClientOrigin Typed(INamedTypeSymbol type) => new ClientOrigin(OriginKind.Typed, null, type);
 
         public static ClientOrigin Named(string? key) => new ClientOrigin(OriginKind.Named, key, null);
@@ -70,6 +87,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             {
                 case OriginKind.Resilient:
                 case OriginKind.InMemory:
+                case OriginKind.Unresolved:
                     return true;
                 case OriginKind.NewClient:
                     return false;
@@ -83,10 +101,13 @@ namespace Steadfast.Analyzers.Rules.SF2001
         }
 
         /// <summary>True when the origin does not depend on registrations (so they need not be scanned).</summary>
-        public bool IsSettled => Kind is OriginKind.Resilient or OriginKind.NewClient or OriginKind.InMemory;
+        public bool IsSettled => Kind is OriginKind.Resilient or OriginKind.NewClient or OriginKind.InMemory or OriginKind.Unresolved;
 
-        /// <summary>True when no call on the client needs a retry: it retries, or it sends nothing over a network.</summary>
-        public bool IsSafe => Kind is OriginKind.Resilient or OriginKind.InMemory;
+        /// <summary>
+        /// True when no call on the client needs a retry: it retries, or it sends nothing over a network; or nothing is
+        /// known of it (an unresolved origin), so no warning may rest on it.
+        /// </summary>
+        public bool IsSafe => Kind is OriginKind.Resilient or OriginKind.InMemory or OriginKind.Unresolved;
 
         /// <summary>A client from <c>IHttpClientFactory</c> (named, or a typed client injected into a constructor) whose registration this compilation does not hold.</summary>
         public bool IsUnregisteredFactoryClient(HttpRegistrations registrations) =>
@@ -137,6 +158,12 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
             switch (OperationHelpers.SkipConversions(operation))
             {
+                case IInvalidOperation:
+                case IObjectCreationOperation { Constructor: null }:
+                case IObjectCreationOperation { Type: null or IErrorTypeSymbol }:
+                case IInvocationOperation { TargetMethod.ReturnType: IErrorTypeSymbol }:
+                    return ClientOrigin.Unresolved; // a call or creation that does not resolve: never report on its strength
+
                 case IInvocationOperation invocation:
                     return FromInvocation(invocation, depth);
 
@@ -279,8 +306,10 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 }
             }
 
+            // A typed client's exposed HttpClient (PluginBuilderClient.HttpClient, set from its constructor) is that typed
+            // client's: judged at its registration when the compilation holds one (one warning per mistake).
             var origin = assigned.Count == 0 ? ClientOrigin.Unknown : Combine(assigned, depth);
-            return origin.IsSafe ? origin : ClientOrigin.Unknown;
+            return origin.IsSafe || origin.Kind == OriginKind.Typed ? origin : ClientOrigin.Unknown;
         }
 
         private SemanticModel Model(SyntaxTree tree)
@@ -299,13 +328,14 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         /// <summary>
         /// A parameter of a private method of this type, or of a local function: what every call made here passes to it,
-        /// believed only when safe (a helper that is handed a test server's client). Otherwise, as before, unknown.
+        /// believed when safe (a helper that is handed a test server's client) or from outside. A parameter of a method
+        /// whose callers are not all here (public, or used as a delegate) is <see cref="OriginKind.Parameter"/>.
         /// </summary>
         private ClientOrigin FromCallers(IParameterReferenceOperation parameter, int depth)
         {
-            if (parameter.Parameter.ContainingSymbol is not IMethodSymbol method)
+            if (parameter.Parameter.ContainingSymbol is not IMethodSymbol method || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
             {
-                return ClientOrigin.Unknown;
+                return ClientOrigin.Unknown; // a lambda's parameter, an accessor's value: not a client handed in by a caller
             }
 
             List<IInvocationOperation>? calls = null;
@@ -316,7 +346,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 {
                     if (op is IMethodReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, method.OriginalDefinition))
                     {
-                        return ClientOrigin.Unknown; // used as a delegate: its callers are not all here
+                        return ClientOrigin.Parameter; // used as a delegate: its callers are not all here
                     }
 
                     if (op is IInvocationOperation call && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
@@ -327,7 +357,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             }
             else if (_privateCalls is null || !_privateCalls.TryGetValue(method.OriginalDefinition, out calls))
             {
-                return ClientOrigin.Unknown;
+                return ClientOrigin.Parameter; // a public method, or a private one used as a delegate: the client comes from outside
             }
 
             var values = new List<IOperation>();
@@ -342,8 +372,10 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 }
             }
 
+            // Every caller is here: what they pass, believed when safe or itself from outside (a typed client, a parameter);
+            // a client made here without resilience stays reported at the helper's call, as before.
             var origin = values.Count == 0 ? ClientOrigin.Unknown : Combine(values, depth);
-            return origin.IsSafe ? origin : ClientOrigin.Unknown;
+            return origin.IsSafe || origin.Kind is OriginKind.Typed or OriginKind.Parameter ? origin : ClientOrigin.Unknown;
         }
 
         /// <summary><c>TestServer.CreateClient()</c>, <c>WebApplicationFactory&lt;T&gt;.CreateClient(…)</c>/<c>CreateDefaultClient(…)</c>, <c>IHost.GetTestClient()</c>.</summary>

@@ -7,7 +7,9 @@ namespace Steadfast.Analyzers.Rules.SF2001
     /// <summary>
     /// Whether an HTTP call already runs inside a retry: the lambda given to <c>ResilientHttp.RetryAsync</c>, to a Polly
     /// policy or pipeline's execute method, or to a method in <c>SF2001.retry_methods</c>; or a loop written by hand that
-    /// sends again on failure and is left on success.
+    /// sends again on failure and is left on success; or the body of a loop that runs until the app stops
+    /// (<c>while (true)</c>, <c>for (;;)</c>, <c>while (!token.IsCancellationRequested)</c>,
+    /// <c>while (await timer.WaitForNextTickAsync(…))</c>, as SF1002 reads them), whose next iteration sends again.
     /// </summary>
     /// <remarks>
     /// Whether a given policy or pipeline really retries is not known statically (it may be a timeout or a circuit
@@ -18,10 +20,11 @@ namespace Steadfast.Analyzers.Rules.SF2001
     /// </remarks>
     internal static class RetryScope
     {
-        public static bool Contains(IInvocationOperation call, SF2001Symbols types, SF2001HttpCallWithoutRetryAnalyzer.Options options)
+        public static bool Contains(IInvocationOperation call, SF2001Symbols types, SF2001HttpCallWithoutRetryAnalyzer.Options options, Compilation compilation)
         {
             var ownFunction = true; // loops count only in the call's own function: a lambda may run anywhere
-            for (var op = call.Parent; op is not null; op = op.Parent)
+            IOperation child = call;
+            for (var op = call.Parent; op is not null; child = op, op = op.Parent)
             {
                 switch (op)
                 {
@@ -39,10 +42,39 @@ namespace Steadfast.Analyzers.Rules.SF2001
                         break;
                     case ILoopOperation loop when ownFunction && IsRetryLoop(loop, call, types):
                         return true;
+                    case IWhileLoopOperation or IForLoopOperation when ownFunction && child == ((ILoopOperation)op).Body && IsPeriodicLoop((ILoopOperation)op, call, compilation):
+                        return true; // a loop that runs until the app stops (a periodic job): its next iteration is the retry
                 }
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A <c>while</c> or <c>for</c> loop that runs until the app stops (SF1002's reading), whose next iteration sends
+        /// again after a failure: not when a catch around the call inside the loop always leaves it (returns, breaks, throws).
+        /// </summary>
+        private static bool IsPeriodicLoop(ILoopOperation loop, IInvocationOperation call, Compilation compilation)
+        {
+            IOperation child = call;
+            for (var op = call.Parent; op is not null && op != loop; child = op, op = op.Parent)
+            {
+                if (op is ITryOperation { Catches.Length: > 0 } attempt && child == attempt.Body)
+                {
+                    var anyStays = false;
+                    foreach (var handler in attempt.Catches)
+                    {
+                        anyStays |= !AlwaysLeaves(handler.Handler);
+                    }
+
+                    if (!anyStays)
+                    {
+                        return false; // a failure leaves the loop: no next iteration
+                    }
+                }
+            }
+
+            return SF1002BackgroundLoopAnalyzer.IsForeverLoop(loop, SF1002Symbols.GetOrCreate(compilation));
         }
 
         private static bool IsRetryCall(IInvocationOperation retry, IInvocationOperation call, SF2001Symbols types, SF2001HttpCallWithoutRetryAnalyzer.Options options)

@@ -91,7 +91,7 @@ namespace Steadfast.Analyzers.Rules
         {
             foreach (var operation in loop.Body.DescendantsAndSelf())
             {
-                if (operation is not IInvocationOperation call || IsHarmless(call.TargetMethod, types) || !IsIterationCode(call, loop))
+                if (operation is not IInvocationOperation call || IsHarmless(call.TargetMethod, types) || !IsIterationCode(call, loop) || StartsWithoutWaiting(call))
                 {
                     continue;
                 }
@@ -104,6 +104,13 @@ namespace Steadfast.Analyzers.Rules
 
             return false;
         }
+
+        /// <summary>
+        /// An <c>async</c> method called and not awaited (<c>_ = RequeueLaterAsync(job)</c>): its failures go into the task
+        /// it returns, not into this iteration (SF1001 judges the dropped task).
+        /// </summary>
+        private static bool StartsWithoutWaiting(IInvocationOperation call) =>
+            call.TargetMethod.IsAsync && OperationHelpers.OutermostConversion(call).Parent is not (IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" });
 
         /// <summary>Calls that fail only on cancellation or not at all: delays, yields, ConfigureAwait, cancellation tokens, logging.</summary>
         private static bool IsHarmless(IMethodSymbol method, SF1002Symbols types)

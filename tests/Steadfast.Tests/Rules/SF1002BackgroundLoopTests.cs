@@ -33,6 +33,7 @@ namespace Steadfast.Tests.Rules
 
                 private Task SendFollowUpsAsync(CancellationToken ct) => Task.CompletedTask;
                 private void Poll() { }
+                private async Task RequeueLaterAsync(CancellationToken ct) { await Task.Delay(1000, ct); Poll(); }
 
                 protected override async Task ExecuteAsync(CancellationToken stoppingToken)
                 {
@@ -89,6 +90,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("[|while|] (true) { try { Poll(); } catch (InvalidOperationException) { } }")] // one kind of failure only
         [InlineData("[|while|] (true) { try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); throw; } }")] // always rethrows
         [InlineData("[|while|] (true) { Poll(); try { await SendFollowUpsAsync(stoppingToken); } catch (Exception) { } }")] // part of the body outside the try
+        [InlineData("[|while|] (true) { await RequeueLaterAsync(stoppingToken); try { Poll(); } catch (Exception) { } }")] // the same async call, awaited: its failure ends the loop
         [InlineData("try { [|while|] (true) { Poll(); } } catch (Exception ex) { _logger.LogError(ex, \"loop ended\"); }")] // caught outside: the loop is over
         public Task Flags_WhenNothingInsideTheLoopHandlesFailures(string body) => VerifySF1002.AnalyzerAsync(Worker(body));
 
@@ -172,6 +174,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("while (true) { try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); Poll(); } }")] // calls in the catch are the handler's
         [InlineData("while (await _queue.Reader.WaitToReadAsync(stoppingToken)) { while (_queue.Reader.TryRead(out var item)) { try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); } } }")] // the Try pattern does not throw
         [InlineData("while (!stoppingToken.IsCancellationRequested) { var services = (IServiceProvider)null!; var job = services.GetService(typeof(string)); try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); } }")] // resolving a service: a configuration mistake, not a transient failure
+        [InlineData("while (!stoppingToken.IsCancellationRequested) { _ = RequeueLaterAsync(stoppingToken); try { Poll(); } catch (Exception ex) { _logger.LogError(ex, \"x\"); } }")] // an async call not awaited fails into its task, not the loop
         [InlineData("retry: try { while (true) { Poll(); } } catch (Exception ex) { _logger.LogWarning(ex, \"restarting\"); await Task.Delay(1000, stoppingToken); goto retry; }")] // a hand-written restart
         [InlineData("while (!stoppingToken.IsCancellationRequested) { try { while (true) { Poll(); } } catch (Exception ex) { _logger.LogError(ex, \"restarting\"); } }")] // the outer loop restarts the inner one
         public Task NotFlagged_NoFailureThatEndsALoop(string body) => VerifySF1002.AnalyzerAsync(Worker(body));

@@ -114,6 +114,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("public void A() { IDbCommand cmd = _db.CreateCommand(); cmd.CommandText = [|\"SELECT * FROM leads\"|]; }")]
         [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(new CommandDefinition([|\"SELECT * FROM leads\"|]));")]
         [InlineData("public Task<int> A() => _db.ExecuteAsync([|\"INSERT INTO archive SELECT * FROM leads\"|]);")]
+        [InlineData("public IEnumerable<Lead> A() { var inner = [|\"SELECT * FROM leads\"|]; return _db.Query<Lead>([|$\"SELECT * FROM ({inner}) w\"|]); }")] // the outer select takes every column too (and is flagged itself)
+        [InlineData("public IEnumerable<Lead> A() { var inner = [|\"SELECT * FROM leads\"|]; return _db.Query<Lead>($\"{inner} WHERE id IN (SELECT lead_id FROM notes)\"); }")] // not a derived table
         public Task Flags(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
 
         [Fact]
@@ -210,6 +212,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT * FROM (SELECT id, name, company FROM leads ORDER BY id OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY) x\");")]
         [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT p.* FROM (SELECT id, name, company FROM leads) p\");")]
         [InlineData("public IEnumerable<Lead> A() => _db.Query<Lead>(\"SELECT * FROM (SELECT id, price * qty AS total FROM orders) t\");")]
+        [InlineData("public IEnumerable<Lead> A(bool one) { var inner = one ? \"SELECT l.* FROM leads l WHERE l.id = @id\" : \"SELECT l.* FROM leads l\"; return _db.Query<Lead>($\"SELECT w.id, w.name FROM ({inner}) w LEFT JOIN notes n ON n.lead_id = w.id\"); }")] // the star's text is a derived table of a query that lists its columns
+        [InlineData("public IEnumerable<Lead> A() { var inner = \"SELECT * FROM leads\"; return _db.Query<Lead>($\"SELECT a.id FROM accounts a JOIN ( {inner} ) w ON w.id = a.lead_id\"); }")]
         public Task DoesNotFlag(string members) => VerifySF3001.AnalyzerAsync(Repo(members));
 
         /// <summary>A <c>Select(string columns)</c> that is not PostgREST's (decided by the library's symbols, not the parameter's name) is not flagged.</summary>

@@ -95,7 +95,11 @@ namespace Steadfast.Analyzers.Rules.SF3001
             {
                 if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) && !IsWrittenTo(reference))
                 {
-                    Reach(TextAround(reference), symbols, sinks, firstOnly, depth + 1, cancellationToken);
+                    if (TextAround(reference) is { } around)
+                    {
+                        Reach(around, symbols, sinks, firstOnly, depth + 1, cancellationToken);
+                    }
+
                     if (firstOnly && sinks.Count > 0)
                     {
                         return;
@@ -134,7 +138,11 @@ namespace Steadfast.Analyzers.Rules.SF3001
                     if (model.GetOperation(name, cancellationToken) is IFieldReferenceOperation use &&
                         SymbolEqualityComparer.Default.Equals(use.Field.OriginalDefinition, field.OriginalDefinition) && !IsWrittenTo(use))
                     {
-                        Reach(TextAround(use), symbols, sinks, firstOnly, depth + 1, cancellationToken);
+                        if (TextAround(use) is { } around)
+                        {
+                            Reach(around, symbols, sinks, firstOnly, depth + 1, cancellationToken);
+                        }
+
                         if (firstOnly && sinks.Count > 0)
                         {
                             return;
@@ -170,7 +178,11 @@ namespace Steadfast.Analyzers.Rules.SF3001
                 {
                     if (op is IParameterReferenceOperation use && SymbolEqualityComparer.Default.Equals(use.Parameter.OriginalDefinition, target) && !IsWrittenTo(use))
                     {
-                        Reach(TextAround(use), symbols, sinks, firstOnly, depth + 1, cancellationToken);
+                        if (TextAround(use) is { } around)
+                        {
+                            Reach(around, symbols, sinks, firstOnly, depth + 1, cancellationToken);
+                        }
+
                         if (firstOnly && sinks.Count > 0)
                         {
                             return;
@@ -205,15 +217,24 @@ namespace Steadfast.Analyzers.Rules.SF3001
             return false;
         }
 
-        /// <summary>The string expression a value is part of: a concatenation or an interpolated string around it, or itself.</summary>
-        private static IOperation TextAround(IOperation value)
+        /// <summary>
+        /// The string expression a value is part of: a concatenation or an interpolated string around it, or itself. Null
+        /// when an interpolated string around it makes it a derived table whose outer select lists its columns
+        /// (<c>$"SELECT w.id, w.name FROM ({inner}) w"</c>): what the star selects there is not what the query returns.
+        /// </summary>
+        private static IOperation? TextAround(IOperation value)
         {
             var current = value;
             for (var i = 0; i < 16; i++)
             {
                 var top = SqlText.Top(current);
-                if (top.Parent is IInterpolationOperation { Parent: IInterpolatedStringOperation interpolated })
+                if (top.Parent is IInterpolationOperation { Parent: IInterpolatedStringOperation interpolated } hole)
                 {
+                    if (IsDerivedTableWithListedColumns(interpolated, hole))
+                    {
+                        return null;
+                    }
+
                     current = interpolated;
                     continue;
                 }
@@ -222,6 +243,61 @@ namespace Steadfast.Analyzers.Rules.SF3001
             }
 
             return current;
+        }
+
+        /// <summary>
+        /// The hole is a derived table, <c>FROM (</c> or <c>JOIN (</c> before it and <c>)</c> after it, and the select it
+        /// belongs to lists columns (no star between its SELECT and that FROM).
+        /// </summary>
+        private static bool IsDerivedTableWithListedColumns(IInterpolatedStringOperation interpolated, IInterpolationOperation hole)
+        {
+            var before = new System.Text.StringBuilder();
+            var after = new System.Text.StringBuilder();
+            var seen = false;
+            foreach (var part in interpolated.Parts)
+            {
+                if (ReferenceEquals(part, hole))
+                {
+                    seen = true;
+                    continue;
+                }
+
+                var text = part is IInterpolatedStringTextOperation { Text.ConstantValue: { HasValue: true, Value: string constant } } ? constant : " x ";
+                (seen ? after : before).Append(text);
+            }
+
+            var head = before.ToString().TrimEnd();
+            if (!head.EndsWith("(", System.StringComparison.Ordinal) || !after.ToString().TrimStart().StartsWith(")", System.StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            head = head.Substring(0, head.Length - 1).TrimEnd();
+            var from = LastWord(head, "FROM");
+            if (from < 0 || from + 4 != head.Length && LastWord(head, "JOIN") != head.Length - 4)
+            {
+                return false;
+            }
+
+            var select = LastWord(head, "SELECT");
+            return select >= 0 && select < from && head.IndexOf('*', select, from - select) < 0;
+        }
+
+        /// <summary>Where the last whole word <paramref name="word"/> starts in <paramref name="text"/>, ignoring case; -1 when none.</summary>
+        private static int LastWord(string text, string word)
+        {
+            for (var at = text.LastIndexOf(word, System.StringComparison.OrdinalIgnoreCase); at >= 0; at = at == 0 ? -1 : text.LastIndexOf(word, at - 1, System.StringComparison.OrdinalIgnoreCase))
+            {
+                var startOk = at == 0 || !char.IsLetterOrDigit(text[at - 1]) && text[at - 1] != '_';
+                var end = at + word.Length;
+                var endOk = end == text.Length || !char.IsLetterOrDigit(text[end]) && text[end] != '_';
+                if (startOk && endOk)
+                {
+                    return at;
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>Above conversions, parentheses and the branches of <c>?:</c> and <c>??</c>: the operation that uses the value.</summary>

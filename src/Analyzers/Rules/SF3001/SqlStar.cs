@@ -352,6 +352,22 @@ namespace Steadfast.Analyzers.Rules.SF3001
                         k += 2;
                     }
 
+                    if (k < tokens.Count && tokens[k].Kind == Kind.Open)
+                    {
+                        // A table function (unnest(@ids), generate_series(1, 10), OPENJSON(@json)): the columns are what it
+                        // returns, declared by the function or its arguments, not a table's.
+                        var end = k + 1;
+                        while (end < tokens.Count && !(tokens[end].Kind == Kind.Close && tokens[end].Depth == depth))
+                        {
+                            end++;
+                        }
+
+                        sources.Add(new Source(null, AliasAfter(tokens, end + 1, depth), true));
+                        j = end;
+                        expectTable = false;
+                        continue;
+                    }
+
                     var fromCte = k == j + 1 && ctes.TryGetValue(name, out var cteExplicit) && cteExplicit;
                     sources.Add(new Source(name, AliasAfter(tokens, k, depth), fromCte));
                     j = k - 1;

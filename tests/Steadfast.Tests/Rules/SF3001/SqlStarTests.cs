@@ -101,6 +101,7 @@ namespace Steadfast.Tests.Rules.SF3001
         // a WITH query whose own list has a star
         [InlineData("WITH page AS (SELECT * FROM leads) SELECT * FROM page", "*@21 leads/1; *@42 page/1")]
         [InlineData("WITH page AS (SELECT id FROM leads) SELECT * FROM page JOIN companies c ON c.id = page.id", "*@43 ?/2")]
+        [InlineData("SELECT * FROM leads JOIN unnest(@ids) i ON i = leads.id", "*@7 ?/2")] // a table beside the function
         public void Find_StarProjections(string sql, string expected) => Assert.Equal(expected, Stars(sql));
 
         [Theory]
@@ -170,6 +171,9 @@ namespace Steadfast.Tests.Rules.SF3001
         [InlineData("UPDATE leads SET score = score * 2")]
         [InlineData("SELECT id FROM leads")]
         [InlineData("FROM leads SELECT *")]
+        [InlineData("INSERT INTO \"PayjoinLocks\"(\"Id\") SELECT * FROM unnest(@ids)")] // a table function, not a table
+        [InlineData("SELECT * FROM generate_series(1, 10) g")]
+        [InlineData("SELECT t.* FROM unnest(@ids, @types) t(i, t)")]
         public void Find_NothingFlagged(string sql) => Assert.Equal(string.Empty, Stars(sql));
 
         public static TheoryData<string, string> MultiLine() => new TheoryData<string, string>

@@ -169,6 +169,21 @@ namespace Steadfast.Analyzers.Rules.SF1001
         /// <summary>The name of the one call a lambda body makes (<c>() => SendAsync(x)</c>, <c>async () => await SendAsync(x)</c>).</summary>
         private static string? SingleCallName(IBlockOperation body)
         {
+            var expression = SingleExpression(body);
+            while (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance })
+            {
+                expression = SkipImplicitConversions(instance);
+            }
+
+            return expression is IInvocationOperation call ? ShortName(call) : null;
+        }
+
+        /// <summary>
+        /// The one expression a lambda body evaluates, awaited or not, under implicit conversions (<c>() => SendAsync(x)</c>,
+        /// <c>async () => await SendAsync(x).ConfigureAwait(false)</c>); null when the body does more than that.
+        /// </summary>
+        internal static IOperation? SingleExpression(IBlockOperation body)
+        {
             IOperation? only = null;
             foreach (var statement in body.Operations)
             {
@@ -197,13 +212,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
                 expression = awaited.Operation;
             }
 
-            expression = expression is null ? null : SkipImplicitConversions(expression);
-            while (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance })
-            {
-                expression = SkipImplicitConversions(instance);
-            }
-
-            return expression is IInvocationOperation call ? ShortName(call) : null;
+            return expression is null ? null : SkipImplicitConversions(expression);
         }
 
         private static string EnclosingName(ISymbol? symbol)

@@ -119,34 +119,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
         /// <summary><c>() =&gt; WorkAsync(x)</c> or <c>async () =&gt; await WorkAsync(x)</c> where WorkAsync's own task cannot fault.</summary>
         private bool SingleCallCannotFault(IBlockOperation body, CancellationToken cancellationToken)
         {
-            IOperation? only = null;
-            foreach (var statement in body.Operations)
-            {
-                if (statement is IReturnOperation { IsImplicit: true, ReturnedValue: null })
-                {
-                    continue;
-                }
-
-                if (only is not null)
-                {
-                    return false;
-                }
-
-                only = statement;
-            }
-
-            var expression = only switch
-            {
-                IExpressionStatementOperation e => e.Operation,
-                IReturnOperation r => r.ReturnedValue,
-                _ => null,
-            };
-            if (expression is IAwaitOperation awaited)
-            {
-                expression = awaited.Operation;
-            }
-
-            expression = expression is null ? null : OperationHelpers.SkipImplicitConversions(expression);
+            var expression = DroppedTask.SingleExpression(body);
             while (expression is IInvocationOperation configure && DroppedTask.IsConfigureAwait(configure, _types))
             {
                 expression = OperationHelpers.SkipImplicitConversions(configure.Instance!);

@@ -227,6 +227,28 @@ namespace Steadfast.Analyzers.Internal
             return false;
         }
 
+        /// <summary>True when <paramref name="type"/> implements the interface <paramref name="interface"/> (not when it is that interface).</summary>
+        public static bool Implements(ITypeSymbol? type, INamedTypeSymbol? @interface)
+        {
+            if (type is null || @interface is null)
+            {
+                return false;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (Is(implemented, @interface))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when <paramref name="type"/> is the interface <paramref name="contract"/> or implements it.</summary>
+        public static bool IsOrImplements(ITypeSymbol? type, INamedTypeSymbol? contract) => Is(type, contract) || Implements(type, contract);
+
         /// <summary>
         /// A test method: an attribute that is, or derives from, xunit's <c>Fact</c> (so <c>Theory</c> too), NUnit's
         /// <c>Test</c>/<c>TestCase</c>/<c>TestCaseSource</c>/<c>Theory</c>, MSTest's <c>TestMethod</c> (so <c>DataTestMethod</c>)

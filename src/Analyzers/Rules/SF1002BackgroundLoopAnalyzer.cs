@@ -134,7 +134,7 @@ namespace Steadfast.Analyzers.Rules
 
             // Resolving a service fails only on a configuration mistake, which no retry of the iteration mends.
             if (method.Name is "GetService" or "GetRequiredService" or "GetServices" or "GetKeyedService" or "GetRequiredKeyedService" &&
-                (KnownTypes.Is(type, types.ServiceProvider) || KnownTypes.Is(type, types.ServiceProviderServiceExtensions) || Implements(type, types.ServiceProvider)))
+                (KnownTypes.IsOrImplements(type, types.ServiceProvider) || KnownTypes.Is(type, types.ServiceProviderServiceExtensions)))
             {
                 return true;
             }
@@ -201,26 +201,8 @@ namespace Steadfast.Analyzers.Rules
             foreach (var operation in handler.DescendantsAndSelf())
             {
                 if (operation is IInvocationOperation { TargetMethod: var method } &&
-                    ((method.Name == "StopApplication" && (KnownTypes.Is(method.ContainingType, types.HostApplicationLifetime) || Implements(method.ContainingType, types.HostApplicationLifetime))) ||
+                    ((method.Name == "StopApplication" && KnownTypes.IsOrImplements(method.ContainingType, types.HostApplicationLifetime)) ||
                      (method.Name is "FailFast" or "Exit" && KnownTypes.Is(method.ContainingType, types.Environment))))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool Implements(INamedTypeSymbol? type, INamedTypeSymbol? @interface)
-        {
-            if (type is null || @interface is null)
-            {
-                return false;
-            }
-
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (KnownTypes.Is(implemented, @interface))
                 {
                     return true;
                 }
@@ -432,7 +414,7 @@ namespace Steadfast.Analyzers.Rules
                 if (context.ContainingSymbol is IMethodSymbol { Name: "StartAsync" } caller &&
                     SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _type) &&
                     OperationHelpers.OutermostConversion(invocation).Parent is not IAwaitOperation &&
-                    Implements(caller.ContainingType, _types.HostedService))
+                    KnownTypes.Implements(caller.ContainingType, _types.HostedService))
                 {
                     Start(invocation.TargetMethod);
                 }

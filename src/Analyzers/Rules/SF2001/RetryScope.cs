@@ -93,11 +93,11 @@ namespace Steadfast.Analyzers.Rules.SF2001
             var receiver = retry.Instance?.Type;
             switch (method.Name)
             {
-                case "ExecuteAsync" or "ExecuteAndCaptureAsync" when IsOrImplements(receiver, types.PollyAsyncPolicy) || IsOrImplements(receiver, types.PollyAsyncPolicyOfT):
+                case "ExecuteAsync" or "ExecuteAndCaptureAsync" when KnownTypes.IsOrImplements(receiver, types.PollyAsyncPolicy) || KnownTypes.IsOrImplements(receiver, types.PollyAsyncPolicyOfT):
                     return true; // Polly v7: IAsyncPolicy, AsyncRetryPolicy, AsyncPolicyWrap…
                 case "ExecuteAsync" or "ExecuteOutcomeAsync" when IsPipeline(receiver, types):
                     return true; // Polly v8: ResiliencePipeline, ResiliencePipeline<T>
-                case "Execute" or "ExecuteAndCapture" when IsOrImplements(receiver, types.PollySyncPolicy) || IsOrImplements(receiver, types.PollySyncPolicyOfT):
+                case "Execute" or "ExecuteAndCapture" when KnownTypes.IsOrImplements(receiver, types.PollySyncPolicy) || KnownTypes.IsOrImplements(receiver, types.PollySyncPolicyOfT):
                 case "Execute" when IsPipeline(receiver, types):
                     return WaitsFor(call); // a synchronous execute sees the failure only of a call it waits for
                 default:
@@ -107,29 +107,6 @@ namespace Steadfast.Analyzers.Rules.SF2001
 
         private static bool IsPipeline(ITypeSymbol? receiver, SF2001Symbols types) =>
             KnownTypes.DerivesFrom(receiver, types.PollyResiliencePipeline) || KnownTypes.DerivesFrom(receiver, types.PollyResiliencePipelineOfT);
-
-        private static bool IsOrImplements(ITypeSymbol? type, INamedTypeSymbol? contract)
-        {
-            if (type is null || contract is null)
-            {
-                return false;
-            }
-
-            if (KnownTypes.Is(type, contract))
-            {
-                return true;
-            }
-
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (KnownTypes.Is(implemented, contract))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary><c>call.Result</c>, <c>call.Wait()</c>, <c>call.GetAwaiter().GetResult()</c>: the task is waited for where it is made.</summary>
         private static bool WaitsFor(IInvocationOperation call)

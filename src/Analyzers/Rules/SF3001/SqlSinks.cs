@@ -353,18 +353,7 @@ namespace Steadfast.Analyzers.Rules.SF3001
                 return true;
             }
 
-            if (symbols.DbCommandInterface is { } commandInterface)
-            {
-                foreach (var implemented in type.AllInterfaces)
-                {
-                    if (KnownTypes.Is(implemented, commandInterface))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
+            return KnownTypes.Implements(type, symbols.DbCommandInterface);
         }
     }
 }

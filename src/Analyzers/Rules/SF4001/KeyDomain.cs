@@ -225,30 +225,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             CacheFields.IsFinite(type, _types, depth: 0) ||
             KnownTypes.DerivesFrom(type, _types.Assembly) ||
             KnownTypes.DerivesFrom(type, _types.CultureInfo) ||
-            Implements(type, _types.Configuration);
-
-        private static bool Implements(ITypeSymbol type, INamedTypeSymbol? contract)
-        {
-            if (contract is null)
-            {
-                return false;
-            }
-
-            if (KnownTypes.Is(type, contract))
-            {
-                return true;
-            }
-
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (KnownTypes.Is(implemented, contract))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+            KnownTypes.IsOrImplements(type, _types.Configuration);
 
         /// <summary>The <c>name</c> parameter of a method implementing an options interface (<c>IOptionsMonitorCache&lt;T&gt;.GetOrAdd(name, …)</c>): an option name, from a fixed set.</summary>
         private bool IsOptionName(IMethodSymbol method, IParameterSymbol parameter)

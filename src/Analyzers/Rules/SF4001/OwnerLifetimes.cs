@@ -70,7 +70,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         private OwnerLifetime Decide(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            if (_singletons.Contains(type) || ImplementsHostedService(type))
+            if (_singletons.Contains(type) || KnownTypes.Implements(type, _types.HostedService))
             {
                 return OwnerLifetime.LongLived;
             }
@@ -250,24 +250,6 @@ namespace Steadfast.Analyzers.Rules.SF4001
         private bool InEntryPoint(IOperation operation, SemanticModel model, CancellationToken cancellationToken) =>
             _entryPoint is not null &&
             SymbolEqualityComparer.Default.Equals(model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken), _entryPoint);
-
-        private bool ImplementsHostedService(INamedTypeSymbol type)
-        {
-            if (_types.HostedService is null)
-            {
-                return false;
-            }
-
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (KnownTypes.Is(implemented, _types.HostedService))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static bool IsStatic(SyntaxTokenList modifiers)
         {

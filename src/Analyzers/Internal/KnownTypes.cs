@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 144;
+        private const int Count = 154;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,6 +192,16 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
+        public INamedTypeSymbol? HttpRequest => Get(144, "Microsoft.AspNetCore.Http.HttpRequest");
+        public INamedTypeSymbol? HttpContext => Get(145, "Microsoft.AspNetCore.Http.HttpContext");
+        public INamedTypeSymbol? ClaimsPrincipal => Get(146, "System.Security.Claims.ClaimsPrincipal");
+        public INamedTypeSymbol? HubCallerContext => Get(147, "Microsoft.AspNetCore.SignalR.HubCallerContext");
+        public INamedTypeSymbol? GrpcBindServiceMethodAttribute => Get(148, "Grpc.Core.BindServiceMethodAttribute");
+        public INamedTypeSymbol? MediatRRequestHandler => Get(149, "MediatR.IRequestHandler`2");
+        public INamedTypeSymbol? MediatRNotificationHandler => Get(150, "MediatR.INotificationHandler`1");
+        public INamedTypeSymbol? MassTransitConsumer => Get(151, "MassTransit.IConsumer`1");
+        public INamedTypeSymbol? NonActionAttribute => Get(152, "Microsoft.AspNetCore.Mvc.NonActionAttribute");
+        public INamedTypeSymbol? SystemConsole => Get(153, "System.Console");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

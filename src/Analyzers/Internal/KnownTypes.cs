@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 144;
+        private const int Count = 162;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,6 +192,26 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
+
+        // SF3003: ADO.NET's async-capable base types, EF Core, LINQ, and the SQLite providers (whose async methods run synchronously).
+        public INamedTypeSymbol? DbConnection => Get(144, "System.Data.Common.DbConnection");
+        public INamedTypeSymbol? DbDataReader => Get(145, "System.Data.Common.DbDataReader");
+        public INamedTypeSymbol? DbTransaction => Get(146, "System.Data.Common.DbTransaction");
+        public INamedTypeSymbol? EfDbContext => Get(147, "Microsoft.EntityFrameworkCore.DbContext");
+        public INamedTypeSymbol? EfDbSet => Get(148, "Microsoft.EntityFrameworkCore.DbSet`1");
+        public INamedTypeSymbol? EfQueryableExtensions => Get(149, "Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
+        public INamedTypeSymbol? EfSqliteOptionsExtensions => Get(150, "Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions");
+        public INamedTypeSymbol? Queryable => Get(151, "System.Linq.Queryable");
+        public INamedTypeSymbol? Enumerable => Get(152, "System.Linq.Enumerable");
+        public INamedTypeSymbol? QueryableOfT => Get(153, "System.Linq.IQueryable`1");
+        public INamedTypeSymbol? SqliteConnection => Get(154, "Microsoft.Data.Sqlite.SqliteConnection");
+        public INamedTypeSymbol? SqliteCommand => Get(155, "Microsoft.Data.Sqlite.SqliteCommand");
+        public INamedTypeSymbol? SqliteDataReader => Get(156, "Microsoft.Data.Sqlite.SqliteDataReader");
+        public INamedTypeSymbol? SqliteTransaction => Get(157, "Microsoft.Data.Sqlite.SqliteTransaction");
+        public INamedTypeSymbol? SystemDataSQLiteConnection => Get(158, "System.Data.SQLite.SQLiteConnection");
+        public INamedTypeSymbol? SystemDataSQLiteCommand => Get(159, "System.Data.SQLite.SQLiteCommand");
+        public INamedTypeSymbol? SystemDataSQLiteDataReader => Get(160, "System.Data.SQLite.SQLiteDataReader");
+        public INamedTypeSymbol? SystemDataSQLiteTransaction => Get(161, "System.Data.SQLite.SQLiteTransaction");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

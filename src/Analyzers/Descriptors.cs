@@ -20,6 +20,9 @@ namespace Steadfast.Analyzers
         /// <summary><c>SELECT *</c> in SQL text.</summary>
         public const string SelectStar = "SF3001";
 
+        /// <summary>A synchronous database call in async code.</summary>
+        public const string SyncDatabaseCallInAsync = "SF3003";
+
         /// <summary>A dictionary used as a cache that only grows.</summary>
         public const string UnboundedCache = "SF4001";
 
@@ -79,6 +82,14 @@ namespace Steadfast.Analyzers
             category: Categories.Performance,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A star projection ships every column over the wire, large text and secrets included (an encrypted API key sent to a client because a query said *), and silently changes shape when a column is added. List the columns the code maps or reads.");
+
+        public static readonly DiagnosticDescriptor SF3003SyncDatabaseCallInAsync = Create(
+            id: DiagnosticIds.SyncDatabaseCallInAsync,
+            title: "Synchronous database call in async code",
+            messageFormat: "'{0}' waits for the database synchronously in async code, blocking a thread-pool thread for the whole round trip: await '{1}'",
+            category: Categories.Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A synchronous database call (Dapper's Query or Execute, ADO.NET's Open, ExecuteReader or Read, EF Core's SaveChanges, Find or ToList on a query) inside an async method holds its thread-pool thread for the whole round trip. Under concurrent load the pool starves and every request slows down. Await the call's async counterpart, passing the cancellation token in scope.");
 
         public static readonly DiagnosticDescriptor SF4001UnboundedCache = Create(
             id: DiagnosticIds.UnboundedCache,

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 154;
+        private const int Count = 172;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -202,6 +202,26 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? MassTransitConsumer => Get(151, "MassTransit.IConsumer`1");
         public INamedTypeSymbol? NonActionAttribute => Get(152, "Microsoft.AspNetCore.Mvc.NonActionAttribute");
         public INamedTypeSymbol? SystemConsole => Get(153, "System.Console");
+
+        // SF3003: ADO.NET's async-capable base types, EF Core, LINQ, and the SQLite providers (whose async methods run synchronously).
+        public INamedTypeSymbol? DbConnection => Get(154, "System.Data.Common.DbConnection");
+        public INamedTypeSymbol? DbDataReader => Get(155, "System.Data.Common.DbDataReader");
+        public INamedTypeSymbol? DbTransaction => Get(156, "System.Data.Common.DbTransaction");
+        public INamedTypeSymbol? EfDbContext => Get(157, "Microsoft.EntityFrameworkCore.DbContext");
+        public INamedTypeSymbol? EfDbSet => Get(158, "Microsoft.EntityFrameworkCore.DbSet`1");
+        public INamedTypeSymbol? EfQueryableExtensions => Get(159, "Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
+        public INamedTypeSymbol? EfSqliteOptionsExtensions => Get(160, "Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions");
+        public INamedTypeSymbol? Queryable => Get(161, "System.Linq.Queryable");
+        public INamedTypeSymbol? Enumerable => Get(162, "System.Linq.Enumerable");
+        public INamedTypeSymbol? QueryableOfT => Get(163, "System.Linq.IQueryable`1");
+        public INamedTypeSymbol? SqliteConnection => Get(164, "Microsoft.Data.Sqlite.SqliteConnection");
+        public INamedTypeSymbol? SqliteCommand => Get(165, "Microsoft.Data.Sqlite.SqliteCommand");
+        public INamedTypeSymbol? SqliteDataReader => Get(166, "Microsoft.Data.Sqlite.SqliteDataReader");
+        public INamedTypeSymbol? SqliteTransaction => Get(167, "Microsoft.Data.Sqlite.SqliteTransaction");
+        public INamedTypeSymbol? SystemDataSQLiteConnection => Get(168, "System.Data.SQLite.SQLiteConnection");
+        public INamedTypeSymbol? SystemDataSQLiteCommand => Get(169, "System.Data.SQLite.SQLiteCommand");
+        public INamedTypeSymbol? SystemDataSQLiteDataReader => Get(170, "System.Data.SQLite.SQLiteDataReader");
+        public INamedTypeSymbol? SystemDataSQLiteTransaction => Get(171, "System.Data.SQLite.SQLiteTransaction");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 144;
+        private const int Count = 156;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,6 +192,22 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
+
+        // Development-only surfaces (SF6001): the exception page, Swagger/ReDoc (Swashbuckle), OpenAPI, Scalar, EF's error page and migrations endpoint.
+        public INamedTypeSymbol? DeveloperExceptionPageExtensions => Get(144, "Microsoft.AspNetCore.Builder.DeveloperExceptionPageExtensions");
+        public INamedTypeSymbol? SwaggerBuilderExtensions => Get(145, "Microsoft.AspNetCore.Builder.SwaggerBuilderExtensions");
+        public INamedTypeSymbol? SwaggerUIBuilderExtensions => Get(146, "Microsoft.AspNetCore.Builder.SwaggerUIBuilderExtensions");
+        public INamedTypeSymbol? ReDocBuilderExtensions => Get(147, "Microsoft.AspNetCore.Builder.ReDocBuilderExtensions");
+        public INamedTypeSymbol? OpenApiEndpointRouteBuilderExtensions => Get(148, "Microsoft.AspNetCore.Builder.OpenApiEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? ScalarEndpointRouteBuilderExtensions => Get(149, "Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? MigrationsEndPointExtensions => Get(150, "Microsoft.AspNetCore.Builder.MigrationsEndPointExtensions");
+        public INamedTypeSymbol? DatabaseErrorPageExtensions => Get(151, "Microsoft.AspNetCore.Builder.DatabaseErrorPageExtensions");
+        public INamedTypeSymbol? WebApplication => Get(152, "Microsoft.AspNetCore.Builder.WebApplication");
+
+        /// <summary>ASP.NET Core 2.x's environment (obsolete, still in old Startup classes).</summary>
+        public INamedTypeSymbol? HostingEnvironment => Get(153, "Microsoft.AspNetCore.Hosting.IHostingEnvironment");
+        public INamedTypeSymbol? HostEnvironmentEnvExtensions => Get(154, "Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions");
+        public INamedTypeSymbol? Environments => Get(155, "Microsoft.Extensions.Hosting.Environments");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

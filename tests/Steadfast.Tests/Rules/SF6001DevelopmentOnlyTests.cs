@@ -440,6 +440,41 @@ namespace Steadfast.Tests.Rules
             }
             """, Key);
 
+        /// <summary>Inside a lambda's block the environment parameter of the enclosing method is still in scope.</summary>
+        [Fact]
+        public Task Fix_InsideALambdaBlock_UsesTheEnclosingMethodsEnvironment() => VerifySF6001.CodeFixAsync(Usings + """
+
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    app.UseRouting();
+                    app.UseEndpoints(endpoints =>
+                    {
+                        endpoints.MapGet("/health", () => "ok");
+                        [|endpoints.MapSwagger()|];
+                    });
+                }
+            }
+            """, Usings + """
+
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    app.UseRouting();
+                    app.UseEndpoints(endpoints =>
+                    {
+                        endpoints.MapGet("/health", () => "ok");
+                        if (env.IsDevelopment())
+                        {
+                            endpoints.MapSwagger();
+                        }
+                    });
+                }
+            }
+            """, Key);
+
         /// <summary>Without <c>using Microsoft.Extensions.Hosting;</c> the extension is not in scope: the fix calls it by its class and adds the using.</summary>
         [Fact]
         public Task Fix_WithoutTheHostingUsing_CallsTheExtensionByItsClass() => VerifySF6001.CodeFixAsync("""
@@ -476,6 +511,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("public static void Configure(WebApplication app) { var docs = [|app.MapOpenApi()|]; docs.AllowAnonymous(); }")]
         [InlineData("public static void Configure(WebApplication app) { Action later = () => [|app.UseSwagger()|]; later(); }")]
         [InlineData("public static void Configure(IApplicationBuilder app, IWebHostEnvironment env) { void Local() { string env = \"x\"; [|app.UseSwagger()|]; } Local(); }")]
+        [InlineData("public static void Configure(WebApplication app) { if (app.Environment.IsProduction()) app.UseHsts(); else [|app.UseSwagger()|]; }")]
         public Task Fix_NotOffered(string members) => VerifySF6001.NoCodeFixAsync(Usings + """
 
             public static class Web

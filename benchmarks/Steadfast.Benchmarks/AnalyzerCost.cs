@@ -395,6 +395,14 @@ namespace Steadfast.Benchmarks
                     return;
                 }
 
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF6001DevelopmentOnlyAnalyzer))
+                {
+                    // SF6001's shape: operation actions on invocations.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Invocation));
+                    return;
+                }
+
                 // SF1001's shape (and the default for peers): operation actions on expression statements.
                 context.RegisterCompilationStartAction(static start =>
                     start.RegisterOperationAction(static _ => { }, OperationKind.ExpressionStatement));

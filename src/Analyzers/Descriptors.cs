@@ -28,6 +28,9 @@ namespace Steadfast.Analyzers
 
         /// <summary>The same file read from disk on every call.</summary>
         public const string RepeatedFileRead = "SF5001";
+
+        /// <summary>A development-only middleware or endpoint (exception page, Swagger, OpenAPI) outside a Development check.</summary>
+        public const string DevelopmentOnlyOutsideDevelopment = "SF6001";
     }
 
     /// <summary>Diagnostic categories (see DiagnosticCategoryAndIdRanges.txt).</summary>
@@ -35,6 +38,7 @@ namespace Steadfast.Analyzers
     {
         public const string Reliability = "Reliability";
         public const string Performance = "Performance";
+        public const string Security = "Security";
     }
 
     /// <summary>The one catalog of Steadfast's diagnostic descriptors.</summary>
@@ -106,6 +110,14 @@ namespace Steadfast.Analyzers
             category: Categories.Performance,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A file whose path never changes, read in code that runs per request, per message or in a loop, costs disk I/O and allocation on the hot path and fails when the disk is slow. Read it once and refresh it when it changes (Steadfast.FileCache), or load it once at startup.");
+
+        public static readonly DiagnosticDescriptor SF6001DevelopmentOnlyOutsideDevelopment = Create(
+            id: DiagnosticIds.DevelopmentOnlyOutsideDevelopment,
+            title: "Development-only middleware or endpoint runs outside Development",
+            messageFormat: "'{0}' {1} in every environment, production included: call it only when the environment is Development",
+            category: Categories.Security,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "The developer exception page, Swagger and its UI, ReDoc, the OpenAPI document, Scalar and EF Core's error page and migrations endpoint are tools for the developer's machine. Called outside a Development check they ship to production: stack traces and connection details to strangers, a map of every endpoint, a button that applies migrations. Call them inside if (app.Environment.IsDevelopment()), or list them in SF6001.allowed_methods when the API publishes its documentation on purpose.");
 
         /// <summary>Maps a rule ID to its documentation page.</summary>
         public static string GetHelpUri(string id) => DocsBaseUri + id + ".md";

@@ -4,11 +4,13 @@ using Steadfast;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton<LeadStore>();
 builder.Services.AddSingleton<LeadBot>();
+builder.Services.AddDashboard();
 
 // Steadfast's runtime: tracked background work is drained (or reported) at shutdown. Nothing is tracked until the fixes run.
 builder.Services.AddBackgroundTaskTracking();
 
 var app = builder.Build();
+app.MapDashboard();
 
 app.MapPost("/webhook", async (Update update, LeadBot bot) =>
 {

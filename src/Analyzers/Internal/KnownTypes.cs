@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 172;
+        private const int Count = 184;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -222,6 +222,22 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? SystemDataSQLiteCommand => Get(169, "System.Data.SQLite.SQLiteCommand");
         public INamedTypeSymbol? SystemDataSQLiteDataReader => Get(170, "System.Data.SQLite.SQLiteDataReader");
         public INamedTypeSymbol? SystemDataSQLiteTransaction => Get(171, "System.Data.SQLite.SQLiteTransaction");
+
+        // Development-only surfaces (SF6001): the exception page, Swagger/ReDoc (Swashbuckle), OpenAPI, Scalar, EF's error page and migrations endpoint.
+        public INamedTypeSymbol? DeveloperExceptionPageExtensions => Get(172, "Microsoft.AspNetCore.Builder.DeveloperExceptionPageExtensions");
+        public INamedTypeSymbol? SwaggerBuilderExtensions => Get(173, "Microsoft.AspNetCore.Builder.SwaggerBuilderExtensions");
+        public INamedTypeSymbol? SwaggerUIBuilderExtensions => Get(174, "Microsoft.AspNetCore.Builder.SwaggerUIBuilderExtensions");
+        public INamedTypeSymbol? ReDocBuilderExtensions => Get(175, "Microsoft.AspNetCore.Builder.ReDocBuilderExtensions");
+        public INamedTypeSymbol? OpenApiEndpointRouteBuilderExtensions => Get(176, "Microsoft.AspNetCore.Builder.OpenApiEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? ScalarEndpointRouteBuilderExtensions => Get(177, "Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? MigrationsEndPointExtensions => Get(178, "Microsoft.AspNetCore.Builder.MigrationsEndPointExtensions");
+        public INamedTypeSymbol? DatabaseErrorPageExtensions => Get(179, "Microsoft.AspNetCore.Builder.DatabaseErrorPageExtensions");
+        public INamedTypeSymbol? WebApplication => Get(180, "Microsoft.AspNetCore.Builder.WebApplication");
+
+        /// <summary>ASP.NET Core 2.x's environment (obsolete, still in old Startup classes).</summary>
+        public INamedTypeSymbol? HostingEnvironment => Get(181, "Microsoft.AspNetCore.Hosting.IHostingEnvironment");
+        public INamedTypeSymbol? HostEnvironmentEnvExtensions => Get(182, "Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions");
+        public INamedTypeSymbol? Environments => Get(183, "Microsoft.Extensions.Hosting.Environments");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 144;
+        private const int Count = 149;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,6 +192,13 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
+
+        // Fan-out (SF1003): LINQ's Select/Chunk/Range, Parallel.ForEachAsync and its options, throttles, and the runtime's bounded WhenAll.
+        public INamedTypeSymbol? Enumerable => Get(144, "System.Linq.Enumerable");
+        public INamedTypeSymbol? Parallel => Get(145, "System.Threading.Tasks.Parallel");
+        public INamedTypeSymbol? ParallelOptions => Get(146, "System.Threading.Tasks.ParallelOptions");
+        public INamedTypeSymbol? SemaphoreSlim => Get(147, "System.Threading.SemaphoreSlim");
+        public INamedTypeSymbol? SteadfastConcurrency => Get(148, "Steadfast.Concurrency");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -4,7 +4,7 @@ using Steadfast;
 namespace ReliableBot;
 
 /// <summary>The lead-qualification bot: commands in, replies out through the Bot API, leads enriched in the background.</summary>
-public sealed class LeadBot
+public sealed partial class LeadBot
 {
     private static readonly HttpClient SharedHttpClient = ResilientHttp.CreateClient();
     // One client for the enrichment API, made the way the docs' first example makes it.

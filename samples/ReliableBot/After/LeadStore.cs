@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace ReliableBot;
 
 /// <summary>Leads in SQLite, through Dapper.</summary>
-public sealed class LeadStore
+public sealed partial class LeadStore
 {
     private readonly string _connectionString;
 

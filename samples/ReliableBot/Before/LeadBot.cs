@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 namespace ReliableBot;
 
 /// <summary>The lead-qualification bot: commands in, replies out through the Bot API, leads enriched in the background.</summary>
-public sealed class LeadBot
+public sealed partial class LeadBot
 {
     // One client for the enrichment API, made the way the docs' first example makes it.
     private static readonly HttpClient Enrichment = new HttpClient();

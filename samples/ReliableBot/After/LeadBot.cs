@@ -4,7 +4,7 @@ using Steadfast;
 namespace ReliableBot;
 
 /// <summary>The lead-qualification bot: commands in, replies out through the Bot API, leads enriched in the background.</summary>
-public sealed partial class LeadBot
+public sealed class LeadBot
 {
     private static readonly HttpClient SharedHttpClient = ResilientHttp.CreateClient();
     // One client for the enrichment API, made the way the docs' first example makes it.
@@ -99,7 +99,7 @@ public sealed partial class LeadBot
         }
     }
 
-    private async Task ReplyAsync(long chatId, string text)
+    internal async Task ReplyAsync(long chatId, string text)
     {
         var client = SharedHttpClient;
         using var response = await client.PostAsJsonAsync($"{_botApi}/sendMessage", new { chat_id = chatId, text });

@@ -2,23 +2,21 @@ using Dapper;
 
 namespace ReliableBot;
 
-public sealed partial class LeadBot
+/// <summary>Announcements: the same message to every lead's chat (a price change, a new playbook).</summary>
+public static class Broadcasts
 {
-    /// <summary>Sends the same message to every lead's chat (an announcement, a price change): one reply per lead, all at once.</summary>
-    public async Task<int> BroadcastAsync(string text)
+    /// <summary>Sends <paramref name="text"/> to every lead: one reply per lead, all at once.</summary>
+    public static async Task<int> BroadcastAsync(this LeadBot bot, LeadStore store, string text)
     {
-        var leads = _store.Everyone();
-        await Task.WhenAll(leads.Select(lead => ReplyAsync(lead.ChatId, text)));
+        var leads = store.Everyone();
+        await Task.WhenAll(leads.Select(lead => bot.ReplyAsync(lead.ChatId, text)));
         return leads.Count;
     }
-}
 
-public sealed partial class LeadStore
-{
     /// <summary>Every lead, for a broadcast.</summary>
-    public IReadOnlyList<Lead> Everyone()
+    public static IReadOnlyList<Lead> Everyone(this LeadStore store)
     {
-        using var connection = Open();
+        using var connection = store.Open();
         return connection.Query<Lead>("SELECT id, chat_id, name, company FROM leads ORDER BY id").ToList();
     }
 }

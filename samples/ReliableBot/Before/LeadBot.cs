@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 namespace ReliableBot;
 
 /// <summary>The lead-qualification bot: commands in, replies out through the Bot API, leads enriched in the background.</summary>
-public sealed partial class LeadBot
+public sealed class LeadBot
 {
     // One client for the enrichment API, made the way the docs' first example makes it.
     private static readonly HttpClient Enrichment = new HttpClient();
@@ -97,7 +97,7 @@ public sealed partial class LeadBot
         }
     }
 
-    private async Task ReplyAsync(long chatId, string text)
+    internal async Task ReplyAsync(long chatId, string text)
     {
         using var client = new HttpClient();
         using var response = await client.PostAsJsonAsync($"{_botApi}/sendMessage", new { chat_id = chatId, text });

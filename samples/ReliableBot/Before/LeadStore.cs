@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace ReliableBot;
 
 /// <summary>Leads in SQLite, through Dapper.</summary>
-public sealed partial class LeadStore
+public sealed class LeadStore
 {
     private readonly string _connectionString;
 
@@ -44,7 +44,7 @@ public sealed partial class LeadStore
         return connection.Query<Lead>("SELECT id, chat_id, name, company FROM leads WHERE industry IS NULL ORDER BY id").ToList();
     }
 
-    private SqliteConnection Open()
+    internal SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();

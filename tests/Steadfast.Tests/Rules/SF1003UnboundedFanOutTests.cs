@@ -72,6 +72,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("await [|Task.WhenAll|](Enumerable.Range(0, 1000).Select(i => SendAsync(leads[i])));")] // a range over the threshold
         [InlineData("await [|Task.WhenAll|](Enumerable.Range(0, leads.Count).Select(i => SendAsync(leads[i])));")] // a range of unknown size
         [InlineData("var tasks = leads.Select(lead => SendAsync(lead)).ToList(); await [|Task.WhenAll|](tasks);")] // through a local
+        [InlineData("await [|Task.WhenAll|](new List<Lead>(leads) { leads[0] }.Select(lead => SendAsync(lead)));")] // a copy of an unfixed list, plus one
         public Task Flags_WhenAllOverASelect(string body) => VerifySF1003.AnalyzerAsync(Notifier(body));
 
         [Theory]
@@ -352,6 +353,12 @@ namespace Steadfast.Tests.Rules
         public Task Fix_ParallelOptions_GetALimit(string before, string after) => VerifySF1003.CodeFixAsync(
             Notifier("        await [|Parallel.ForEachAsync|](leads, " + before + ", async (lead, token) => await SendAsync(lead, token));"),
             Notifier("        await Parallel.ForEachAsync(leads, " + after + ", async (lead, token) => await SendAsync(lead, token));"),
+            Key);
+
+        [Fact]
+        public Task Fix_ParallelForAsync_GetsALimit() => VerifySF1003.CodeFixAsync(
+            Notifier("        await [|Parallel.ForAsync|](0, leads.Count, new ParallelOptions { CancellationToken = ct }, async (i, token) => await SendAsync(leads[i], token));"),
+            Notifier("        await Parallel.ForAsync(0, leads.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (i, token) => await SendAsync(leads[i], token));"),
             Key);
 
         [Theory]

@@ -338,7 +338,7 @@ namespace Steadfast.Analyzers.Rules.SF1003
                     }
 
                     return array.DimensionSizes.Length == 1 && array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int size } && size <= threshold;
-                case IObjectCreationOperation { Initializer: { } collection }:
+                case IObjectCreationOperation { Arguments.Length: 0, Initializer: { } collection }:
                     return collection.Initializers.Length <= threshold;
                 case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is { } container && KnownTypes.Is(container, types.Enumerable):
                     return IsFixedEnumerable(invocation, types, threshold, depth);

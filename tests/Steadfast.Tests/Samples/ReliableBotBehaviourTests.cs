@@ -201,7 +201,7 @@ namespace Steadfast.Tests.Samples
 
         /// <summary>
         /// A broadcast to 2,000 leads; the fake Bot API takes 20 ms per message and records the most requests it handled at
-        /// once. Before starts one reply per lead at the same moment (hundreds in flight); After's Parallel.ForEachAsync
+        /// once. Before starts one reply per lead at the same moment (more than 8 in flight); After's Parallel.ForEachAsync
         /// keeps at most 8 (SF1003.max_concurrency) in flight and still delivers every message.
         /// </summary>
         [Theory]

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Steadfast.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Steadfast.Tests.Samples
 {
@@ -26,7 +27,13 @@ namespace Steadfast.Tests.Samples
         private FaultServer _enrichment = null!;
         private readonly string _work = Directory.CreateTempSubdirectory("steadfast-bot-").FullName;
 
-        public ReliableBotBehaviourTests(Builds builds) => Assert.True(builds.Succeeded, builds.Output);
+        private readonly ITestOutputHelper _output;
+
+        public ReliableBotBehaviourTests(Builds builds, ITestOutputHelper output)
+        {
+            _output = output;
+            Assert.True(builds.Succeeded, builds.Output);
+        }
 
         public async Task InitializeAsync()
         {
@@ -222,6 +229,7 @@ namespace Steadfast.Tests.Samples
             var sent = await bot.BroadcastAsync("Prices change on Monday");
 
             var delivered = _botApi.Requests.Count(r => r.PathAndQuery.EndsWith("/sendMessage", StringComparison.Ordinal));
+            _output.WriteLine($"{version}: {delivered} messages delivered, at most {_botApi.MaxInFlight} in flight");
             if (bounded)
             {
                 Assert.Equal(Leads, sent);

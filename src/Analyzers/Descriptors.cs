@@ -11,6 +11,9 @@ namespace Steadfast.Analyzers
         /// <summary>A background loop with no error boundary: one exception ends it for good.</summary>
         public const string BackgroundLoopWithoutBoundary = "SF1002";
 
+        /// <summary>One task per item of a collection of any size, all running at once.</summary>
+        public const string UnboundedFanOut = "SF1003";
+
         /// <summary>HTTP call with no retry on transient failures.</summary>
         public const string HttpCallWithoutRetry = "SF2001";
 
@@ -62,6 +65,14 @@ namespace Steadfast.Analyzers
             category: Categories.Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A background loop (a BackgroundService's ExecuteAsync, a Task.Run worker, a queue consumer) whose body has no catch stops at the first transient failure: in a BackgroundService the host stops (the default since .NET 6); in a Task.Run loop the work just ends, silently. Catch and report each failed iteration inside the loop, back off, and carry on (Steadfast.BackgroundLoop).");
+
+        public static readonly DiagnosticDescriptor SF1003UnboundedFanOut = Create(
+            id: DiagnosticIds.UnboundedFanOut,
+            title: "Fan-out has no concurrency limit",
+            messageFormat: "{0} starts one task per item of '{1}' and runs them all at once: limit how many run concurrently",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "Starting one task per element of a collection whose size the code does not fix (a parameter, a query result, a field that grows) runs them all at once: a burst of 10,000 items opens 10,000 connections, exhausts sockets or the database pool, and trips the upstream's rate limit. Limit how many run at once (Parallel.ForEachAsync with MaxDegreeOfParallelism, Steadfast.Concurrency.WhenAllBounded, a SemaphoreSlim, or batches).");
 
         public static readonly DiagnosticDescriptor SF2001HttpCallWithoutRetry = Create(
             id: DiagnosticIds.HttpCallWithoutRetry,

@@ -19,6 +19,7 @@ app.MapPost("/webhook", async (Update update, LeadBot bot) =>
 });
 
 app.MapGet("/stats", (LeadBot bot) => Results.Ok(new { knownUsers = bot.KnownUsers }));
+app.MapPost("/broadcast", async (string text, LeadBot bot, LeadStore store) => Results.Ok(new { sent = await bot.BroadcastAsync(store, text) }));
 
 // The follow-up scheduler: every minute, retry the enrichment of leads that still lack it.
 var bot = app.Services.GetRequiredService<LeadBot>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -63,6 +64,7 @@ namespace Steadfast
                     redisOptions,
                     sp.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance,
                     RateLimitingMetrics.For(sp)));
+                services.AddSingleton<IHostedService>(sp => new RedisWarmUp(sp.GetRequiredService<RedisStore>()));
             }
 
             services.AddRateLimiter(_ => { });

@@ -46,7 +46,7 @@ namespace Steadfast.Tests.Runtime.RateLimiting
 
         public TestServer Server => _app.GetTestServer();
 
-        public static async Task<RateLimitedApp> StartAsync(Action<SteadfastRateLimitingOptions>? configure = null, bool trustProxy = false)
+        public static async Task<RateLimitedApp> StartAsync(Action<SteadfastRateLimitingOptions>? configure = null, bool trustProxy = false, Action<IServiceCollection>? services = null)
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
             builder.WebHost.UseTestServer();
@@ -56,6 +56,7 @@ namespace Steadfast.Tests.Runtime.RateLimiting
             builder.Logging.AddProvider(logs);
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Services.AddSteadfastRateLimiting(configure);
+            services?.Invoke(builder.Services);
             if (trustProxy)
             {
                 builder.Services.Configure<ForwardedHeadersOptions>(o =>

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Steadfast.Tests.Runtime.RateLimiting
@@ -38,6 +39,20 @@ namespace Steadfast.Tests.Runtime.RateLimiting
             Assert.Equal("Too Many Requests", problem.RootElement.GetProperty("title").GetString());
             Assert.Equal(rejected.LongHeader("Retry-After"), problem.RootElement.GetProperty("retryAfter").GetInt64());
             Assert.Equal("auth", problem.RootElement.GetProperty("tier").GetString());
+        }
+
+        [Fact]
+        public async Task TheProblemBody_GoesThroughTheAppsProblemDetailsService_WhenItHasOne()
+        {
+            await using var app = await RateLimitedApp.StartAsync(o => o.Auth.PermitLimit = 1, services: s => s.AddProblemDetails(p =>
+                p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["service"] = "crm"));
+            await app.LoginAsync();
+            var rejected = await app.LoginAsync();
+
+            Assert.Equal(429, rejected.Status);
+            using var problem = JsonDocument.Parse(rejected.Body);
+            Assert.Equal("crm", problem.RootElement.GetProperty("service").GetString());
+            Assert.Equal(rejected.LongHeader("Retry-After"), problem.RootElement.GetProperty("retryAfter").GetInt64());
         }
 
         [Fact]

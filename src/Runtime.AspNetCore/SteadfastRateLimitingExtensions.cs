@@ -37,11 +37,17 @@ namespace Steadfast
         /// </code></example>
         /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
         /// <exception cref="ArgumentException">A tier's limit or window, or a Redis timeout, is zero or negative: the message names each.</exception>
+        /// <exception cref="InvalidOperationException">It was already called on these services.</exception>
         public static IServiceCollection AddSteadfastRateLimiting(this IServiceCollection services, Action<SteadfastRateLimitingOptions>? configure = null)
         {
             if (services is null)
             {
                 throw new ArgumentNullException(nameof(services));
+            }
+
+            if (services.Any(d => d.ServiceType == typeof(Registered)))
+            {
+                throw new InvalidOperationException("AddSteadfastRateLimiting was called twice: its tiers would be registered twice. Call it once, with every tier change in its configure callback.");
             }
 
             var options = new SteadfastRateLimitingOptions();
@@ -57,6 +63,7 @@ namespace Steadfast
                 fallbackRetryAfter = TimeSpan.FromSeconds(1);
             }
 
+            services.AddSingleton<Registered>();
             services.AddHttpContextAccessor();
             if (redisOptions is not null)
             {
@@ -80,6 +87,11 @@ namespace Steadfast
                 }
             });
             return services;
+        }
+
+        /// <summary>Marks the services as registered once.</summary>
+        private sealed class Registered
+        {
         }
     }
 }

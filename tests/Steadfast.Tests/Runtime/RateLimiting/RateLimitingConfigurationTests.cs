@@ -52,6 +52,14 @@ namespace Steadfast.Tests.Runtime.RateLimiting
         }
 
         [Fact]
+        public void CalledTwice_IsAClearError()
+        {
+            var services = new ServiceCollection().AddSteadfastRateLimiting();
+            var error = Assert.Throws<InvalidOperationException>(() => services.AddSteadfastRateLimiting(o => o.Auth.PermitLimit = 10));
+            Assert.Contains("AddSteadfastRateLimiting was called twice", error.Message);
+        }
+
+        [Fact]
         public void Arguments_AreChecked()
         {
             Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddSteadfastRateLimiting());

@@ -56,7 +56,7 @@ namespace Steadfast
 
             var tiers = options.Tiers.Select(t => new TierSettings(t)).ToArray();
             var partitionKey = options.PartitionKey;
-            var redisOptions = options.Redis;
+            var redisOptions = options.Redis?.Copy();
             var fallbackRetryAfter = tiers.Max(t => t.Window);
             if (fallbackRetryAfter < TimeSpan.FromSeconds(1))
             {

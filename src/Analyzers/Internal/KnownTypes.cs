@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 189;
+        private const int Count = 188;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -240,11 +240,10 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? Environments => Get(183, "Microsoft.Extensions.Hosting.Environments");
 
         // Fan-out (SF1003): LINQ's Select/Chunk/Range, Parallel.ForEachAsync and its options, throttles, and the runtime's bounded WhenAll.
-        public INamedTypeSymbol? Enumerable => Get(184, "System.Linq.Enumerable");
-        public INamedTypeSymbol? Parallel => Get(185, "System.Threading.Tasks.Parallel");
-        public INamedTypeSymbol? ParallelOptions => Get(186, "System.Threading.Tasks.ParallelOptions");
-        public INamedTypeSymbol? SemaphoreSlim => Get(187, "System.Threading.SemaphoreSlim");
-        public INamedTypeSymbol? SteadfastConcurrency => Get(188, "Steadfast.Concurrency");
+        public INamedTypeSymbol? Parallel => Get(184, "System.Threading.Tasks.Parallel");
+        public INamedTypeSymbol? ParallelOptions => Get(185, "System.Threading.Tasks.ParallelOptions");
+        public INamedTypeSymbol? SemaphoreSlim => Get(186, "System.Threading.SemaphoreSlim");
+        public INamedTypeSymbol? SteadfastConcurrency => Get(187, "Steadfast.Concurrency");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

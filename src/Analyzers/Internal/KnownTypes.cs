@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 144;
+        private const int Count = 174;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,6 +192,38 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
+
+        // ASP.NET Core rate limiting (SF6002, SF6003) and the Steadfast.AspNetCore tiers.
+        public INamedTypeSymbol? RateLimiterOptions => Get(144, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptions");
+        public INamedTypeSymbol? RateLimiterOptionsExtensions => Get(145, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions");
+        public INamedTypeSymbol? RateLimiterServiceCollectionExtensions => Get(146, "Microsoft.AspNetCore.Builder.RateLimiterServiceCollectionExtensions");
+        public INamedTypeSymbol? RateLimiterApplicationBuilderExtensions => Get(147, "Microsoft.AspNetCore.Builder.RateLimiterApplicationBuilderExtensions");
+        public INamedTypeSymbol? RateLimiterEndpointConventionBuilderExtensions => Get(148, "Microsoft.AspNetCore.Builder.RateLimiterEndpointConventionBuilderExtensions");
+        public INamedTypeSymbol? EnableRateLimitingAttribute => Get(149, "Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute");
+        public INamedTypeSymbol? DisableRateLimitingAttribute => Get(150, "Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute");
+        public INamedTypeSymbol? RateLimitPartition => Get(151, "System.Threading.RateLimiting.RateLimitPartition");
+        public INamedTypeSymbol? FixedWindowRateLimiterOptions => Get(152, "System.Threading.RateLimiting.FixedWindowRateLimiterOptions");
+        public INamedTypeSymbol? SlidingWindowRateLimiterOptions => Get(153, "System.Threading.RateLimiting.SlidingWindowRateLimiterOptions");
+        public INamedTypeSymbol? TokenBucketRateLimiterOptions => Get(154, "System.Threading.RateLimiting.TokenBucketRateLimiterOptions");
+        public INamedTypeSymbol? HeaderDictionary => Get(155, "Microsoft.AspNetCore.Http.IHeaderDictionary");
+        public INamedTypeSymbol? HeaderNames => Get(156, "Microsoft.Net.Http.Headers.HeaderNames");
+        public INamedTypeSymbol? StatusCodes => Get(157, "Microsoft.AspNetCore.Http.StatusCodes");
+        public INamedTypeSymbol? HttpMethodAttribute => Get(158, "Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute");
+        public INamedTypeSymbol? HttpPostAttribute => Get(159, "Microsoft.AspNetCore.Mvc.HttpPostAttribute");
+        public INamedTypeSymbol? HttpPutAttribute => Get(160, "Microsoft.AspNetCore.Mvc.HttpPutAttribute");
+        public INamedTypeSymbol? HttpPatchAttribute => Get(161, "Microsoft.AspNetCore.Mvc.HttpPatchAttribute");
+        public INamedTypeSymbol? HttpDeleteAttribute => Get(162, "Microsoft.AspNetCore.Mvc.HttpDeleteAttribute");
+        public INamedTypeSymbol? RouteAttribute => Get(163, "Microsoft.AspNetCore.Mvc.RouteAttribute");
+        public INamedTypeSymbol? RouteGroupBuilder => Get(164, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
+        public INamedTypeSymbol? ControllerEndpointRouteBuilderExtensions => Get(165, "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? RoutingEndpointConventionBuilderExtensions => Get(166, "Microsoft.AspNetCore.Builder.RoutingEndpointConventionBuilderExtensions");
+        public INamedTypeSymbol? EndpointRoutingApplicationBuilderExtensions => Get(167, "Microsoft.AspNetCore.Builder.EndpointRoutingApplicationBuilderExtensions");
+        public INamedTypeSymbol? AuthAppBuilderExtensions => Get(168, "Microsoft.AspNetCore.Builder.AuthAppBuilderExtensions");
+        public INamedTypeSymbol? AuthorizationAppBuilderExtensions => Get(169, "Microsoft.AspNetCore.Builder.AuthorizationAppBuilderExtensions");
+        public INamedTypeSymbol? WebApplication => Get(170, "Microsoft.AspNetCore.Builder.WebApplication");
+        public INamedTypeSymbol? SteadfastRateLimitTiers => Get(171, "Steadfast.RateLimitTiers");
+        public INamedTypeSymbol? SteadfastRateLimitRejection => Get(172, "Steadfast.RateLimitRejection");
+        public INamedTypeSymbol? SteadfastRateLimitingExtensions => Get(173, "Steadfast.SteadfastRateLimitingExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -80,6 +80,44 @@ namespace Steadfast.CodeFixes.Internal
             return FindBuild(model, root, types, cancellationToken) is { } build ? (build.Statement, build.App) : null;
         }
 
+        /// <summary>A line break of the file's kind (its first one; <c>\n</c> in a file of one line).</summary>
+        public static SyntaxTrivia NewLine(SyntaxNode node)
+        {
+            foreach (var trivia in node.SyntaxTree.GetRoot().DescendantTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    return SyntaxFactory.EndOfLine(trivia.ToString());
+                }
+            }
+
+            return SyntaxFactory.EndOfLine("\n");
+        }
+
+        /// <summary>The white space that indents <paramref name="node"/>'s line: its leading trivia after the last line break.</summary>
+        public static SyntaxTriviaList Indentation(SyntaxNode node)
+        {
+            var leading = node.GetLeadingTrivia();
+            var indentation = SyntaxFactory.TriviaList();
+            foreach (var trivia in leading)
+            {
+                indentation = trivia.IsKind(SyntaxKind.WhitespaceTrivia) ? indentation.Add(trivia) : SyntaxFactory.TriviaList();
+            }
+
+            return indentation;
+        }
+
+        /// <summary>
+        /// <paramref name="statement"/> as a line of its own beside <paramref name="neighbour"/>: in the same kind of list
+        /// (a global statement in a top-level program), indented like it, ending in a line break. Explicit trivia, not
+        /// elastic: the formatter puts a blank line between members, and global statements are members.
+        /// </summary>
+        public static SyntaxNode Beside(StatementSyntax statement, SyntaxNode neighbour)
+        {
+            var line = statement.WithLeadingTrivia(Indentation(neighbour)).WithTrailingTrivia(NewLine(neighbour));
+            return neighbour is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(line) : line;
+        }
+
         /// <summary><c>receiver.Method(arguments);</c>, formatted where it lands.</summary>
         public static StatementSyntax CallStatement(ExpressionSyntax receiver, string method, params ArgumentSyntax[] arguments) =>
             SyntaxFactory.ExpressionStatement(
@@ -90,10 +128,6 @@ namespace Steadfast.CodeFixes.Internal
 
         /// <summary>The node that holds <paramref name="statement"/> in its list: the statement, or its global statement in a top-level program.</summary>
         public static SyntaxNode InList(StatementSyntax statement) => statement.Parent is GlobalStatementSyntax global ? global : statement;
-
-        /// <summary><paramref name="statement"/> as a node of the same list as <paramref name="neighbour"/> (<see cref="InList"/>).</summary>
-        public static SyntaxNode LikeNeighbour(StatementSyntax statement, SyntaxNode neighbour) =>
-            neighbour is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(statement).WithAdditionalAnnotations(Formatter.Annotation) : statement;
 
         /// <summary>True when <paramref name="name"/> names an extension method <paramref name="method"/> usable on <paramref name="receiverType"/> at <paramref name="position"/> (its namespace is imported).</summary>
         public static bool CanCall(SemanticModel model, int position, ITypeSymbol? receiverType, string method) =>

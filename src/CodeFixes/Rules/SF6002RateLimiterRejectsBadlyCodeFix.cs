@@ -112,7 +112,13 @@ namespace Steadfast.CodeFixes.Rules
             ExpressionSyntax window = model.GetOperation(configure.Lambda, cancellationToken) is IAnonymousFunctionOperation function &&
                 SF6002RateLimiterRejectsBadlyAnalyzer.CopyableWindow(function, symbols)?.Syntax is ExpressionSyntax copied
                     ? copied.WithoutTrivia()
-                    : SyntaxFactory.ParseExpression("global::System.TimeSpan.FromMinutes(1)").WithAdditionalAnnotations(Simplifier.Annotation);
+                    : SyntaxFactory.InvocationExpression(
+                        SyntaxFactory.MemberAccessExpression(
+                            SyntaxKind.SimpleMemberAccessExpression,
+                            SyntaxFactory.ParseExpression("global::System.TimeSpan").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
+                            SyntaxFactory.IdentifierName("FromMinutes")),
+                        SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(
+                            SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(1))))));
 
             var writer = SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(
@@ -142,7 +148,7 @@ namespace Steadfast.CodeFixes.Rules
             var after = AppPipeline.InList(anchor.After);
             var container = after.Parent!;
             var statement = AppPipeline.CallStatement(SyntaxFactory.IdentifierName(anchor.Receiver), "UseRateLimiter");
-            return (container, container.InsertNodesAfter(after, new[] { AppPipeline.LikeNeighbour(statement, after) }));
+            return (container, container.InsertNodesAfter(after, new[] { AppPipeline.Beside(statement, after) }));
         }
 
         /// <summary>
@@ -197,7 +203,17 @@ namespace Steadfast.CodeFixes.Rules
             }
             else if (lambda.ExpressionBody is InvocationExpressionSyntax or AssignmentExpressionSyntax)
             {
-                block = SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(lambda.ExpressionBody.WithoutTrivia()), assignment).WithAdditionalAnnotations(Formatter.Annotation);
+                // Line breaks of the file's kind: the formatter keeps a lambda block on one line unless its text breaks it.
+                var newLine = AppPipeline.NewLine(lambda);
+                block = SyntaxFactory.Block(
+                        SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(newLine).WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine.ToString())),
+                        SyntaxFactory.List(new StatementSyntax[]
+                        {
+                            SyntaxFactory.ExpressionStatement(lambda.ExpressionBody.WithoutTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine.ToString())),
+                            assignment.WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine.ToString())),
+                        }),
+                        SyntaxFactory.Token(SyntaxKind.CloseBraceToken))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
             }
             else
             {
@@ -206,8 +222,9 @@ namespace Steadfast.CodeFixes.Rules
 
             LambdaExpressionSyntax replacement = lambda switch
             {
-                SimpleLambdaExpressionSyntax simple => simple.WithExpressionBody(null).WithBlock(block).WithArrowToken(simple.ArrowToken.WithTrailingTrivia(SyntaxFactory.ElasticMarker)),
-                ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithExpressionBody(null).WithBlock(block).WithArrowToken(parenthesized.ArrowToken.WithTrailingTrivia(SyntaxFactory.ElasticMarker)),
+                _ when lambda.Block is not null => lambda.WithBlock(block),
+                SimpleLambdaExpressionSyntax simple => simple.WithExpressionBody(null).WithBlock(block).WithArrowToken(simple.ArrowToken.WithTrailingTrivia()).WithAdditionalAnnotations(Formatter.Annotation),
+                ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithExpressionBody(null).WithBlock(block).WithArrowToken(parenthesized.ArrowToken.WithTrailingTrivia()).WithAdditionalAnnotations(Formatter.Annotation),
                 _ => lambda,
             };
 

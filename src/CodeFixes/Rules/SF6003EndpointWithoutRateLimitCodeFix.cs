@@ -142,13 +142,13 @@ namespace Steadfast.CodeFixes.Rules
                 var services = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(build.Builder), SyntaxFactory.IdentifierName("Services"));
                 var register = AppPipeline.CallStatement(services, "AddSteadfastRateLimiting");
                 var current = edited.GetCurrentNode(buildNode)!;
-                edited = edited.InsertNodesBefore(current, new[] { AppPipeline.LikeNeighbour(register, current).WithLeadingTrivia(current.GetLeadingTrivia()) });
-                var current2 = edited.GetCurrentNode(buildNode)!;
-                edited = edited.ReplaceNode(current2, current2.WithLeadingTrivia(SyntaxFactory.ElasticMarker));
+                edited = edited.InsertNodesBefore(current, new[] { AppPipeline.Beside(register, current).WithLeadingTrivia(current.GetLeadingTrivia()) });
+                var moved = edited.GetCurrentNode(buildNode)!;
+                edited = edited.ReplaceNode(moved, moved.WithLeadingTrivia(AppPipeline.Indentation(moved))); // comments above it stay above the pair
                 if (!AppPipeline.CanCall(model, build.Statement.SpanStart, types.ServiceCollection, "AddSteadfastRateLimiting") &&
                     !edited.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name is IdentifierNameSyntax { Identifier.ValueText: "Steadfast" }))
                 {
-                    edited = edited.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName("Steadfast")).WithAdditionalAnnotations(Formatter.Annotation));
+                    edited = edited.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName("Steadfast")).NormalizeWhitespace().WithTrailingTrivia(AppPipeline.NewLine(root)));
                 }
             }
 
@@ -162,7 +162,7 @@ namespace Steadfast.CodeFixes.Rules
 
                 var use = AppPipeline.CallStatement(SyntaxFactory.IdentifierName(anchor.Receiver), "UseRateLimiter");
                 var current = edited.GetCurrentNode(anchorNode)!;
-                edited = edited.InsertNodesAfter(current, new[] { AppPipeline.LikeNeighbour(use, current) });
+                edited = edited.InsertNodesAfter(current, new[] { AppPipeline.Beside(use, current) });
             }
 
             return (root, edited);

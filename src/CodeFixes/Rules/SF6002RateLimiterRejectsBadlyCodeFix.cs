@@ -203,17 +203,20 @@ namespace Steadfast.CodeFixes.Rules
             }
             else if (lambda.ExpressionBody is InvocationExpressionSyntax or AssignmentExpressionSyntax)
             {
-                // Line breaks of the file's kind: the formatter keeps a lambda block on one line unless its text breaks it.
+                // Explicit lines, indented from the line the lambda starts on (the formatter keeps a lambda block on one
+                // line unless its text breaks it, and does not indent a brace the fix puts on a line of its own).
                 var newLine = AppPipeline.NewLine(lambda);
+                var line = lambda.SyntaxTree.GetText().Lines.GetLineFromPosition(lambda.SpanStart).ToString();
+                var indent = line.Substring(0, line.Length - line.TrimStart().Length);
+                var inner = SyntaxFactory.Whitespace(indent + "    ");
                 block = SyntaxFactory.Block(
-                        SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(newLine).WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine.ToString())),
-                        SyntaxFactory.List(new StatementSyntax[]
-                        {
-                            SyntaxFactory.ExpressionStatement(lambda.ExpressionBody.WithoutTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine.ToString())),
-                            assignment.WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine.ToString())),
-                        }),
-                        SyntaxFactory.Token(SyntaxKind.CloseBraceToken))
-                    .WithAdditionalAnnotations(Formatter.Annotation);
+                    SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(newLine, SyntaxFactory.Whitespace(indent)).WithTrailingTrivia(newLine),
+                    SyntaxFactory.List(new StatementSyntax[]
+                    {
+                        SyntaxFactory.ExpressionStatement(lambda.ExpressionBody.WithoutTrivia()).WithLeadingTrivia(inner).WithTrailingTrivia(newLine),
+                        assignment.WithoutAnnotations(Formatter.Annotation).NormalizeWhitespace().WithLeadingTrivia(inner).WithTrailingTrivia(newLine),
+                    }),
+                    SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Whitespace(indent)));
             }
             else
             {
@@ -223,8 +226,8 @@ namespace Steadfast.CodeFixes.Rules
             LambdaExpressionSyntax replacement = lambda switch
             {
                 _ when lambda.Block is not null => lambda.WithBlock(block),
-                SimpleLambdaExpressionSyntax simple => simple.WithExpressionBody(null).WithBlock(block).WithArrowToken(simple.ArrowToken.WithTrailingTrivia()).WithAdditionalAnnotations(Formatter.Annotation),
-                ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithExpressionBody(null).WithBlock(block).WithArrowToken(parenthesized.ArrowToken.WithTrailingTrivia()).WithAdditionalAnnotations(Formatter.Annotation),
+                SimpleLambdaExpressionSyntax simple => simple.WithExpressionBody(null).WithBlock(block).WithArrowToken(simple.ArrowToken.WithTrailingTrivia()),
+                ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithExpressionBody(null).WithBlock(block).WithArrowToken(parenthesized.ArrowToken.WithTrailingTrivia()),
                 _ => lambda,
             };
 

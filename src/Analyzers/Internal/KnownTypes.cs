@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 174;
+        private const int Count = 175;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -224,6 +224,7 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? SteadfastRateLimitTiers => Get(171, "Steadfast.RateLimitTiers");
         public INamedTypeSymbol? SteadfastRateLimitRejection => Get(172, "Steadfast.RateLimitRejection");
         public INamedTypeSymbol? SteadfastRateLimitingExtensions => Get(173, "Steadfast.SteadfastRateLimitingExtensions");
+        public INamedTypeSymbol? ControllerAttribute => Get(174, "Microsoft.AspNetCore.Mvc.ControllerAttribute");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -235,7 +235,7 @@ namespace Steadfast.Analyzers.Rules
                     // A group handed to a method of this project: remember which of its parameters get a limited builder.
                     foreach (var argument in call.Arguments)
                     {
-                        if (argument.Parameter is { } parameter && IsRouteBuilder(argument.Value.Type) && Check(argument.Value, 0).Limited)
+                        if (argument.Parameter is { } parameter && IsRouteBuilder(parameter.Type) && Check(argument.Value, 0).Limited)
                         {
                             _limitedArguments.TryAdd((method.OriginalDefinition, parameter.Ordinal), 0);
                         }
@@ -307,7 +307,9 @@ namespace Steadfast.Analyzers.Rules
             public void OnMethod(SymbolAnalysisContext context)
             {
                 var method = (IMethodSymbol)context.Symbol;
-                if (method.MethodKind != MethodKind.Ordinary || method.IsStatic || method.ContainingType is not { } type || method.Locations.Length == 0 || !method.Locations[0].IsInSource)
+                if (method.MethodKind != MethodKind.Ordinary || method.IsStatic || method.DeclaredAccessibility != Accessibility.Public ||
+                    method.ContainingType is not { TypeKind: TypeKind.Class } type || method.Locations.Length == 0 || !method.Locations[0].IsInSource ||
+                    !IsController(type))
                 {
                     return;
                 }
@@ -370,6 +372,28 @@ namespace Steadfast.Analyzers.Rules
 
                 var name = (verb.Length > 0 ? verb + " " : "") + type.Name + "." + method.Name;
                 _candidates.Enqueue(new Candidate(method.Locations[0], name, auth, controller: true, dependsOn: null));
+            }
+
+            /// <summary>An MVC controller: derived from <c>ControllerBase</c>, or marked <c>[ApiController]</c>/<c>[Controller]</c> (on it or a base class).</summary>
+            private bool IsController(INamedTypeSymbol type)
+            {
+                if (KnownTypes.DerivesFrom(type, _symbols.ControllerBase))
+                {
+                    return true;
+                }
+
+                for (var t = type; t is not null && t.SpecialType == SpecialType.None; t = t.BaseType)
+                {
+                    foreach (var attribute in t.GetAttributes())
+                    {
+                        if (KnownTypes.DerivesFrom(attribute.AttributeClass, _symbols.ApiControllerAttribute) || KnownTypes.Is(attribute.AttributeClass, _symbols.ControllerAttribute))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
             }
 
             private static string Expand(string? template, string controller, string action) =>
@@ -584,8 +608,9 @@ namespace Steadfast.Analyzers.Rules
                 }
             }
 
+            /// <summary>A parameter that takes a route builder: <c>IEndpointRouteBuilder</c> or <c>RouteGroupBuilder</c> (no walk of interfaces per call).</summary>
             private bool IsRouteBuilder(ITypeSymbol? type) =>
-                type is not null && (KnownTypes.Is(type, _symbols.EndpointRouteBuilder) || KnownTypes.Implements(type, _symbols.EndpointRouteBuilder));
+                type is INamedTypeSymbol && (KnownTypes.Is(type, _symbols.EndpointRouteBuilder) || KnownTypes.Is(type, _symbols.RouteGroupBuilder));
         }
 
         private sealed class MethodOrdinalComparer : System.Collections.Generic.IEqualityComparer<(IMethodSymbol, int)>
@@ -647,6 +672,14 @@ namespace Steadfast.Analyzers.Rules.SF6003
         public INamedTypeSymbol? HttpDeleteAttribute => Types.HttpDeleteAttribute;
 
         public INamedTypeSymbol? RouteAttribute => Types.RouteAttribute;
+
+        public INamedTypeSymbol? RouteGroupBuilder => Types.RouteGroupBuilder;
+
+        public INamedTypeSymbol? ControllerBase => Types.ControllerBase;
+
+        public INamedTypeSymbol? ApiControllerAttribute => Types.ApiControllerAttribute;
+
+        public INamedTypeSymbol? ControllerAttribute => Types.ControllerAttribute;
 
         public INamedTypeSymbol? WebApplication => Types.WebApplication;
 

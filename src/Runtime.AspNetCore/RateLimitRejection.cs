@@ -1,11 +1,13 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Steadfast
 {
@@ -40,10 +42,10 @@ namespace Steadfast
                 throw new ArgumentOutOfRangeException(nameof(fallbackRetryAfter), fallbackRetryAfter, "The fallback Retry-After must be at least one second.");
             }
 
-            return (context, cancellationToken) => WriteAsync(context, fallbackRetryAfter);
+            return (context, cancellationToken) => WriteAsync(context, fallbackRetryAfter, cancellationToken);
         }
 
-        private static async ValueTask WriteAsync(OnRejectedContext context, TimeSpan fallbackRetryAfter)
+        private static async ValueTask WriteAsync(OnRejectedContext context, TimeSpan fallbackRetryAfter, CancellationToken cancellationToken)
         {
             var httpContext = context.HttpContext;
             var lease = context.Lease;
@@ -61,25 +63,33 @@ namespace Steadfast
             httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             LeaseInfo.WriteRateLimitHeaders(httpContext.Response, lease);
 
-            var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["retryAfter"] = seconds };
+            var problem = new ProblemDetails
+            {
+                Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+                Title = "Too Many Requests",
+                Status = StatusCodes.Status429TooManyRequests,
+                Detail = $"Too many requests. Retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds.",
+            };
+            problem.Extensions["retryAfter"] = seconds;
             if (tier is not null)
             {
-                extensions["tier"] = tier;
+                problem.Extensions["tier"] = tier;
             }
 
-            var problem = TypedResults.Problem(
-                detail: $"Too many requests. Retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds.",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too Many Requests",
-                type: "https://www.rfc-editor.org/rfc/rfc6585#section-4",
-                extensions: extensions);
-            await problem.ExecuteAsync(httpContext).ConfigureAwait(false);
+            // The application's problem details service (AddProblemDetails) when it has one, so its customisations apply.
+            if (httpContext.RequestServices?.GetService<IProblemDetailsService>() is { } service
+                && await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await httpContext.Response.WriteAsJsonAsync(problem, Json, "application/problem+json", cancellationToken).ConfigureAwait(false);
         }
 
         private static string? PolicyName(HttpContext httpContext)
         {
             return httpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
         }
-
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -36,11 +37,17 @@ namespace Steadfast
         /// </code></example>
         /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
         /// <exception cref="ArgumentException">A tier's limit or window, or a Redis timeout, is zero or negative: the message names each.</exception>
+        /// <exception cref="InvalidOperationException">It was already called on these services.</exception>
         public static IServiceCollection AddSteadfastRateLimiting(this IServiceCollection services, Action<SteadfastRateLimitingOptions>? configure = null)
         {
             if (services is null)
             {
                 throw new ArgumentNullException(nameof(services));
+            }
+
+            if (services.Any(d => d.ServiceType == typeof(Registered)))
+            {
+                throw new InvalidOperationException("AddSteadfastRateLimiting was called twice: its tiers would be registered twice. Call it once, with every tier change in its configure callback.");
             }
 
             var options = new SteadfastRateLimitingOptions();
@@ -49,13 +56,14 @@ namespace Steadfast
 
             var tiers = options.Tiers.Select(t => new TierSettings(t)).ToArray();
             var partitionKey = options.PartitionKey;
-            var redisOptions = options.Redis;
+            var redisOptions = options.Redis?.Copy();
             var fallbackRetryAfter = tiers.Max(t => t.Window);
             if (fallbackRetryAfter < TimeSpan.FromSeconds(1))
             {
                 fallbackRetryAfter = TimeSpan.FromSeconds(1);
             }
 
+            services.AddSingleton<Registered>();
             services.AddHttpContextAccessor();
             if (redisOptions is not null)
             {
@@ -63,6 +71,7 @@ namespace Steadfast
                     redisOptions,
                     sp.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance,
                     RateLimitingMetrics.For(sp)));
+                services.AddSingleton<IHostedService>(sp => new RedisWarmUp(sp.GetRequiredService<RedisStore>()));
             }
 
             services.AddRateLimiter(_ => { });
@@ -78,6 +87,11 @@ namespace Steadfast
                 }
             });
             return services;
+        }
+
+        /// <summary>Marks the services as registered once.</summary>
+        private sealed class Registered
+        {
         }
     }
 }

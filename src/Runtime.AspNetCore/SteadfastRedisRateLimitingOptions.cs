@@ -16,6 +16,16 @@ namespace Steadfast
             ConnectionFactory = connectionFactory;
         }
 
+        /// <summary>A copy, taken when the services are added, so that later changes change nothing.</summary>
+        internal SteadfastRedisRateLimitingOptions Copy() => new SteadfastRedisRateLimitingOptions(Configuration, ConnectionFactory)
+        {
+            FailureMode = FailureMode,
+            ConnectTimeout = ConnectTimeout,
+            OperationTimeout = OperationTimeout,
+            FailClosedRetryAfter = FailClosedRetryAfter,
+            KeyPrefix = KeyPrefix,
+        };
+
         /// <summary>The StackExchange.Redis configuration string (for example <c>"redis:6379"</c>), or null when a connection factory was given.</summary>
         public string? Configuration { get; }
 

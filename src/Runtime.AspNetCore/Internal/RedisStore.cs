@@ -73,6 +73,25 @@ namespace Steadfast
             return connection;
         }
 
+        /// <summary>
+        /// Connects while the application starts (bounded like any connect), so that the first requests are counted; a
+        /// failure is logged and the application starts anyway, failing open or closed until Redis answers.
+        /// </summary>
+        public async Task WarmUpAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(
+                    exception,
+                    "Rate limit store (Redis) not reachable at start-up: requests {Outcome} until it answers.",
+                    _options.FailureMode == RedisFailureMode.FailOpen ? "are let through uncounted (fail-open)" : "are rejected with 429 (fail-closed)");
+            }
+        }
+
         /// <summary>Logs (at most once per 10 seconds, with the number of failures since) and counts a failure.</summary>
         public void Failed(string tier, Exception exception)
         {

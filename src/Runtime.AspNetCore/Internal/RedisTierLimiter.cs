@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.RateLimiting;
@@ -38,8 +39,10 @@ namespace Steadfast
 
         protected override RateLimitLease AttemptAcquireCore(int permitCount)
         {
-            // ASP.NET Core's middleware only calls AcquireAsync; a synchronous caller waits for the same bounded call.
-            return AcquireAsyncCore(permitCount, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            // Counting needs a round trip to Redis, which a synchronous call must not wait for on a request thread. ASP.NET
+            // Core's middleware tries AttemptAcquire first and, on a lease that is not acquired, calls AcquireAsync: this
+            // lease sends it there, uncounted (the RedisRateLimiting limiters do the same).
+            return NotAttempted.Instance;
         }
 
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
@@ -125,6 +128,21 @@ namespace Steadfast
             }
 
             return TierLease.FromCount(lease, _tier.Name, _tier.PermitLimit, remaining, resetAfter);
+        }
+
+        private sealed class NotAttempted : RateLimitLease
+        {
+            public static readonly NotAttempted Instance = new NotAttempted();
+
+            public override bool IsAcquired => false;
+
+            public override IEnumerable<string> MetadataNames => Array.Empty<string>();
+
+            public override bool TryGetMetadata(string metadataName, out object? metadata)
+            {
+                metadata = null;
+                return false;
+            }
         }
     }
 }

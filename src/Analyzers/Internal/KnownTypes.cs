@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 188;
+        private const int Count = 190;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -244,6 +244,8 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? ParallelOptions => Get(185, "System.Threading.Tasks.ParallelOptions");
         public INamedTypeSymbol? SemaphoreSlim => Get(186, "System.Threading.SemaphoreSlim");
         public INamedTypeSymbol? SteadfastConcurrency => Get(187, "Steadfast.Concurrency");
+        public INamedTypeSymbol? Host => Get(188, "Microsoft.Extensions.Hosting.IHost");
+        public INamedTypeSymbol? Timeout => Get(189, "System.Threading.Timeout");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

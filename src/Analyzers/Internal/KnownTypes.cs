@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 218;
+        private const int Count = 220;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -244,38 +244,40 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? ParallelOptions => Get(185, "System.Threading.Tasks.ParallelOptions");
         public INamedTypeSymbol? SemaphoreSlim => Get(186, "System.Threading.SemaphoreSlim");
         public INamedTypeSymbol? SteadfastConcurrency => Get(187, "Steadfast.Concurrency");
+        public INamedTypeSymbol? Host => Get(188, "Microsoft.Extensions.Hosting.IHost");
+        public INamedTypeSymbol? Timeout => Get(189, "System.Threading.Timeout");
 
         // ASP.NET Core rate limiting (SF6002, SF6003) and the Steadfast.AspNetCore tiers.
-        public INamedTypeSymbol? RateLimiterOptions => Get(188, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptions");
-        public INamedTypeSymbol? RateLimiterOptionsExtensions => Get(189, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions");
-        public INamedTypeSymbol? RateLimiterServiceCollectionExtensions => Get(190, "Microsoft.AspNetCore.Builder.RateLimiterServiceCollectionExtensions");
-        public INamedTypeSymbol? RateLimiterApplicationBuilderExtensions => Get(191, "Microsoft.AspNetCore.Builder.RateLimiterApplicationBuilderExtensions");
-        public INamedTypeSymbol? RateLimiterEndpointConventionBuilderExtensions => Get(192, "Microsoft.AspNetCore.Builder.RateLimiterEndpointConventionBuilderExtensions");
-        public INamedTypeSymbol? EnableRateLimitingAttribute => Get(193, "Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute");
-        public INamedTypeSymbol? DisableRateLimitingAttribute => Get(194, "Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute");
-        public INamedTypeSymbol? RateLimitPartition => Get(195, "System.Threading.RateLimiting.RateLimitPartition");
-        public INamedTypeSymbol? FixedWindowRateLimiterOptions => Get(196, "System.Threading.RateLimiting.FixedWindowRateLimiterOptions");
-        public INamedTypeSymbol? SlidingWindowRateLimiterOptions => Get(197, "System.Threading.RateLimiting.SlidingWindowRateLimiterOptions");
-        public INamedTypeSymbol? TokenBucketRateLimiterOptions => Get(198, "System.Threading.RateLimiting.TokenBucketRateLimiterOptions");
-        public INamedTypeSymbol? HeaderDictionary => Get(199, "Microsoft.AspNetCore.Http.IHeaderDictionary");
-        public INamedTypeSymbol? HeaderNames => Get(200, "Microsoft.Net.Http.Headers.HeaderNames");
-        public INamedTypeSymbol? StatusCodes => Get(201, "Microsoft.AspNetCore.Http.StatusCodes");
-        public INamedTypeSymbol? HttpMethodAttribute => Get(202, "Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute");
-        public INamedTypeSymbol? HttpPostAttribute => Get(203, "Microsoft.AspNetCore.Mvc.HttpPostAttribute");
-        public INamedTypeSymbol? HttpPutAttribute => Get(204, "Microsoft.AspNetCore.Mvc.HttpPutAttribute");
-        public INamedTypeSymbol? HttpPatchAttribute => Get(205, "Microsoft.AspNetCore.Mvc.HttpPatchAttribute");
-        public INamedTypeSymbol? HttpDeleteAttribute => Get(206, "Microsoft.AspNetCore.Mvc.HttpDeleteAttribute");
-        public INamedTypeSymbol? RouteAttribute => Get(207, "Microsoft.AspNetCore.Mvc.RouteAttribute");
-        public INamedTypeSymbol? RouteGroupBuilder => Get(208, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
-        public INamedTypeSymbol? ControllerEndpointRouteBuilderExtensions => Get(209, "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions");
-        public INamedTypeSymbol? RoutingEndpointConventionBuilderExtensions => Get(210, "Microsoft.AspNetCore.Builder.RoutingEndpointConventionBuilderExtensions");
-        public INamedTypeSymbol? EndpointRoutingApplicationBuilderExtensions => Get(211, "Microsoft.AspNetCore.Builder.EndpointRoutingApplicationBuilderExtensions");
-        public INamedTypeSymbol? AuthAppBuilderExtensions => Get(212, "Microsoft.AspNetCore.Builder.AuthAppBuilderExtensions");
-        public INamedTypeSymbol? AuthorizationAppBuilderExtensions => Get(213, "Microsoft.AspNetCore.Builder.AuthorizationAppBuilderExtensions");
-        public INamedTypeSymbol? SteadfastRateLimitTiers => Get(214, "Steadfast.RateLimitTiers");
-        public INamedTypeSymbol? SteadfastRateLimitRejection => Get(215, "Steadfast.RateLimitRejection");
-        public INamedTypeSymbol? SteadfastRateLimitingExtensions => Get(216, "Steadfast.SteadfastRateLimitingExtensions");
-        public INamedTypeSymbol? ControllerAttribute => Get(217, "Microsoft.AspNetCore.Mvc.ControllerAttribute");
+        public INamedTypeSymbol? RateLimiterOptions => Get(190, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptions");
+        public INamedTypeSymbol? RateLimiterOptionsExtensions => Get(191, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions");
+        public INamedTypeSymbol? RateLimiterServiceCollectionExtensions => Get(192, "Microsoft.AspNetCore.Builder.RateLimiterServiceCollectionExtensions");
+        public INamedTypeSymbol? RateLimiterApplicationBuilderExtensions => Get(193, "Microsoft.AspNetCore.Builder.RateLimiterApplicationBuilderExtensions");
+        public INamedTypeSymbol? RateLimiterEndpointConventionBuilderExtensions => Get(194, "Microsoft.AspNetCore.Builder.RateLimiterEndpointConventionBuilderExtensions");
+        public INamedTypeSymbol? EnableRateLimitingAttribute => Get(195, "Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute");
+        public INamedTypeSymbol? DisableRateLimitingAttribute => Get(196, "Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute");
+        public INamedTypeSymbol? RateLimitPartition => Get(197, "System.Threading.RateLimiting.RateLimitPartition");
+        public INamedTypeSymbol? FixedWindowRateLimiterOptions => Get(198, "System.Threading.RateLimiting.FixedWindowRateLimiterOptions");
+        public INamedTypeSymbol? SlidingWindowRateLimiterOptions => Get(199, "System.Threading.RateLimiting.SlidingWindowRateLimiterOptions");
+        public INamedTypeSymbol? TokenBucketRateLimiterOptions => Get(200, "System.Threading.RateLimiting.TokenBucketRateLimiterOptions");
+        public INamedTypeSymbol? HeaderDictionary => Get(201, "Microsoft.AspNetCore.Http.IHeaderDictionary");
+        public INamedTypeSymbol? HeaderNames => Get(202, "Microsoft.Net.Http.Headers.HeaderNames");
+        public INamedTypeSymbol? StatusCodes => Get(203, "Microsoft.AspNetCore.Http.StatusCodes");
+        public INamedTypeSymbol? HttpMethodAttribute => Get(204, "Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute");
+        public INamedTypeSymbol? HttpPostAttribute => Get(205, "Microsoft.AspNetCore.Mvc.HttpPostAttribute");
+        public INamedTypeSymbol? HttpPutAttribute => Get(206, "Microsoft.AspNetCore.Mvc.HttpPutAttribute");
+        public INamedTypeSymbol? HttpPatchAttribute => Get(207, "Microsoft.AspNetCore.Mvc.HttpPatchAttribute");
+        public INamedTypeSymbol? HttpDeleteAttribute => Get(208, "Microsoft.AspNetCore.Mvc.HttpDeleteAttribute");
+        public INamedTypeSymbol? RouteAttribute => Get(209, "Microsoft.AspNetCore.Mvc.RouteAttribute");
+        public INamedTypeSymbol? RouteGroupBuilder => Get(210, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
+        public INamedTypeSymbol? ControllerEndpointRouteBuilderExtensions => Get(211, "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? RoutingEndpointConventionBuilderExtensions => Get(212, "Microsoft.AspNetCore.Builder.RoutingEndpointConventionBuilderExtensions");
+        public INamedTypeSymbol? EndpointRoutingApplicationBuilderExtensions => Get(213, "Microsoft.AspNetCore.Builder.EndpointRoutingApplicationBuilderExtensions");
+        public INamedTypeSymbol? AuthAppBuilderExtensions => Get(214, "Microsoft.AspNetCore.Builder.AuthAppBuilderExtensions");
+        public INamedTypeSymbol? AuthorizationAppBuilderExtensions => Get(215, "Microsoft.AspNetCore.Builder.AuthorizationAppBuilderExtensions");
+        public INamedTypeSymbol? SteadfastRateLimitTiers => Get(216, "Steadfast.RateLimitTiers");
+        public INamedTypeSymbol? SteadfastRateLimitRejection => Get(217, "Steadfast.RateLimitRejection");
+        public INamedTypeSymbol? SteadfastRateLimitingExtensions => Get(218, "Steadfast.SteadfastRateLimitingExtensions");
+        public INamedTypeSymbol? ControllerAttribute => Get(219, "Microsoft.AspNetCore.Mvc.ControllerAttribute");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

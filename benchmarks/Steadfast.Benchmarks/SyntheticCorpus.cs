@@ -144,7 +144,7 @@ namespace Steadfast.Benchmarks
             b.Append('\n');
             b.Append(planted ? "        public string Playbook() => File.ReadAllText(PlaybookPath);\n" : "        public string Playbook() => _playbook;\n"); // SF5001 #1
             b.Append("        public string Profile(string user) => File.ReadAllText(user + \".json\");\n"); // SF5001 look-alike 2 (parameter)
-            b.Append("        public int CachedCount(string user) { if (!_countCache.TryGetValue(user, out var n)) { n = user.Length; _countCache[user] = n; } return n; }\n");
+            b.Append("        public int CachedCount(Microsoft.AspNetCore.Http.HttpRequest request) { var user = request.Path.Value ?? \"\"; if (!_countCache.TryGetValue(user, out var n)) { n = user.Length; _countCache[user] = n; } return n; }\n"); // the key is request input (SF4001's evidence)
             b.Append(planted ? "        public int KnownUsers => _countCache.Count;\n" : "        public void Forget(string user) => _countCache.Remove(user);\n");
             b.Append("        public int Limit(string key) => _limits.TryGetValue(key, out var l) ? l : 0;\n");
             b.Append("        public static string NameOf(Type t) => TypeNames.TryGetValue(t, out var n) ? n : TypeNames[t] = t.Name;\n");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -55,7 +56,8 @@ namespace Steadfast.Analyzers.Rules
                 return;
             }
 
-            if (InDevelopmentConvention(context.ContainingSymbol) || IsGuarded(invocation, types))
+            if (InDevelopmentConvention(context.ContainingSymbol) || IsGuarded(invocation, types) ||
+                HelperCallers.GetOrCreate(context.Compilation).DecidedByCallers(context.ContainingSymbol, types, context.CancellationToken))
             {
                 return;
             }
@@ -65,12 +67,13 @@ namespace Steadfast.Analyzers.Rules
 
         /// <summary>
         /// True for a tool call the rule reports: a development-only method (not allowed by the option) that no Development
-        /// check or deliberate switch guards, outside the Development Startup conventions. Shared with the fix, which wraps
-        /// only such calls.
+        /// check or deliberate switch guards, outside the Development Startup conventions, and not in a helper whose callers
+        /// decide (see <see cref="HelperCallers"/>). Shared with the fix, which wraps only such calls.
         /// </summary>
-        internal static bool IsReported(IInvocationOperation invocation, ISymbol? containingSymbol, SF6001Symbols types, ImmutableHashSet<string> allowed) =>
+        internal static bool IsReported(IInvocationOperation invocation, ISymbol? containingSymbol, SF6001Symbols types, ImmutableHashSet<string> allowed, CancellationToken cancellationToken = default) =>
             types.Describe(invocation.TargetMethod) is not null && !allowed.Contains(invocation.TargetMethod.Name) &&
-            !InDevelopmentConvention(containingSymbol) && !IsGuarded(invocation, types);
+            !InDevelopmentConvention(containingSymbol) && !IsGuarded(invocation, types) &&
+            !(invocation.SemanticModel is { } model && HelperCallers.GetOrCreate(model.Compilation).DecidedByCallers(containingSymbol, types, cancellationToken));
 
         /// <summary>
         /// ASP.NET Core's Startup conventions that run only in Development: a <c>ConfigureDevelopment</c> method
@@ -325,6 +328,10 @@ namespace Steadfast.Analyzers.Rules.SF6001
             HostEnvironment = types.HostEnvironment;
             HostingEnvironment = types.HostingEnvironment;
             WebApplication = types.WebApplication;
+            ApplicationBuilder = types.ApplicationBuilder;
+            EndpointRouteBuilder = types.EndpointRouteBuilder;
+            WebApplicationBuilder = types.WebApplicationBuilder;
+            HostApplicationBuilder = types.HostApplicationBuilder;
             HostEnvironmentEnvExtensions = types.HostEnvironmentEnvExtensions;
             Environments = types.Environments;
             HasAnyTool = DeveloperExceptionPageExtensions is not null || SwaggerBuilderExtensions is not null || SwaggerUIBuilderExtensions is not null ||
@@ -355,6 +362,15 @@ namespace Steadfast.Analyzers.Rules.SF6001
         public INamedTypeSymbol? HostingEnvironment { get; }
 
         public INamedTypeSymbol? WebApplication { get; }
+
+        /// <summary>The app and its builders a helper receives (see <see cref="HelperCallers"/>).</summary>
+        public INamedTypeSymbol? ApplicationBuilder { get; }
+
+        public INamedTypeSymbol? EndpointRouteBuilder { get; }
+
+        public INamedTypeSymbol? WebApplicationBuilder { get; }
+
+        public INamedTypeSymbol? HostApplicationBuilder { get; }
 
         /// <summary>Where <c>IsDevelopment()</c> is declared, for the fix's fully qualified call where no using brings it in.</summary>
         public INamedTypeSymbol? HostEnvironmentEnvExtensions { get; }

@@ -192,7 +192,7 @@ namespace Steadfast.CodeFixes.Rules
             var containing = model.GetEnclosingSymbol(statement.SpanStart, cancellationToken);
             for (var expression = statement.Expression; expression is InvocationExpressionSyntax call;)
             {
-                if (model.GetOperation(call, cancellationToken) is IInvocationOperation operation && SF6001DevelopmentOnlyAnalyzer.IsReported(operation, containing, types, allowed))
+                if (model.GetOperation(call, cancellationToken) is IInvocationOperation operation && SF6001DevelopmentOnlyAnalyzer.IsReported(operation, containing, types, allowed, cancellationToken))
                 {
                     return true;
                 }

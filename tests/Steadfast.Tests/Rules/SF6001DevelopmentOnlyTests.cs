@@ -79,7 +79,8 @@ namespace Steadfast.Tests.Rules
                     app.UseEndpoints(endpoints => [|endpoints.MapSwagger()|]);
                 }
 
-                public static void MapDocs(IEndpointRouteBuilder endpoints) => [|endpoints.MapOpenApi()|];
+                // internal and never called: no caller decides for it (a public one in a library would be left to its callers)
+                internal static void MapDocs(IEndpointRouteBuilder endpoints) => [|endpoints.MapOpenApi()|];
             }
             """);
 
@@ -133,6 +134,78 @@ namespace Steadfast.Tests.Rules
             public class StartupProduction
             {
                 public void Configure(IApplicationBuilder app) => [|app.UseSwagger()|];
+            }
+            """);
+
+        // ---------------------------------------------------------------- helpers: the callers decide
+
+        /// <summary>A helper that receives the app and maps the tools unguarded, as a class library's extension method does.</summary>
+        private static string Helper(string access = "public") => Usings + """
+
+            __ACCESS__ static class Docs
+            {
+                public static WebApplication MapDocs(this WebApplication app)
+                {
+                    /*0*/app.MapOpenApi()/*1*/;
+                    /*2*/app.MapScalarApiReference()/*3*/;
+                    return app;
+                }
+            }
+
+            """.Replace("__ACCESS__", access, System.StringComparison.Ordinal);
+
+        private static string Marked(string source) => source
+            .Replace("/*0*/", "[|", System.StringComparison.Ordinal).Replace("/*1*/", "|]", System.StringComparison.Ordinal)
+            .Replace("/*2*/", "[|", System.StringComparison.Ordinal).Replace("/*3*/", "|]", System.StringComparison.Ordinal);
+
+        /// <summary>Every call of the helper is under a Development check or a deliberate switch: the callers decide, silent.</summary>
+        [Theory]
+        [InlineData("if (app.Environment.IsDevelopment()) { app.MapDocs(); }")]
+        [InlineData("if (flag) app.MapDocs(); if (app.Environment.IsDevelopment()) Docs.MapDocs(app);")]
+        [InlineData("if (!app.Configuration.GetValue<bool>(\"Docs:Enabled\")) return; app.MapDocs();")]
+        [InlineData("if (flag) { app?.MapDocs(); }")]
+        public Task Helper_GuardedAtEveryCall_NotFlagged(string body) => VerifySF6001.AnalyzerAsync(Helper() + App(body).Substring(Usings.Length));
+
+        /// <summary>One unguarded call (or a use that is no call) is enough: each tool call is flagged once, whatever the number of callers.</summary>
+        [Theory]
+        [InlineData("app.MapDocs();")]
+        [InlineData("if (flag) app.MapDocs(); app.MapDocs(); app.MapDocs();")]
+        [InlineData("if (app.Environment.IsDevelopment()) app.MapDocs(); else Docs.MapDocs(app);")]
+        [InlineData("if (flag) app.MapDocs(); Func<WebApplication, WebApplication> map = Docs.MapDocs; map(app);")]
+        public Task Helper_OneUnguardedCall_Flagged(string body) => VerifySF6001.AnalyzerAsync(Marked(Helper()) + App(body).Substring(Usings.Length));
+
+        /// <summary>A library's public helper with no caller in the library: the application that calls it decides.</summary>
+        [Fact]
+        public Task Helper_PublicInALibrary_NoCallers_NotFlagged() => VerifySF6001.AnalyzerAsync(Helper());
+
+        /// <summary>Not callable from outside the library, and never called in it: nothing decides for it, flagged as before.</summary>
+        [Fact]
+        public Task Helper_InternalInALibrary_NoCallers_Flagged() => VerifySF6001.AnalyzerAsync(Marked(Helper("internal")));
+
+        /// <summary>In an application no other assembly calls the helper: with no caller it is flagged as before.</summary>
+        [Fact]
+        public Task Helper_InAnApplication_NoCallers_Flagged() => new SteadfastAnalyzerTest<SF6001DevelopmentOnlyAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = Usings + "var app = WebApplication.Create(args);\napp.Run();\n" + Marked(Helper()).Substring(Usings.Length),
+        }.RunAsync();
+
+        /// <summary>In an application, the top-level statements are the start-up body: a guarded call silences the helper, an unguarded one does not.</summary>
+        [Theory]
+        [InlineData("if (app.Environment.IsDevelopment())\n{\n    app.MapDocs();\n}\n", false)]
+        [InlineData("app.MapDocs();\n", true)]
+        public Task Helper_InAnApplication_CalledFromTopLevel(string call, bool flagged) => new SteadfastAnalyzerTest<SF6001DevelopmentOnlyAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = Usings + "var app = WebApplication.Create(args);\n" + call + "app.Run();\n" + (flagged ? Marked(Helper()) : Helper()).Substring(Usings.Length),
+        }.RunAsync();
+
+        /// <summary>A call from the Development Startup convention counts as guarded.</summary>
+        [Fact]
+        public Task Helper_CalledFromConfigureDevelopment_NotFlagged() => VerifySF6001.AnalyzerAsync(Helper() + """
+            public class Startup
+            {
+                public void ConfigureDevelopment(WebApplication app) => app.MapDocs();
             }
             """);
 
@@ -349,7 +422,7 @@ namespace Steadfast.Tests.Rules
         [Fact]
         public Task Fix_ExtensionMethodOnWebApplication_ChainAndElseBranch() => VerifySF6001.CodeFixAsync(Usings + """
 
-            public static class Docs
+            internal static class Docs
             {
                 public static WebApplication MapDocs(this WebApplication app)
                 {
@@ -368,7 +441,7 @@ namespace Steadfast.Tests.Rules
             }
             """, Usings + """
 
-            public static class Docs
+            internal static class Docs
             {
                 public static WebApplication MapDocs(this WebApplication app)
                 {
@@ -529,7 +602,7 @@ namespace Steadfast.Tests.Rules
             Sources =
             {
                 Usings + """
-                public static class Docs
+                internal static class Docs
                 {
                     public static void Map(WebApplication app)
                     {
@@ -556,7 +629,7 @@ namespace Steadfast.Tests.Rules
             FixedSources =
             {
                 Usings + """
-                public static class Docs
+                internal static class Docs
                 {
                     public static void Map(WebApplication app)
                     {

@@ -226,6 +226,110 @@ namespace Steadfast.Tests.Rules
             TestCode = Notifier(body),
         }.RunAsync();
 
+        // ---------------------------------------------------------------- collections the program fixes (issue #15/#16)
+
+        private const string Handlers = """
+
+            public interface IHandler { Task HandleAsync(Lead lead); }
+
+            public sealed class Fallback
+            {
+                public Fallback(IHandler[] handlers) { Handlers = handlers; }
+
+                public IHandler[] Handlers { get; }
+            }
+
+            public sealed class Primary(IEnumerable<IHandler> handlers)
+            {
+                private readonly IReadOnlyList<IHandler> _copy = handlers.ToList();
+
+                public Task AllAsync(Lead lead) => Task.WhenAll(handlers.Select(h => h.HandleAsync(lead)));
+
+                public Task CopyAsync(Lead lead) => Task.WhenAll(_copy.Select(h => h.HandleAsync(lead)));
+            }
+
+            namespace Microsoft.Extensions.Options
+            {
+                public interface IOptions<out T> where T : class { T Value { get; } }
+
+                public interface IOptionsMonitor<out T> { T CurrentValue { get; } }
+            }
+
+            namespace Mine
+            {
+                public interface IOptions<out T> where T : class { T Value { get; } }
+            }
+
+            public sealed class Endpoints { public List<string> Urls { get; } = new(); }
+
+            """;
+
+        private const string InjectedMembers = """
+                private readonly IHandler[] _handlers;
+                private readonly IEnumerable<IHandler> _all;
+                private readonly IReadOnlyList<Lead> _batch;
+                private readonly Microsoft.Extensions.Options.IOptions<Endpoints> _options;
+                private readonly Microsoft.Extensions.Options.IOptionsMonitor<Endpoints> _monitor;
+                private readonly Mine.IOptions<Endpoints> _mine;
+
+                public Notifier(IEnumerable<IHandler> handlers, IEnumerable<IHandler> all, IReadOnlyList<Lead> batch, Microsoft.Extensions.Options.IOptions<Endpoints> options, Microsoft.Extensions.Options.IOptionsMonitor<Endpoints> monitor, Mine.IOptions<Endpoints> mine)
+                {
+                    _handlers = handlers as IHandler[] ?? handlers.ToArray();
+                    _all = all ?? throw new ArgumentNullException(nameof(all));
+                    _batch = batch;
+                    _options = options;
+                    _monitor = monitor;
+                    _mine = mine;
+                }
+
+                private Task PingAsync(string url) => Task.Delay(1);
+            """;
+
+        [Theory]
+        [InlineData("await Task.WhenAll(_handlers.Select(h => h.HandleAsync(leads[0])));")] // a field from a constructor's IEnumerable<IService>, materialized
+        [InlineData("var tasks = _all.Select(h => h.HandleAsync(leads[0])); await Task.WhenAll(tasks);")] // null-checked, through a local
+        [InlineData("var fallback = new Fallback(_handlers); await Task.WhenAll(fallback.Handlers.Select(h => h.HandleAsync(leads[0])));")] // a get-only property from a constructor's IService[]
+        [InlineData("await Task.WhenAll(Enum.GetValues<DayOfWeek>().Select(d => SendAsync(leads[(int)d])));")] // an enum's values
+        [InlineData("await Task.WhenAll(Enum.GetValues(typeof(DayOfWeek)).Cast<DayOfWeek>().Select(d => SendAsync(leads[(int)d])));")]
+        [InlineData("await Task.WhenAll(_options.Value.Urls.Select(PingAsync));")] // configuration
+        [InlineData("var urls = _monitor.CurrentValue.Urls; await Task.WhenAll(urls.Select(PingAsync));")]
+        [InlineData("var firsts = Query()?.Take(200).Where(l => l.Name != \"\").Take(10).ToArray() ?? Array.Empty<Lead>(); await Task.WhenAll(firsts.Select(SendAsync));")] // a constant cap behind ?. and ??
+        public Task DoesNotFlag_CollectionsTheProgramFixes(string body) => VerifySF1003.AnalyzerAsync(Notifier(body, InjectedMembers) + Handlers);
+
+        [Theory]
+        [InlineData("await [|Task.WhenAll|](_batch.Select(lead => SendAsync(lead)));")] // a constructor's collection of data, not of services
+        [InlineData("await [|Task.WhenAll|](_mine.Value.Urls.Select(PingAsync));")] // an IOptions look-alike
+        [InlineData("var firsts = Query()?.Take(200).ToArray() ?? Array.Empty<Lead>(); await [|Task.WhenAll|](firsts.Select(SendAsync));")] // a cap over the threshold
+        [InlineData("var firsts = leads?.Take(5).ToList() ?? Query().ToList(); await [|Task.WhenAll|](firsts.Select(SendAsync));")] // an unfixed fallback
+        public Task Flags_LookAlikesOfCollectionsTheProgramFixes(string body) => VerifySF1003.AnalyzerAsync(Notifier(body, InjectedMembers) + Handlers);
+
+        [Fact]
+        public Task Flags_ServicesPassedToAMethod_NotInjected() => VerifySF1003.AnalyzerAsync(Notifier(
+            """
+                    await Task.CompletedTask;
+            """,
+            """
+                public Task EachAsync(IEnumerable<IHandler> handlers, Lead lead) => [|Task.WhenAll|](handlers.Select(h => h.HandleAsync(lead)));
+            """) + Handlers);
+
+        [Fact]
+        public Task FromServices_IsInjected_FromBody_IsNot() => VerifySF1003.AnalyzerAsync(Usings + """
+            namespace Microsoft.AspNetCore.Mvc
+            {
+                [AttributeUsage(AttributeTargets.Parameter)] public sealed class FromServicesAttribute : Attribute { }
+                [AttributeUsage(AttributeTargets.Parameter)] public sealed class FromBodyAttribute : Attribute { }
+            }
+
+            public interface IProvider { Task<string> FetchAsync(); }
+
+            public sealed class HomeController
+            {
+                public Task<string[]> Swagger([Microsoft.AspNetCore.Mvc.FromServices] IEnumerable<IProvider> providers) => Task.WhenAll(providers.Select(p => p.FetchAsync()));
+
+                public Task<string[]> Posted([Microsoft.AspNetCore.Mvc.FromBody] IEnumerable<IProvider> providers) => [|Task.WhenAll|](providers.Select(p => p.FetchAsync()));
+            }
+            """);
+
         // ---------------------------------------------------------------- fix
 
         [Fact]

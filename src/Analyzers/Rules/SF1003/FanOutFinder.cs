@@ -318,8 +318,9 @@ namespace Steadfast.Analyzers.Rules.SF1003
         /// <summary>
         /// True when the code fixes how many items <paramref name="source"/> has, at most <paramref name="threshold"/>: an
         /// array or collection written out, <c>Enumerable.Range</c>/<c>Repeat</c> with a constant count, <c>Take(k)</c>;
-        /// filters and projections of such a source; a local or a readonly array field initialized so; a batch of
-        /// <c>Chunk</c> (a limit chosen in the code).
+        /// filters and projections of such a source (also behind <c>?.</c> and <c>?? Array.Empty&lt;T&gt;()</c>); a local or
+        /// a readonly array field initialized so; a batch of <c>Chunk</c> (a limit chosen in the code); or when the program
+        /// sets it (<see cref="ProgramFixedCollections"/>: injected services, enum values, options).
         /// </summary>
         internal static bool IsFixedSize(IOperation source, SF1003Symbols types, int threshold, int depth)
         {
@@ -329,8 +330,17 @@ namespace Steadfast.Analyzers.Rules.SF1003
             }
 
             source = OperationHelpers.SkipConversions(source);
+            if (ProgramFixedCollections.IsProgramFixed(source))
+            {
+                return true; // services injected as a collection, an enum's values, configuration: set by the program
+            }
+
             switch (source)
             {
+                case ICoalesceOperation coalesce:
+                    return IsFixedSize(coalesce.Value, types, threshold, depth + 1) && IsFixedSize(coalesce.WhenNull, types, threshold, depth + 1);
+                case IConditionalAccessOperation conditional:
+                    return IsFixedSize(conditional.WhenNotNull, types, threshold, depth + 1);
                 case IArrayCreationOperation array:
                     if (array.Initializer is { } initializer)
                     {

@@ -19,7 +19,10 @@ namespace Steadfast.Analyzers.Rules
     /// endpoint, its handler, its group (a chain or a local, and one level of a group handed to a method of the project)
     /// or its controller (or on <c>MapControllers()</c>). Nothing is flagged where the app sets a global limiter
     /// (<c>RateLimiterOptions.GlobalLimiter</c>) or uses another rate limiting middleware (AspNetCoreRateLimit's
-    /// <c>Use…RateLimiting</c>). These facts can be anywhere in the compilation, so findings are reported at its end.
+    /// <c>Use…RateLimiting</c>, or a <c>UseMiddleware</c> whose type, or a base of it, is unresolved or AspNetCoreRateLimit's),
+    /// nor where it calls <c>UseRateLimiter</c> but configures the limiter out of sight (no <c>AddRateLimiter</c> or
+    /// <c>AddSteadfastRateLimiting</c> in the compilation), nor in a library (only an application's compilation is
+    /// checked: the app that hosts a library's endpoints decides). These facts can be anywhere in the compilation, so findings are reported at its end.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SF6003EndpointWithoutRateLimitAnalyzer : DiagnosticAnalyzer
@@ -60,6 +63,11 @@ namespace Steadfast.Analyzers.Rules
                 if (!TestCode.Gate(ref start, IncludeTestCode))
                 {
                     return;
+                }
+
+                if (start.Compilation.Options.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication))
+                {
+                    return; // a library's endpoints: the app that hosts them decides how they are limited
                 }
 
                 var symbols = SF6003Symbols.GetOrCreate(start.Compilation);
@@ -230,6 +238,13 @@ namespace Steadfast.Analyzers.Rules
                 {
                     Volatile.Write(ref _otherLimiter, 1);
                 }
+                else if (method.Name == "UseMiddleware" && IsUseMiddlewareExtensions(type))
+                {
+                    if (MayLimit(MiddlewareType(call)))
+                    {
+                        Volatile.Write(ref _otherLimiter, 1);
+                    }
+                }
                 else if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
                 {
                     // A group handed to a method of this project: remember which of its parameters get a limited builder.
@@ -246,6 +261,47 @@ namespace Steadfast.Analyzers.Rules
             /// <summary>AspNetCoreRateLimit's middleware (<c>UseIpRateLimiting</c>, <c>UseClientRateLimiting</c>): its own top-level namespace.</summary>
             private static bool IsOtherLimiterNamespace(INamespaceSymbol? ns) =>
                 ns is { Name: "AspNetCoreRateLimit", ContainingNamespace.IsGlobalNamespace: true };
+
+            private static bool IsUseMiddlewareExtensions(INamedTypeSymbol type) =>
+                type.Name == "UseMiddlewareExtensions" &&
+                type.ContainingNamespace is { Name: "Builder", ContainingNamespace: { Name: "AspNetCore", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } };
+
+            /// <summary>The middleware type of <c>UseMiddleware&lt;T&gt;()</c> or <c>UseMiddleware(typeof(T))</c>; null when not visible.</summary>
+            private static ITypeSymbol? MiddlewareType(IInvocationOperation call)
+            {
+                if (call.TargetMethod.TypeArguments.Length == 1)
+                {
+                    return call.TargetMethod.TypeArguments[0];
+                }
+
+                foreach (var argument in call.Arguments)
+                {
+                    if (argument.Parameter?.Name == "middleware" && OperationHelpers.SkipConversions(argument.Value) is ITypeOfOperation typeOf)
+                    {
+                        return typeOf.TypeOperand;
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>
+            /// A middleware that may limit requests: it, or a type it derives from, cannot be resolved (a package not
+            /// restored here), or it derives from AspNetCoreRateLimit's middleware. Never report on the strength of a type
+            /// that cannot be resolved.
+            /// </summary>
+            private static bool MayLimit(ITypeSymbol? middleware)
+            {
+                for (var t = middleware; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+                {
+                    if (t.TypeKind == TypeKind.Error || IsOtherLimiterNamespace(t.ContainingNamespace))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
 
             private void OnMap(OperationAnalysisContext context, IInvocationOperation call)
             {
@@ -407,6 +463,11 @@ namespace Steadfast.Analyzers.Rules
                 if (Volatile.Read(ref _globalLimiter) == 1 || Volatile.Read(ref _otherLimiter) == 1)
                 {
                     return;
+                }
+
+                if (Volatile.Read(ref _middleware) == 1 && Volatile.Read(ref _registered) == 0 && Volatile.Read(ref _ownLimiter) == 0)
+                {
+                    return; // UseRateLimiter with its configuration out of sight (a helper of another assembly): a global limiter may be there
                 }
 
                 var controllersLimited = Volatile.Read(ref _controllersLimited) == 1;

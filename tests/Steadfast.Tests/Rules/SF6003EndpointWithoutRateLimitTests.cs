@@ -242,6 +242,82 @@ namespace Steadfast.Tests.Rules
             builder.Build().Run();
             """);
 
+        // ---------------------------------------------------------------- where the limit is out of sight
+
+        private const string LeadEndpoints = """
+            public static class LeadEndpoints
+            {
+                public static IEndpointRouteBuilder MapLeads(this IEndpointRouteBuilder endpoints)
+                {
+                    endpoints.[|MapPost|]("/leads", () => Results.Ok());
+                    return endpoints;
+                }
+            }
+            """;
+
+        [Fact]
+        public Task DoesNotFlag_InALibrary() => new SteadfastAnalyzerTest<SF6003EndpointWithoutRateLimitAnalyzer>
+        {
+            TestCode = Usings + LeadEndpoints.Replace("[|MapPost|]", "MapPost"),
+            OutputKind = OutputKind.DynamicallyLinkedLibrary, // the app that hosts these endpoints decides how they are limited
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_TheSameEndpoints_InAnApp()
+        {
+            var test = new SteadfastAnalyzerTest<SF6003EndpointWithoutRateLimitAnalyzer> { OutputKind = OutputKind.ConsoleApplication };
+            test.Sources.Add(App("app.MapLeads();"));
+            test.Sources.Add(Usings + LeadEndpoints);
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task DoesNotFlag_UseRateLimiter_WithItsConfigurationOutOfSight() => AnalyzeAsync(App(
+            """app.UseRateLimiter(); app.MapPost("/login", () => Results.Ok()); app.MapDelete("/leads/{id}", (int id) => Results.Ok());"""));
+
+        [Theory]
+        [InlineData("app.UseMiddleware<CustomIpRateLimitMiddleware>();")]
+        [InlineData("app.UseMiddleware(typeof(CustomIpRateLimitMiddleware));")]
+        public Task DoesNotFlag_Middleware_WithAnUnresolvedBase(string use) => AnalyzeAsync(App(
+            use + "\n" + """app.MapPost("/login", () => Results.Ok());"""), Usings + """
+            public class CustomIpRateLimitMiddleware : {|CS0246:IpRateLimitMiddleware|}
+            {
+            }
+            """);
+
+        [Fact]
+        public Task DoesNotFlag_Middleware_FromAspNetCoreRateLimit() => AnalyzeAsync(App(
+            "app.UseMiddleware<CustomIpRateLimitMiddleware>();\n" + """app.MapPost("/login", () => Results.Ok());"""), Usings + """
+            public class CustomIpRateLimitMiddleware : AspNetCoreRateLimit.IpRateLimitMiddleware
+            {
+                public CustomIpRateLimitMiddleware(RequestDelegate next) : base(next) { }
+            }
+            """,
+            Usings + """
+            namespace AspNetCoreRateLimit
+            {
+                public class IpRateLimitMiddleware
+                {
+                    private readonly RequestDelegate _next;
+                    public IpRateLimitMiddleware(RequestDelegate next) => _next = next;
+                    public System.Threading.Tasks.Task Invoke(HttpContext context) => _next(context);
+                }
+            }
+            """);
+
+        [Theory]
+        [InlineData("app.UseMiddleware<AuditMiddleware>();")]
+        [InlineData("app.UseMiddleware(typeof(AuditMiddleware));")]
+        public Task Flags_Despite_AnOrdinaryMiddleware(string use) => AnalyzeAsync(App(
+            use + "\n" + """app.[|MapPost|]("/login", () => Results.Ok());"""), Usings + """
+            public class AuditMiddleware
+            {
+                private readonly RequestDelegate _next;
+                public AuditMiddleware(RequestDelegate next) => _next = next;
+                public System.Threading.Tasks.Task Invoke(HttpContext context) => _next(context);
+            }
+            """);
+
         // ---------------------------------------------------------------- options
 
         [Theory]
@@ -269,8 +345,10 @@ namespace Steadfast.Tests.Rules
                 ("/login", () => Results.Ok());
                     }
                 }
+
+                public static class Program { public static void Main() { } } // a test project is an executable (the test SDK's entry point)
                 """;
-            return new SteadfastAnalyzerTest<SF6003EndpointWithoutRateLimitAnalyzer> { TestCode = source, EditorConfig = "[*.cs]\n" + setting }.RunAsync();
+            return new SteadfastAnalyzerTest<SF6003EndpointWithoutRateLimitAnalyzer> { TestCode = source, EditorConfig = "[*.cs]\n" + setting, OutputKind = OutputKind.ConsoleApplication }.RunAsync();
         }
 
         // ---------------------------------------------------------------- fixes

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 144;
+        private const int Count = 155;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,6 +192,17 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
+        public INamedTypeSymbol? List => Get(144, "System.Collections.Generic.List`1");
+        public INamedTypeSymbol? Queue => Get(145, "System.Collections.Generic.Queue`1");
+        public INamedTypeSymbol? LinkedList => Get(146, "System.Collections.Generic.LinkedList`1");
+        public INamedTypeSymbol? ConcurrentQueue => Get(147, "System.Collections.Concurrent.ConcurrentQueue`1");
+        public INamedTypeSymbol? ConcurrentBag => Get(148, "System.Collections.Concurrent.ConcurrentBag`1");
+        public INamedTypeSymbol? BlockingCollection => Get(149, "System.Collections.Concurrent.BlockingCollection`1");
+        public INamedTypeSymbol? Channel => Get(150, "System.Threading.Channels.Channel");
+        public INamedTypeSymbol? ChannelOfT => Get(151, "System.Threading.Channels.Channel`1");
+        public INamedTypeSymbol? UnboundedChannelOptions => Get(152, "System.Threading.Channels.UnboundedChannelOptions");
+        public INamedTypeSymbol? BoundedChannelOptions => Get(153, "System.Threading.Channels.BoundedChannelOptions");
+        public INamedTypeSymbol? SteadfastBoundedHistory => Get(154, "Steadfast.BoundedHistory`1");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -4,19 +4,22 @@ using Steadfast;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton<LeadStore>();
 builder.Services.AddSingleton<LeadBot>();
+builder.Services.AddSingleton<UpdateHistory>();
 
 // Steadfast's runtime: tracked background work is drained (or reported) at shutdown. Nothing is tracked until the fixes run.
 builder.Services.AddBackgroundTaskTracking();
 
 var app = builder.Build();
 
-app.MapPost("/webhook", async (Update update, LeadBot bot) =>
+app.MapPost("/webhook", async (Update update, LeadBot bot, UpdateHistory history) =>
 {
+    history.Record(update);
     await bot.HandleAsync(update);
     return Results.Ok();
 });
 
 app.MapGet("/stats", (LeadBot bot) => Results.Ok(new { knownUsers = bot.KnownUsers }));
+app.MapUpdateHistory();
 
 // The follow-up scheduler: every minute, retry the enrichment of leads that still lack it.
 var bot = app.Services.GetRequiredService<LeadBot>();

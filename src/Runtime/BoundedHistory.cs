@@ -93,7 +93,8 @@ namespace Steadfast
                         throw new ArgumentOutOfRangeException(nameof(index), index, "The index must be at least 0 and less than Count.");
                     }
 
-                    return _items[(_head + index) % _items.Length];
+                    var at = _head + index;
+                    return _items[at >= _items.Length ? at - _items.Length : at];
                 }
             }
         }
@@ -160,7 +161,13 @@ namespace Steadfast
         {
             if (_count < _items.Length)
             {
-                _items[(_head + _count) % _items.Length] = item;
+                var index = _head + _count;
+                if (index >= _items.Length)
+                {
+                    index -= _items.Length;
+                }
+
+                _items[index] = item;
                 _count++;
                 return;
             }
@@ -178,7 +185,11 @@ namespace Steadfast
 
             // Full at the capacity: overwrite the oldest.
             _items[_head] = item;
-            _head = (_head + 1) % _items.Length;
+            if (++_head == _items.Length)
+            {
+                _head = 0;
+            }
+
             _dropped++;
         }
 

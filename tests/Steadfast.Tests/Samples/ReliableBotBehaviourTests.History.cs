@@ -41,7 +41,12 @@ namespace Steadfast.Tests.Samples
             var end = await DebugUpdatesAsync(bot);
             var growth = end.HeapBytes - start.HeapBytes;
 
-            var measured = $"{version}: {HistoryEvents:N0} updates in {stopwatch.Elapsed.TotalSeconds:F0} s; history {start.Count:N0} -> {end.Count:N0}; heap {start.HeapBytes / MiB:N1} -> {end.HeapBytes / MiB:N1} MiB (growth {growth / (double)MiB:N1} MiB)";
+            var measured = $"{version}: {HistoryEvents:N0} updates, the last {HistoryEvents - 2_000:N0} in {stopwatch.Elapsed.TotalSeconds:F0} s; history {start.Count:N0} -> {end.Count:N0}; heap {start.HeapBytes / MiB:N1} -> {end.HeapBytes / MiB:N1} MiB (growth {growth / (double)MiB:N1} MiB)";
+            if (Environment.GetEnvironmentVariable("STEADFAST_MEASUREMENTS") is { Length: > 0 } measurements)
+            {
+                System.IO.File.AppendAllText(measurements, measured + "\n"); // for docs and reports: the numbers of this run
+            }
+
             Assert.True(end.Count == count, measured);
             Assert.True(growth >= leastGrowth && growth <= mostGrowth, measured);
             Assert.Equal(text, end.Last.Last().Message!.Text); // the newest update is kept in both

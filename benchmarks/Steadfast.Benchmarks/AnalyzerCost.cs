@@ -353,6 +353,20 @@ namespace Steadfast.Benchmarks
                     return;
                 }
 
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF3003SyncDatabaseCallAnalyzer))
+                {
+                    // SF3003's shape: per type, operation actions on invocations, then a type end.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterSymbolStartAction(
+                            static symbolStart =>
+                            {
+                                symbolStart.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+                                symbolStart.RegisterSymbolEndAction(static _ => { });
+                            },
+                            SymbolKind.NamedType));
+                    return;
+                }
+
                 if (_of == nameof(global::Steadfast.Analyzers.Rules.SF4001UnboundedCacheAnalyzer))
                 {
                     // SF4001's shape: per type, operation actions on field references, then a type end.
@@ -378,6 +392,14 @@ namespace Steadfast.Benchmarks
                                 symbolStart.RegisterSymbolEndAction(static _ => { });
                             },
                             SymbolKind.NamedType));
+                    return;
+                }
+
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF6001DevelopmentOnlyAnalyzer))
+                {
+                    // SF6001's shape: operation actions on invocations.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Invocation));
                     return;
                 }
 

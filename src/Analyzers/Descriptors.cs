@@ -11,6 +11,9 @@ namespace Steadfast.Analyzers
         /// <summary>A background loop with no error boundary: one exception ends it for good.</summary>
         public const string BackgroundLoopWithoutBoundary = "SF1002";
 
+        /// <summary>One task per item of a collection of any size, all running at once.</summary>
+        public const string UnboundedFanOut = "SF1003";
+
         /// <summary>HTTP call with no retry on transient failures.</summary>
         public const string HttpCallWithoutRetry = "SF2001";
 
@@ -20,6 +23,9 @@ namespace Steadfast.Analyzers
         /// <summary><c>SELECT *</c> in SQL text.</summary>
         public const string SelectStar = "SF3001";
 
+        /// <summary>A synchronous database call in async code.</summary>
+        public const string SyncDatabaseCallInAsync = "SF3003";
+
         /// <summary>A dictionary used as a cache that only grows.</summary>
         public const string UnboundedCache = "SF4001";
 
@@ -28,6 +34,9 @@ namespace Steadfast.Analyzers
 
         /// <summary>The same file read from disk on every call.</summary>
         public const string RepeatedFileRead = "SF5001";
+
+        /// <summary>A development-only middleware or endpoint (exception page, Swagger, OpenAPI) outside a Development check.</summary>
+        public const string DevelopmentOnlyOutsideDevelopment = "SF6001";
     }
 
     /// <summary>Diagnostic categories (see DiagnosticCategoryAndIdRanges.txt).</summary>
@@ -35,6 +44,7 @@ namespace Steadfast.Analyzers
     {
         public const string Reliability = "Reliability";
         public const string Performance = "Performance";
+        public const string Security = "Security";
     }
 
     /// <summary>The one catalog of Steadfast's diagnostic descriptors.</summary>
@@ -58,6 +68,14 @@ namespace Steadfast.Analyzers
             category: Categories.Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A background loop (a BackgroundService's ExecuteAsync, a Task.Run worker, a queue consumer) whose body has no catch stops at the first transient failure: in a BackgroundService the host stops (the default since .NET 6); in a Task.Run loop the work just ends, silently. Catch and report each failed iteration inside the loop, back off, and carry on (Steadfast.BackgroundLoop).");
+
+        public static readonly DiagnosticDescriptor SF1003UnboundedFanOut = Create(
+            id: DiagnosticIds.UnboundedFanOut,
+            title: "Fan-out has no concurrency limit",
+            messageFormat: "{0} starts one task per item of '{1}' and runs them all at once: limit how many run concurrently",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "Starting one task per element of a collection whose size the code does not fix (a parameter, a query result, a field that grows) runs them all at once: a burst of 10,000 items opens 10,000 connections, exhausts sockets or the database pool, and trips the upstream's rate limit. Limit how many run at once (Parallel.ForEachAsync with MaxDegreeOfParallelism, Steadfast.Concurrency.WhenAllBounded, a SemaphoreSlim, or batches).");
 
         public static readonly DiagnosticDescriptor SF2001HttpCallWithoutRetry = Create(
             id: DiagnosticIds.HttpCallWithoutRetry,
@@ -83,6 +101,14 @@ namespace Steadfast.Analyzers
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A star projection ships every column over the wire, large text and secrets included (an encrypted API key sent to a client because a query said *), and silently changes shape when a column is added. List the columns the code maps or reads.");
 
+        public static readonly DiagnosticDescriptor SF3003SyncDatabaseCallInAsync = Create(
+            id: DiagnosticIds.SyncDatabaseCallInAsync,
+            title: "Synchronous database call in async code",
+            messageFormat: "'{0}' waits for the database synchronously in async code, blocking a thread-pool thread for the whole round trip: await '{1}'",
+            category: Categories.Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A synchronous database call (Dapper's Query or Execute, ADO.NET's Open, ExecuteReader or Read, EF Core's SaveChanges, Find or ToList on a query) inside an async method holds its thread-pool thread for the whole round trip. Under concurrent load the pool starves and every request slows down. Await the call's async counterpart, passing the cancellation token in scope.");
+
         public static readonly DiagnosticDescriptor SF4001UnboundedCache = Create(
             id: DiagnosticIds.UnboundedCache,
             title: "Dictionary cache only grows",
@@ -106,6 +132,14 @@ namespace Steadfast.Analyzers
             category: Categories.Performance,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A file whose path never changes, read in code that runs per request, per message or in a loop, costs disk I/O and allocation on the hot path and fails when the disk is slow. Read it once and refresh it when it changes (Steadfast.FileCache), or load it once at startup.");
+
+        public static readonly DiagnosticDescriptor SF6001DevelopmentOnlyOutsideDevelopment = Create(
+            id: DiagnosticIds.DevelopmentOnlyOutsideDevelopment,
+            title: "Development-only middleware or endpoint runs outside Development",
+            messageFormat: "'{0}' {1} in every environment, production included: call it only when the environment is Development",
+            category: Categories.Security,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "The developer exception page, Swagger and its UI, ReDoc, the OpenAPI document, Scalar and EF Core's error page and migrations endpoint are tools for the developer's machine. Called outside a Development check they ship to production: stack traces and connection details to strangers, a map of every endpoint, a button that applies migrations. Call them inside if (app.Environment.IsDevelopment()), or list them in SF6001.allowed_methods when the API publishes its documentation on purpose.");
 
         /// <summary>Maps a rule ID to its documentation page.</summary>
         public static string GetHelpUri(string id) => DocsBaseUri + id + ".md";

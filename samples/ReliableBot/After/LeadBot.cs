@@ -99,7 +99,7 @@ public sealed class LeadBot
         }
     }
 
-    private async Task ReplyAsync(long chatId, string text)
+    internal async Task ReplyAsync(long chatId, string text)
     {
         var client = SharedHttpClient;
         using var response = await client.PostAsJsonAsync($"{_botApi}/sendMessage", new { chat_id = chatId, text });

@@ -44,7 +44,7 @@ public sealed class LeadStore
         return connection.Query<Lead>("SELECT id, chat_id, name, company FROM leads WHERE industry IS NULL ORDER BY id").ToList();
     }
 
-    private SqliteConnection Open()
+    internal SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();

@@ -97,7 +97,7 @@ public sealed class LeadBot
         }
     }
 
-    private async Task ReplyAsync(long chatId, string text)
+    internal async Task ReplyAsync(long chatId, string text)
     {
         using var client = new HttpClient();
         using var response = await client.PostAsJsonAsync($"{_botApi}/sendMessage", new { chat_id = chatId, text });

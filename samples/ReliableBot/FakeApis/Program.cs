@@ -1,5 +1,6 @@
 // Two fake upstreams on 127.0.0.1:
-//   :5081  a Telegram-style Bot API: POST /bot-token/sendMessage prints the message it would deliver;
+//   :5081  a Telegram-style Bot API: POST /bot-token/sendMessage prints the message it would deliver (taking 20 ms, as a
+//          real one takes a while); GET /bot-token/inflight gives the most sendMessage requests it handled at once;
 //   :5082  an enrichment API: GET /companies/{name} answers 503 twice, then the company's data,
 //          the way a real API answers while it is being deployed.
 using System.Collections.Concurrent;
@@ -12,14 +13,32 @@ var app = builder.Build();
 
 var failuresLeft = new ConcurrentDictionary<string, int>();
 
+var inFlight = 0;
+var mostInFlight = 0;
+
 app.MapPost("/bot-token/sendMessage", async (HttpRequest request) =>
 {
-    using var body = await JsonDocument.ParseAsync(request.Body);
-    var chat = body.RootElement.GetProperty("chat_id").GetInt64();
-    var text = body.RootElement.GetProperty("text").GetString();
-    Console.WriteLine($"bot api     -> chat {chat}: {text}");
-    return Results.Ok(new { ok = true });
+    var now = Interlocked.Increment(ref inFlight);
+    for (var most = Volatile.Read(ref mostInFlight); now > most && Interlocked.CompareExchange(ref mostInFlight, now, most) != most; most = Volatile.Read(ref mostInFlight))
+    {
+    }
+
+    try
+    {
+        using var body = await JsonDocument.ParseAsync(request.Body);
+        var chat = body.RootElement.GetProperty("chat_id").GetInt64();
+        var text = body.RootElement.GetProperty("text").GetString();
+        await Task.Delay(20);
+        Console.WriteLine($"bot api     -> chat {chat}: {text}");
+        return Results.Ok(new { ok = true });
+    }
+    finally
+    {
+        Interlocked.Decrement(ref inFlight);
+    }
 }).RequireHost("*:5081");
+
+app.MapGet("/bot-token/inflight", () => Results.Ok(new { most = Volatile.Read(ref mostInFlight) })).RequireHost("*:5081");
 
 app.MapGet("/companies/{name}", (string name) =>
 {

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 155;
+        private const int Count = 199;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -192,17 +192,71 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? HostEnvironment => Get(141, "Microsoft.Extensions.Hosting.IHostEnvironment");
         public INamedTypeSymbol? WebHostEnvironment => Get(142, "Microsoft.AspNetCore.Hosting.IWebHostEnvironment");
         public INamedTypeSymbol? OptionsMonitorExtensions => Get(143, "Microsoft.Extensions.Options.OptionsMonitorExtensions");
-        public INamedTypeSymbol? List => Get(144, "System.Collections.Generic.List`1");
-        public INamedTypeSymbol? Queue => Get(145, "System.Collections.Generic.Queue`1");
-        public INamedTypeSymbol? LinkedList => Get(146, "System.Collections.Generic.LinkedList`1");
-        public INamedTypeSymbol? ConcurrentQueue => Get(147, "System.Collections.Concurrent.ConcurrentQueue`1");
-        public INamedTypeSymbol? ConcurrentBag => Get(148, "System.Collections.Concurrent.ConcurrentBag`1");
-        public INamedTypeSymbol? BlockingCollection => Get(149, "System.Collections.Concurrent.BlockingCollection`1");
-        public INamedTypeSymbol? Channel => Get(150, "System.Threading.Channels.Channel");
-        public INamedTypeSymbol? ChannelOfT => Get(151, "System.Threading.Channels.Channel`1");
-        public INamedTypeSymbol? UnboundedChannelOptions => Get(152, "System.Threading.Channels.UnboundedChannelOptions");
-        public INamedTypeSymbol? BoundedChannelOptions => Get(153, "System.Threading.Channels.BoundedChannelOptions");
-        public INamedTypeSymbol? SteadfastBoundedHistory => Get(154, "Steadfast.BoundedHistory`1");
+        public INamedTypeSymbol? HttpRequest => Get(144, "Microsoft.AspNetCore.Http.HttpRequest");
+        public INamedTypeSymbol? HttpContext => Get(145, "Microsoft.AspNetCore.Http.HttpContext");
+        public INamedTypeSymbol? ClaimsPrincipal => Get(146, "System.Security.Claims.ClaimsPrincipal");
+        public INamedTypeSymbol? HubCallerContext => Get(147, "Microsoft.AspNetCore.SignalR.HubCallerContext");
+        public INamedTypeSymbol? GrpcBindServiceMethodAttribute => Get(148, "Grpc.Core.BindServiceMethodAttribute");
+        public INamedTypeSymbol? MediatRRequestHandler => Get(149, "MediatR.IRequestHandler`2");
+        public INamedTypeSymbol? MediatRNotificationHandler => Get(150, "MediatR.INotificationHandler`1");
+        public INamedTypeSymbol? MassTransitConsumer => Get(151, "MassTransit.IConsumer`1");
+        public INamedTypeSymbol? NonActionAttribute => Get(152, "Microsoft.AspNetCore.Mvc.NonActionAttribute");
+        public INamedTypeSymbol? SystemConsole => Get(153, "System.Console");
+
+        // SF3003: ADO.NET's async-capable base types, EF Core, LINQ, and the SQLite providers (whose async methods run synchronously).
+        public INamedTypeSymbol? DbConnection => Get(154, "System.Data.Common.DbConnection");
+        public INamedTypeSymbol? DbDataReader => Get(155, "System.Data.Common.DbDataReader");
+        public INamedTypeSymbol? DbTransaction => Get(156, "System.Data.Common.DbTransaction");
+        public INamedTypeSymbol? EfDbContext => Get(157, "Microsoft.EntityFrameworkCore.DbContext");
+        public INamedTypeSymbol? EfDbSet => Get(158, "Microsoft.EntityFrameworkCore.DbSet`1");
+        public INamedTypeSymbol? EfQueryableExtensions => Get(159, "Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
+        public INamedTypeSymbol? EfSqliteOptionsExtensions => Get(160, "Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions");
+        public INamedTypeSymbol? Queryable => Get(161, "System.Linq.Queryable");
+        public INamedTypeSymbol? Enumerable => Get(162, "System.Linq.Enumerable");
+        public INamedTypeSymbol? QueryableOfT => Get(163, "System.Linq.IQueryable`1");
+        public INamedTypeSymbol? SqliteConnection => Get(164, "Microsoft.Data.Sqlite.SqliteConnection");
+        public INamedTypeSymbol? SqliteCommand => Get(165, "Microsoft.Data.Sqlite.SqliteCommand");
+        public INamedTypeSymbol? SqliteDataReader => Get(166, "Microsoft.Data.Sqlite.SqliteDataReader");
+        public INamedTypeSymbol? SqliteTransaction => Get(167, "Microsoft.Data.Sqlite.SqliteTransaction");
+        public INamedTypeSymbol? SystemDataSQLiteConnection => Get(168, "System.Data.SQLite.SQLiteConnection");
+        public INamedTypeSymbol? SystemDataSQLiteCommand => Get(169, "System.Data.SQLite.SQLiteCommand");
+        public INamedTypeSymbol? SystemDataSQLiteDataReader => Get(170, "System.Data.SQLite.SQLiteDataReader");
+        public INamedTypeSymbol? SystemDataSQLiteTransaction => Get(171, "System.Data.SQLite.SQLiteTransaction");
+
+        // Development-only surfaces (SF6001): the exception page, Swagger/ReDoc (Swashbuckle), OpenAPI, Scalar, EF's error page and migrations endpoint.
+        public INamedTypeSymbol? DeveloperExceptionPageExtensions => Get(172, "Microsoft.AspNetCore.Builder.DeveloperExceptionPageExtensions");
+        public INamedTypeSymbol? SwaggerBuilderExtensions => Get(173, "Microsoft.AspNetCore.Builder.SwaggerBuilderExtensions");
+        public INamedTypeSymbol? SwaggerUIBuilderExtensions => Get(174, "Microsoft.AspNetCore.Builder.SwaggerUIBuilderExtensions");
+        public INamedTypeSymbol? ReDocBuilderExtensions => Get(175, "Microsoft.AspNetCore.Builder.ReDocBuilderExtensions");
+        public INamedTypeSymbol? OpenApiEndpointRouteBuilderExtensions => Get(176, "Microsoft.AspNetCore.Builder.OpenApiEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? ScalarEndpointRouteBuilderExtensions => Get(177, "Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? MigrationsEndPointExtensions => Get(178, "Microsoft.AspNetCore.Builder.MigrationsEndPointExtensions");
+        public INamedTypeSymbol? DatabaseErrorPageExtensions => Get(179, "Microsoft.AspNetCore.Builder.DatabaseErrorPageExtensions");
+        public INamedTypeSymbol? WebApplication => Get(180, "Microsoft.AspNetCore.Builder.WebApplication");
+
+        /// <summary>ASP.NET Core 2.x's environment (obsolete, still in old Startup classes).</summary>
+        public INamedTypeSymbol? HostingEnvironment => Get(181, "Microsoft.AspNetCore.Hosting.IHostingEnvironment");
+        public INamedTypeSymbol? HostEnvironmentEnvExtensions => Get(182, "Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions");
+        public INamedTypeSymbol? Environments => Get(183, "Microsoft.Extensions.Hosting.Environments");
+
+        // Fan-out (SF1003): LINQ's Select/Chunk/Range, Parallel.ForEachAsync and its options, throttles, and the runtime's bounded WhenAll.
+        public INamedTypeSymbol? Parallel => Get(184, "System.Threading.Tasks.Parallel");
+        public INamedTypeSymbol? ParallelOptions => Get(185, "System.Threading.Tasks.ParallelOptions");
+        public INamedTypeSymbol? SemaphoreSlim => Get(186, "System.Threading.SemaphoreSlim");
+        public INamedTypeSymbol? SteadfastConcurrency => Get(187, "Steadfast.Concurrency");
+
+        // Queues and histories (SF4002): grow-only collections, channels and their options, the runtime's bounded history.
+        public INamedTypeSymbol? List => Get(188, "System.Collections.Generic.List`1");
+        public INamedTypeSymbol? Queue => Get(189, "System.Collections.Generic.Queue`1");
+        public INamedTypeSymbol? LinkedList => Get(190, "System.Collections.Generic.LinkedList`1");
+        public INamedTypeSymbol? ConcurrentQueue => Get(191, "System.Collections.Concurrent.ConcurrentQueue`1");
+        public INamedTypeSymbol? ConcurrentBag => Get(192, "System.Collections.Concurrent.ConcurrentBag`1");
+        public INamedTypeSymbol? BlockingCollection => Get(193, "System.Collections.Concurrent.BlockingCollection`1");
+        public INamedTypeSymbol? Channel => Get(194, "System.Threading.Channels.Channel");
+        public INamedTypeSymbol? ChannelOfT => Get(195, "System.Threading.Channels.Channel`1");
+        public INamedTypeSymbol? UnboundedChannelOptions => Get(196, "System.Threading.Channels.UnboundedChannelOptions");
+        public INamedTypeSymbol? BoundedChannelOptions => Get(197, "System.Threading.Channels.BoundedChannelOptions");
+        public INamedTypeSymbol? SteadfastBoundedHistory => Get(198, "Steadfast.BoundedHistory`1");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

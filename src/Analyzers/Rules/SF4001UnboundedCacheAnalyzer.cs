@@ -59,6 +59,7 @@ namespace Steadfast.Analyzers.Rules
 
                 var compilation = start.Compilation;
                 var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Scan(compilation, types, cancellationToken));
+                var inputs = new InputSources(compilation, types);
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
@@ -70,7 +71,7 @@ namespace Steadfast.Analyzers.Rules
                             return; // the usual case: no private dictionary field worth watching, nothing registered
                         }
 
-                        var state = new TypeState(owner, candidates, types, lifetimes);
+                        var state = new TypeState(owner, candidates, types, lifetimes, inputs);
                         symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(state.Calls.OnMethodReference, OperationKind.MethodReference);
@@ -88,13 +89,13 @@ namespace Steadfast.Analyzers.Rules
             private readonly RetryableLazy<OwnerLifetimes> _lifetimes;
             private readonly KeyDomain _domain;
 
-            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, FieldUsage> fields, SF4001Symbols types, RetryableLazy<OwnerLifetimes> lifetimes)
+            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, FieldUsage> fields, SF4001Symbols types, RetryableLazy<OwnerLifetimes> lifetimes, InputSources inputs)
             {
                 _owner = owner;
                 _fields = fields;
                 _types = types;
                 _lifetimes = lifetimes;
-                _domain = new KeyDomain(types, owner);
+                _domain = new KeyDomain(types, owner, inputs);
                 Calls = new CallSites(owner);
             }
 
@@ -119,6 +120,7 @@ namespace Steadfast.Analyzers.Rules
 
             public void OnEnd(SymbolAnalysisContext context)
             {
+                _domain.CancellationToken = context.CancellationToken;
                 foreach (var pair in _fields)
                 {
                     var field = pair.Key;
@@ -208,6 +210,17 @@ namespace Steadfast.Analyzers.Rules.SF4001
             MemberInfo = types.MemberInfo;
             ParameterInfo = types.ParameterInfo;
             SteadfastBoundedCache = types.SteadfastBoundedCache;
+            ClaimsPrincipal = types.ClaimsPrincipal;
+            EndpointRouteBuilderExtensions = types.EndpointRouteBuilderExtensions;
+            GrpcBindServiceMethodAttribute = types.GrpcBindServiceMethodAttribute;
+            HttpContext = types.HttpContext;
+            HttpRequest = types.HttpRequest;
+            HubCallerContext = types.HubCallerContext;
+            MassTransitConsumer = types.MassTransitConsumer;
+            MediatRNotificationHandler = types.MediatRNotificationHandler;
+            MediatRRequestHandler = types.MediatRRequestHandler;
+            NonActionAttribute = types.NonActionAttribute;
+            SystemConsole = types.SystemConsole;
             Type = types.Type;
         }
 
@@ -256,6 +269,28 @@ namespace Steadfast.Analyzers.Rules.SF4001
         public INamedTypeSymbol? SteadfastBoundedCache { get; }
 
         public INamedTypeSymbol? Type { get; }
+
+        public INamedTypeSymbol? ClaimsPrincipal { get; }
+
+        public INamedTypeSymbol? EndpointRouteBuilderExtensions { get; }
+
+        public INamedTypeSymbol? GrpcBindServiceMethodAttribute { get; }
+
+        public INamedTypeSymbol? HttpContext { get; }
+
+        public INamedTypeSymbol? HttpRequest { get; }
+
+        public INamedTypeSymbol? HubCallerContext { get; }
+
+        public INamedTypeSymbol? MassTransitConsumer { get; }
+
+        public INamedTypeSymbol? MediatRNotificationHandler { get; }
+
+        public INamedTypeSymbol? MediatRRequestHandler { get; }
+
+        public INamedTypeSymbol? NonActionAttribute { get; }
+
+        public INamedTypeSymbol? SystemConsole { get; }
 
         public static SF4001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF4001Symbols(types));
     }

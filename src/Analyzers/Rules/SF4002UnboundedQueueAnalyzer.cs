@@ -71,8 +71,11 @@ namespace Steadfast.Analyzers.Rules
 
                 var compilation = start.Compilation;
 
-                // SF4001's escape rules, reused as they are: its owner lifetimes and key domain read SF4001's symbol context.
-                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Scan(compilation, SF4001Symbols.GetOrCreate(compilation), cancellationToken));
+                // SF4001's escape rules, reused as they are: its owner lifetimes and key domain read SF4001's symbol context,
+                // and an item counts as outside input only on SF4001's evidence (InputSources, built once per compilation).
+                var sf4001Symbols = SF4001Symbols.GetOrCreate(compilation);
+                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Scan(compilation, sf4001Symbols, cancellationToken));
+                var inputs = new InputSources(compilation, sf4001Symbols);
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
@@ -84,7 +87,7 @@ namespace Steadfast.Analyzers.Rules
                             return; // the usual case: nothing registered
                         }
 
-                        var state = new TypeState(owner, candidates, types, lifetimes, new KeyDomain(SF4001Symbols.GetOrCreate(compilation), owner));
+                        var state = new TypeState(owner, candidates, types, lifetimes, new KeyDomain(sf4001Symbols, owner, inputs));
                         symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
                         symbolStart.RegisterOperationAction(state.OnFieldInitializer, OperationKind.FieldInitializer);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Steadfast.CodeFixes.Internal
 {
@@ -50,9 +51,116 @@ namespace Steadfast.CodeFixes.Internal
         {
             document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await Formatter.FormatAsync(document, SyntaxAnnotation.ElasticAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await FormatEachTypeAloneAsync(document, cancellationToken).ConfigureAwait(false);
+            document = await FormatAsync(document, cancellationToken).ConfigureAwait(false);
             return await WithoutCleanupAnnotationsAsync(document, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Formats what the fix marked for formatting: the nodes it annotated and the elastic trivia of the syntax it built.</summary>
+        private static async Task<Document> FormatAsync(Document document, CancellationToken cancellationToken)
+        {
+            document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await Formatter.FormatAsync(document, SyntaxAnnotation.ElasticAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        private static readonly SyntaxAnnotation TypeAloneAnnotation = new("SteadfastFormatTypeAlone");
+
+        /// <summary>
+        /// Formats the marks inside each top-level type on its own, in a copy of the file that holds only that type and the
+        /// namespaces around it, and puts the formatted type back. Roslyn's formatter starts each marked span by collecting the
+        /// indentation rules of every child of the span's enclosing declarations: with the span's type among 500 others, that
+        /// is 500 declarations per span, and a Fix All of hundreds of findings grew with the square of their number
+        /// (docs/performance.md). Alone in its copy, a type's spans see only their own ancestors: the same indentation, since
+        /// the namespaces and the type's own trivia are kept. A mark that touches the type's edges (its first or last token),
+        /// a type with preprocessor directives, and everything outside types are left to the formatting of the whole document.
+        /// </summary>
+        private static async Task<Document> FormatEachTypeAloneAsync(Document document, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is not CompilationUnitSyntax unit || !unit.ContainsAnnotations)
+            {
+                return document;
+            }
+
+            var types = new List<TypeDeclarationSyntax>();
+            CollectTypes(unit.Members, types);
+            var formatted = new Dictionary<TypeDeclarationSyntax, TypeDeclarationSyntax>();
+            foreach (var type in types)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!type.ContainsAnnotations || type.ContainsDirectives || !HasMarksInside(type, out var marked) || !marked)
+                {
+                    continue;
+                }
+
+                // The copy: the type, marked so it can be found again, inside the namespaces that hold it, alone.
+                SyntaxNode alone = type.WithAdditionalAnnotations(TypeAloneAnnotation);
+                for (var parent = type.Parent; parent is not null; parent = parent.Parent)
+                {
+                    alone = parent switch
+                    {
+                        BaseNamespaceDeclarationSyntax ns => ns.WithMembers(SyntaxFactory.SingletonList((MemberDeclarationSyntax)alone)),
+                        CompilationUnitSyntax cu => cu.WithMembers(SyntaxFactory.SingletonList((MemberDeclarationSyntax)alone)),
+                        _ => alone,
+                    };
+                }
+
+                var copy = await FormatAsync(document.WithSyntaxRoot(alone), cancellationToken).ConfigureAwait(false);
+                var copyRoot = await copy.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+                if (copyRoot?.GetAnnotatedNodes(TypeAloneAnnotation).OfType<TypeDeclarationSyntax>().FirstOrDefault() is { } done)
+                {
+                    formatted[type] = Unmarked(done.WithoutAnnotations(TypeAloneAnnotation));
+                }
+            }
+
+            return formatted.Count == 0
+                ? document
+                : document.WithSyntaxRoot(unit.ReplaceNodes(formatted.Keys, (original, _) => formatted[original]));
+        }
+
+        /// <summary>The top-level types: members of the file and of its namespaces (nested types go with theirs).</summary>
+        private static void CollectTypes(SyntaxList<MemberDeclarationSyntax> members, List<TypeDeclarationSyntax> types)
+        {
+            foreach (var member in members)
+            {
+                if (member is TypeDeclarationSyntax type)
+                {
+                    types.Add(type);
+                }
+                else if (member is BaseNamespaceDeclarationSyntax ns)
+                {
+                    CollectTypes(ns.Members, types);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether the type has marks to format (<paramref name="marked"/>) and all of them lie strictly between its first and
+        /// last token, so that formatting them reads and writes nothing outside the type.
+        /// </summary>
+        private static bool HasMarksInside(TypeDeclarationSyntax type, out bool marked)
+        {
+            marked = false;
+            var inside = TextSpan.FromBounds(type.GetFirstToken().FullSpan.End, type.GetLastToken().FullSpan.Start);
+            foreach (var item in type.GetAnnotatedNodesAndTokens(Formatter.Annotation))
+            {
+                marked = true;
+                if (!inside.Contains(item.FullSpan))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var trivia in type.GetAnnotatedTrivia(SyntaxAnnotation.ElasticAnnotation))
+            {
+                marked = true;
+                if (!inside.Contains(trivia.FullSpan))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static readonly SyntaxAnnotation[] CleanupAnnotations = { Formatter.Annotation, Simplifier.Annotation, Simplifier.AddImportsAnnotation };
@@ -71,15 +179,23 @@ namespace Steadfast.CodeFixes.Internal
                 return document;
             }
 
+            var cleaned = Unmarked(root);
+            return ReferenceEquals(cleaned, root) ? document : document.WithSyntaxRoot(cleaned);
+        }
+
+        /// <summary><paramref name="node"/> without the clean-up marks: the same node when it has none.</summary>
+        private static T Unmarked<T>(T node)
+            where T : SyntaxNode
+        {
             var nodes = new HashSet<SyntaxNode>();
             var tokens = new HashSet<SyntaxToken>();
             foreach (var annotation in CleanupAnnotations)
             {
-                foreach (var item in root.GetAnnotatedNodesAndTokens(annotation))
+                foreach (var item in node.GetAnnotatedNodesAndTokens(annotation))
                 {
-                    if (item.AsNode() is { } node)
+                    if (item.AsNode() is { } annotated)
                     {
-                        nodes.Add(node);
+                        nodes.Add(annotated);
                     }
                     else
                     {
@@ -88,17 +204,16 @@ namespace Steadfast.CodeFixes.Internal
                 }
             }
 
-            var trivia = root.GetAnnotatedTrivia(SyntaxAnnotation.ElasticAnnotation).ToList();
+            var trivia = node.GetAnnotatedTrivia(SyntaxAnnotation.ElasticAnnotation).ToList();
             if (nodes.Count == 0 && tokens.Count == 0 && trivia.Count == 0)
             {
-                return document;
+                return node;
             }
 
-            var cleaned = root.ReplaceSyntax(
+            return node.ReplaceSyntax(
                 nodes, (_, rewritten) => rewritten.WithoutAnnotations(CleanupAnnotations),
                 tokens, (_, rewritten) => rewritten.WithoutAnnotations(CleanupAnnotations),
                 trivia, (_, rewritten) => rewritten.WithoutAnnotations(SyntaxAnnotation.ElasticAnnotation));
-            return document.WithSyntaxRoot(cleaned);
         }
     }
 }

@@ -63,7 +63,7 @@ namespace Steadfast.Tests.Catalog
             var d = Descriptor(id);
             Assert.Equal(Descriptors.GetHelpUri(id), d.HelpLinkUri);
             Assert.EndsWith("/docs/rules/" + id + ".md", d.HelpLinkUri, StringComparison.Ordinal);
-            Assert.Contains(d.Category, new[] { Categories.Reliability, Categories.Performance });
+            Assert.Contains(d.Category, new[] { Categories.Reliability, Categories.Performance, Categories.Security });
 
             var page = Path.Combine(Root, "docs", "rules", id + ".md");
             Assert.True(File.Exists(page), "missing " + page);

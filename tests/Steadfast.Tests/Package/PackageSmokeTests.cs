@@ -43,6 +43,7 @@ namespace Steadfast.Tests.Package
                     Assert.Contains("lib/net8.0/Steadfast.Runtime.dll", entries);
                     Assert.Contains("lib/net8.0/Steadfast.Runtime.xml", entries);
                     Assert.Equal(2, entries.Count(e => e.StartsWith("analyzers/", StringComparison.Ordinal)));
+                    Assert.DoesNotContain(entries, e => e.Contains("AspNetCore", StringComparison.Ordinal)); // the web part is its own package
                 }
 
                 // A fresh console project that installs the package from the local folder.
@@ -173,6 +174,45 @@ Console.WriteLine($""unfinished: {unfinished.Count}"");
                 TryDelete(work.FullName);
                 TryDelete(Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ??
                     Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "steadfast", version));
+            }
+        }
+
+        /// <summary>
+        /// The ASP.NET Core part (tiered rate limiting, Redis mode) is a second package, so that console bots that take
+        /// Steadfast carry neither the ASP.NET Core shared framework nor StackExchange.Redis: its layout and dependencies.
+        /// </summary>
+        [Fact]
+        public async Task Pack_AspNetCore_IsASecondPackage_WithTheWebAndRedisDependencies()
+        {
+            var work = Directory.CreateTempSubdirectory("steadfast-smoke-web-");
+            var version = "0.0.0-smoke." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+            try
+            {
+                var feed = Directory.CreateDirectory(Path.Combine(work.FullName, "feed")).FullName;
+                var pack = await DotNetCli.RunAsync(DotNetCli.RepositoryRoot, Step,
+                    "pack", "src/Runtime.AspNetCore/Steadfast.AspNetCore.csproj", "-c", "Release", "-o", feed, "-p:Version=" + version,
+                    "-nodeReuse:false", "-p:UseSharedCompilation=false");
+                Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
+
+                using var zip = ZipFile.OpenRead(Path.Combine(feed, $"Steadfast.AspNetCore.{version}.nupkg"));
+                var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+                Assert.Contains("lib/net8.0/Steadfast.AspNetCore.dll", entries);
+                Assert.Contains("lib/net8.0/Steadfast.AspNetCore.xml", entries);
+                Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) || e.Contains("Steadfast.Runtime.dll", StringComparison.Ordinal));
+
+                var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+                using var reader = new StreamReader(nuspecEntry.Open());
+                var nuspec = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd());
+                var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+                    .ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
+                Assert.Equal(version, dependencies["Steadfast"]);
+                Assert.Equal("1.2.1", dependencies["RedisRateLimiting"]);
+                Assert.True(dependencies.ContainsKey("StackExchange.Redis"), string.Join(", ", dependencies.Keys));
+                Assert.Contains(nuspec.Descendants(), e => e.Name.LocalName == "frameworkReference" && (string?)e.Attribute("name") == "Microsoft.AspNetCore.App");
+            }
+            finally
+            {
+                TryDelete(work.FullName);
             }
         }
 

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Steadfast.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Steadfast.Tests.Samples
 {
@@ -26,7 +27,13 @@ namespace Steadfast.Tests.Samples
         private FaultServer _enrichment = null!;
         private readonly string _work = Directory.CreateTempSubdirectory("steadfast-bot-").FullName;
 
-        public ReliableBotBehaviourTests(Builds builds) => Assert.True(builds.Succeeded, builds.Output);
+        private readonly ITestOutputHelper _output;
+
+        public ReliableBotBehaviourTests(Builds builds, ITestOutputHelper output)
+        {
+            _output = output;
+            Assert.True(builds.Succeeded, builds.Output);
+        }
 
         public async Task InitializeAsync()
         {
@@ -199,6 +206,42 @@ namespace Steadfast.Tests.Samples
             }
         }
 
+        /// <summary>
+        /// A broadcast to 2,000 leads; the fake Bot API takes 20 ms per message and records the most requests it handled at
+        /// once. Before starts one reply per lead at the same moment (more than 8 in flight); After's Parallel.ForEachAsync
+        /// keeps at most 8 (SF1003.max_concurrency) in flight and still delivers every message.
+        /// </summary>
+        [Theory]
+        [InlineData("Before", false)]
+        [InlineData("After", true)]
+        public async Task ABroadcastToTwoThousandLeads_AfterStaysAtItsLimit_BeforeDoesNot(string version, bool bounded)
+        {
+            const int Leads = 2_000;
+            const int Limit = 8;
+            _botApi.Default = async context =>
+            {
+                await Task.Delay(20);
+                await FaultServer.Status(200, "{\"ok\":true}")(context);
+            };
+            await using var bot = await BotProcess.StartAsync(version, _botApi, _enrichment, _work);
+            bot.AddLeads(Leads);
+
+            var sent = await bot.BroadcastAsync("Prices change on Monday");
+
+            var delivered = _botApi.Requests.Count(r => r.PathAndQuery.EndsWith("/sendMessage", StringComparison.Ordinal));
+            _output.WriteLine($"{version}: {delivered} messages delivered, at most {_botApi.MaxInFlight} in flight");
+            if (bounded)
+            {
+                Assert.Equal(Leads, sent);
+                Assert.Equal(Leads, delivered);
+                Assert.InRange(_botApi.MaxInFlight, 1, Limit);
+            }
+            else
+            {
+                Assert.True(_botApi.MaxInFlight > Limit, $"{_botApi.MaxInFlight} requests in flight at most, {delivered} delivered");
+            }
+        }
+
         private static async Task<int> PlaybookOpensAsync(string trace, int expected)
         {
             // strace writes as the calls happen; give it a moment to catch up with the last ones.
@@ -356,6 +399,37 @@ namespace Steadfast.Tests.Samples
                 _process.WaitForExit(); // drains the output readers
             }
 
+            /// <summary>Adds <paramref name="count"/> leads straight into the bot's database, each in its own chat.</summary>
+            public void AddLeads(int count)
+            {
+                using var connection = new SqliteConnection("Data Source=" + _database + ";Pooling=False");
+                connection.Open();
+                using var transaction = connection.BeginTransaction();
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO leads (chat_id, name, company) VALUES ($chat, $name, 'Acme')";
+                var chat = command.Parameters.Add("$chat", SqliteType.Integer);
+                var name = command.Parameters.Add("$name", SqliteType.Text);
+                for (var i = 0; i < count; i++)
+                {
+                    chat.Value = 100_000 + i;
+                    name.Value = "Lead" + i;
+                    command.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+
+            /// <summary>POST /broadcast?text=…: the number of leads the bot says it sent to (the wait is generous: After sends 8 at a time).</summary>
+            public async Task<int> BroadcastAsync(string text)
+            {
+                using var slow = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+                using var response = await slow.PostAsync(new Uri(Address, "broadcast?text=" + Uri.EscapeDataString(text)), content: null);
+                Assert.True(response.IsSuccessStatusCode, $"broadcast answered {(int)response.StatusCode}:\n{string.Join("\n", Output.TakeLast(40))}");
+                var result = await response.Content.ReadFromJsonAsync<BroadcastResult>();
+                return result!.Sent;
+            }
+
             public async Task<int> KnownUsersAsync()
             {
                 var stats = await Http.GetFromJsonAsync<Stats>(new Uri(Address, "stats"));
@@ -384,6 +458,8 @@ namespace Steadfast.Tests.Samples
             }
 
             private sealed record Stats(int KnownUsers);
+
+            private sealed record BroadcastResult(int Sent);
         }
     }
 }

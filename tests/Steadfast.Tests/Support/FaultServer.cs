@@ -36,6 +36,12 @@ namespace Steadfast.Tests.Support
 
         public int Count => Requests.Count;
 
+        /// <summary>The most requests this server was handling at the same moment.</summary>
+        public int MaxInFlight => System.Threading.Volatile.Read(ref _maxInFlight);
+
+        private int _inFlight;
+        private int _maxInFlight;
+
         public static async Task<FaultServer> StartAsync()
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -53,7 +59,23 @@ namespace Steadfast.Tests.Support
 
                 server.Requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers["Idempotency-Key"].FirstOrDefault()));
                 var step = server._script.TryDequeue(out var next) ? next : server.Default;
-                await step(context);
+                var now = System.Threading.Interlocked.Increment(ref server._inFlight);
+                for (var most = System.Threading.Volatile.Read(ref server._maxInFlight); now > most; most = System.Threading.Volatile.Read(ref server._maxInFlight))
+                {
+                    if (System.Threading.Interlocked.CompareExchange(ref server._maxInFlight, now, most) == most)
+                    {
+                        break;
+                    }
+                }
+
+                try
+                {
+                    await step(context);
+                }
+                finally
+                {
+                    System.Threading.Interlocked.Decrement(ref server._inFlight);
+                }
             });
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

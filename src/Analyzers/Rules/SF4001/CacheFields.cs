@@ -182,7 +182,8 @@ namespace Steadfast.Analyzers.Rules.SF4001
         }
 
         /// <summary>
-        /// The shape when the field grows at run time with keys from outside, never shrinks, never escapes, and is a cache
+        /// The shape when the field grows at run time with keys that are request, message or user input by evidence (or, for
+        /// lock maps and times per key, fetched data), never shrinks, never escapes, and is a cache
         /// (by name or by the look-up/compute/store shape), a lock map, a static map pinning key objects, or a time per key.
         /// </summary>
         public CacheShape Verdict(CallSites calls, KeyDomain domain, SF4001Symbols types)
@@ -199,7 +200,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             foreach (var add in _adds)
             {
                 var origin = calls.Resolve(domain.Classify(add.Key!), Field.IsStatic, domain);
-                if (origin == KeyOrigin.External || (origin == KeyOrigin.Fetched && fetchedCounts))
+                if (origin == KeyOrigin.Input || (origin == KeyOrigin.Fetched && fetchedCounts))
                 {
                     external.Add(add);
                 }

@@ -133,7 +133,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             if (sites.Count == 0 || _referenced.Contains(method.OriginalDefinition) ||
                 (method.MethodKind != MethodKind.LocalFunction && CacheFields.IsNamedInNestedTypes(_owner, method.Name)))
             {
-                return KeyOrigin.External; // callers out of sight: a parameter, as any other
+                return KeyOrigin.Unknown; // callers out of sight: no evidence of where the values come from
             }
 
             var result = KeyOrigin.Bounded;
@@ -157,9 +157,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 }
             }
 
-            // Only called while the owner is built: filled at construction. Every caller passes a bounded value: bounded.
-            // Otherwise a parameter, as before: an outside value (whatever the callers' arguments are made of).
-            return allAtConstruction ? KeyOrigin.Other : result == KeyOrigin.Bounded ? KeyOrigin.Bounded : KeyOrigin.External;
+            // Only called while the owner is built: filled at construction. Otherwise what the callers pass, at its largest:
+            // input only when some caller passes input.
+            return allAtConstruction ? KeyOrigin.Other : result;
         }
 
         private static bool? ConstructsStatic(IOperation call, ISymbol containingSymbol)

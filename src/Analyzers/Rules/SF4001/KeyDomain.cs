@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers.Internal;
@@ -17,11 +18,14 @@ namespace Steadfast.Analyzers.Rules.SF4001
         /// <summary>The object's own state, or a value made here (a clock, a new id): not from outside.</summary>
         Other = 2,
 
-        /// <summary>Data fetched at run time (the result of an awaited call): outside values for lock maps and per-key times.</summary>
-        Fetched = 3,
+        /// <summary>A parameter or lambda parameter with no evidence of where its values come from (configuration, a catalogue, database rows, the program's own names, or callers out of sight): not judged outside.</summary>
+        Unknown = 3,
 
-        /// <summary>A parameter of a non-private method or of a lambda: request data, message data.</summary>
-        External = 4,
+        /// <summary>Data fetched at run time (the result of an awaited call): outside values for lock maps and per-key times.</summary>
+        Fetched = 4,
+
+        /// <summary>Request, message or user input, by evidence (see <see cref="InputSources"/>): an entry point's parameter, a read of a request object, a parameter some caller gives such a value.</summary>
+        Input = 5,
     }
 
     /// <summary>A key's origin, with the parameters it waits on when <see cref="KeyOrigin.Deferred"/>.</summary>
@@ -70,12 +74,23 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         private readonly SF4001Symbols _types;
         private readonly INamedTypeSymbol _owner;
+        private readonly InputSources _inputs;
+        private readonly int _level;
 
-        public KeyDomain(SF4001Symbols types, INamedTypeSymbol owner)
+        /// <param name="types">The rule's symbols.</param>
+        /// <param name="owner">The type whose code the keys are in (its private methods' parameters are deferred to their callers).</param>
+        /// <param name="inputs">Where input enters the program.</param>
+        /// <param name="level">How many calls this judgement is away from the key (0 at the key).</param>
+        public KeyDomain(SF4001Symbols types, INamedTypeSymbol owner, InputSources inputs, int level = 0)
         {
             _types = types;
             _owner = owner;
+            _inputs = inputs;
+            _level = level;
         }
+
+        /// <summary>Cancels the compilation-wide look-up of callers.</summary>
+        public CancellationToken CancellationToken { get; set; }
 
         /// <summary>True for a method whose every caller this type's analysis sees: a private method of the owner or a local function.</summary>
         public bool IsTracked(IMethodSymbol method) =>
@@ -104,10 +119,18 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 return new KeyClass(KeyOrigin.Bounded);
             }
 
+            if (key.Type is { } carrier && _inputs.IsRequestObject(carrier))
+            {
+                return new KeyClass(KeyOrigin.Input); // read from the request, its context or its user
+            }
+
             switch (key)
             {
+                case IInvocationOperation call when _inputs.IsConsoleInput(call):
+                    return new KeyClass(KeyOrigin.Input);
+
                 case IParameterReferenceOperation parameter:
-                    return ClassifyParameter(parameter.Parameter);
+                    return ClassifyParameter(parameter);
 
                 case ILocalReferenceOperation local:
                     return ClassifyLocal(local, depth);
@@ -147,11 +170,20 @@ namespace Steadfast.Analyzers.Rules.SF4001
             return result ?? new KeyClass(KeyOrigin.Other);
         }
 
-        private KeyClass ClassifyParameter(IParameterSymbol parameter)
+        private KeyClass ClassifyParameter(IParameterReferenceOperation reference)
         {
-            if (parameter.ContainingSymbol is not IMethodSymbol method || method.MethodKind is MethodKind.AnonymousFunction)
+            var parameter = reference.Parameter;
+            if (parameter.ContainingSymbol is not IMethodSymbol method)
             {
-                return new KeyClass(KeyOrigin.External); // a lambda's parameter: message data
+                return new KeyClass(KeyOrigin.Unknown);
+            }
+
+            if (method.MethodKind is MethodKind.AnonymousFunction)
+            {
+                // A lambda's parameter is input only when the lambda is an endpoint's handler; any other lambda is called by code out of sight.
+                return EnclosingLambda(reference, method) is { } lambda && _inputs.IsEndpointHandler(lambda)
+                    ? new KeyClass(KeyOrigin.Input)
+                    : new KeyClass(KeyOrigin.Unknown);
             }
 
             if (IsOptionName(method, parameter))
@@ -159,9 +191,27 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 return new KeyClass(KeyOrigin.Bounded);
             }
 
-            return IsTracked(method)
-                ? new KeyClass(KeyOrigin.Deferred, new List<IParameterSymbol> { parameter })
-                : new KeyClass(KeyOrigin.External);
+            if (IsTracked(method))
+            {
+                return new KeyClass(KeyOrigin.Deferred, new List<IParameterSymbol> { parameter });
+            }
+
+            return _inputs.IsEntryPoint(method) || _inputs.Receives(method, parameter, _level, CancellationToken)
+                ? new KeyClass(KeyOrigin.Input)
+                : new KeyClass(KeyOrigin.Unknown); // no evidence: its callers may pass configuration, catalogue data, stored rows
+        }
+
+        private static IAnonymousFunctionOperation? EnclosingLambda(IOperation reference, IMethodSymbol lambda)
+        {
+            for (var op = reference.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                {
+                    return function;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The local's sources: its initializer, assignments, the collection it loops over, the call it is an out argument of, the value a pattern declares it from.</summary>

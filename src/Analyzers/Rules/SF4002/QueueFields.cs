@@ -332,7 +332,7 @@ namespace Steadfast.Analyzers.Rules.SF4002
                 }
 
                 var origin = calls.Resolve(domain.Classify(item), Field.IsStatic, domain);
-                if (origin is KeyOrigin.External or KeyOrigin.Fetched)
+                if (origin is KeyOrigin.Input or KeyOrigin.Fetched)
                 {
                     return true; // outside input, added for good
                 }

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Steadfast.Tests.Support;
+using Xunit;
+
+namespace Steadfast.Tests.Samples
+{
+    /// <summary>
+    /// The sample bot's dashboard API (samples/ReliableBot/*/Dashboard.cs) as a real process on 127.0.0.1, in the
+    /// environment ASPNETCORE_ENVIRONMENT names: SF6001's fix gates its Swagger document and UI to Development, so After
+    /// answers 404 for them in Production and serves them in Development; Before serves them everywhere. The dashboard
+    /// itself works the same in both.
+    /// </summary>
+    [Collection(DotNetCliCollection.Name)]
+    public sealed class ReliableBotDashboardTests : IClassFixture<ReliableBotBehaviourTests.Builds>, IDisposable
+    {
+        private static readonly HttpClient Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        private readonly string _work = Directory.CreateTempSubdirectory("steadfast-dashboard-").FullName;
+
+        public ReliableBotDashboardTests(ReliableBotBehaviourTests.Builds builds) => Assert.True(builds.Succeeded, builds.Output);
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(_work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        [Theory]
+        [InlineData("After", "Production", false)]
+        [InlineData("After", "Development", true)]
+        [InlineData("Before", "Production", true)]
+        public async Task SwaggerDocumentAndUi_OnlyInDevelopment_AfterTheFix(string version, string environment, bool served)
+        {
+            await using var app = await DashboardProcess.StartAsync(version, environment, _work);
+
+            using var document = await Http.GetAsync(new Uri(app.Address, "swagger/v1/swagger.json"));
+            using var ui = await Http.GetAsync(new Uri(app.Address, "swagger/index.html"));
+
+            Assert.Equal(served ? HttpStatusCode.OK : HttpStatusCode.NotFound, document.StatusCode);
+            Assert.Equal(served ? HttpStatusCode.OK : HttpStatusCode.NotFound, ui.StatusCode);
+            if (served)
+            {
+                var json = await document.Content.ReadAsStringAsync();
+                Assert.Contains("\"/api/login\"", json, StringComparison.Ordinal);
+                Assert.Contains("\"/api/leads/{id}\"", json, StringComparison.Ordinal);
+                Assert.Contains("swagger-ui", await ui.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        /// <summary>The dashboard API itself is the same in every environment: health, login, list, read, update.</summary>
+        [Theory]
+        [InlineData("After", "Production")]
+        [InlineData("After", "Development")]
+        public async Task DashboardApi_Works_InEveryEnvironment(string version, string environment)
+        {
+            await using var app = await DashboardProcess.StartAsync(version, environment, _work);
+
+            using (var health = await Http.GetAsync(new Uri(app.Address, "health")))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+
+            using (var wrong = await Http.PostAsJsonAsync(new Uri(app.Address, "api/login"), new { user = "admin", password = "guess" }))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            }
+
+            using (var anonymous = await Http.GetAsync(new Uri(app.Address, "api/leads")))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            }
+
+            using var login = await Http.PostAsJsonAsync(new Uri(app.Address, "api/login"), new { user = "admin", password = "change-me" });
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var token = (await login.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
+
+            // A lead, through the bot's own store (the webhook would need the fake Bot API).
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + app.Database + ";Pooling=False"))
+            {
+                connection.Open();
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO leads (chat_id, name, company) VALUES (7, 'Ann', 'Acme')";
+                insert.ExecuteNonQuery();
+            }
+
+            var list = await Send(HttpMethod.Get, app.Address, "api/leads", token);
+            Assert.Equal(HttpStatusCode.OK, list.Status);
+            Assert.Contains("\"name\":\"Ann\"", list.Body, StringComparison.Ordinal);
+            var id = Regex.Match(list.Body, "\"id\":(\\d+)").Groups[1].Value;
+
+            var update = await Send(HttpMethod.Put, app.Address, "api/leads/" + id, token, new { name = "Ann", company = "Acme Ltd", industry = "Logistics" });
+            Assert.Equal(HttpStatusCode.NoContent, update.Status);
+
+            var read = await Send(HttpMethod.Get, app.Address, "api/leads/" + id, token);
+            Assert.Equal(HttpStatusCode.OK, read.Status);
+            Assert.Contains("\"company\":\"Acme Ltd\"", read.Body, StringComparison.Ordinal);
+            Assert.Contains("\"industry\":\"Logistics\"", read.Body, StringComparison.Ordinal);
+
+            Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, app.Address, "api/leads/999999", token)).Status);
+        }
+
+        private static async Task<(HttpStatusCode Status, string Body)> Send(HttpMethod method, Uri address, string path, string token, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(address, path));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+
+            using var response = await Http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        private sealed record LoginResponse(string Token);
+
+        /// <summary>The bot's built dll run as its own process in one environment; its upstream APIs point nowhere (the dashboard never calls them).</summary>
+        private sealed class DashboardProcess : IAsyncDisposable
+        {
+            private readonly Process _process;
+
+            private DashboardProcess(Process process, string database)
+            {
+                _process = process;
+                Database = database;
+            }
+
+            public ConcurrentQueue<string> Output { get; } = new ConcurrentQueue<string>();
+
+            public Uri Address { get; private set; } = null!;
+
+            public string Database { get; }
+
+            public static async Task<DashboardProcess> StartAsync(string version, string environment, string work)
+            {
+                var directory = Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version, "bin", "Debug", "net10.0");
+                var database = Path.Combine(work, version + "-" + environment + "-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+                var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var argument in new[] { "ReliableBot.dll", "--urls", "http://127.0.0.1:0" })
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                start.Environment["BotApi__BaseUrl"] = "http://127.0.0.1:9/bot-token";
+                start.Environment["Enrichment__BaseUrl"] = "http://127.0.0.1:9";
+                start.Environment["ConnectionStrings__Leads"] = "Data Source=" + database;
+                start.Environment["FollowUpSeconds"] = "3600";
+                start.Environment["DOTNET_ENVIRONMENT"] = environment;
+                start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+
+                var process = new Process { StartInfo = start };
+                var app = new DashboardProcess(process, database);
+                var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+                void OnLine(string? line)
+                {
+                    if (line is null)
+                    {
+                        return;
+                    }
+
+                    app.Output.Enqueue(line);
+                    if (Regex.Match(line, @"Now listening on: (http://127\.0\.0\.1:\d+)") is { Success: true } match)
+                    {
+                        listening.TrySetResult(new Uri(match.Groups[1].Value));
+                    }
+                }
+
+                process.OutputDataReceived += (_, e) => OnLine(e.Data);
+                process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+                process.Start();
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+
+                if (await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromSeconds(60))) != listening.Task)
+                {
+                    process.Kill(entireProcessTree: true);
+                    throw new TimeoutException("The bot did not start:\n" + string.Join("\n", app.Output));
+                }
+
+                app.Address = await listening.Task;
+                return app;
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                }
+
+                _process.Dispose();
+            }
+        }
+    }
+}

@@ -93,19 +93,17 @@ namespace Steadfast.Tests.Rules
                 public class OrderTests
                 {
                     private readonly Dictionary<string, Order> [|_cache|] = new();
-                    public void Put(string id, Order order) => _cache[id] = order;
+                    public void Put(Order order) => _cache[System.Console.ReadLine()!] = order; // a console line: evidence of outside input (SF4001)
                     /*attr*/ public Order? Test(string id) => _cache.TryGetValue(id, out var order) ? order : null;
                 }
                 """,
             ["SF4002"] = """
                 using System.Collections.Generic;
 
-                public record Order(string Id);
-
                 public class OrderTests
                 {
-                    private readonly List<Order> [|_seen|] = new();
-                    /*attr*/ public void Test(Order order) => _seen.Add(order);
+                    private readonly List<string> [|_seen|] = new();
+                    /*attr*/ public void Test() => _seen.Add(System.Console.ReadLine()!); // a console line: evidence of outside input (SF4001's rule)
                 }
                 """,
             ["SF5001"] = """

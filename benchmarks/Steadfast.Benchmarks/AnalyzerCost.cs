@@ -403,6 +403,30 @@ namespace Steadfast.Benchmarks
                     return;
                 }
 
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF6002RateLimiterRejectsBadlyAnalyzer))
+                {
+                    // SF6002's shape: operation actions on invocations, then a compilation end.
+                    context.RegisterCompilationStartAction(static start =>
+                    {
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+                        start.RegisterCompilationEndAction(static _ => { });
+                    });
+                    return;
+                }
+
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF6003EndpointWithoutRateLimitAnalyzer))
+                {
+                    // SF6003's shape: operation actions on invocations and simple assignments, method symbol actions, then a compilation end.
+                    context.RegisterCompilationStartAction(static start =>
+                    {
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+                        start.RegisterOperationAction(static _ => { }, OperationKind.SimpleAssignment);
+                        start.RegisterSymbolAction(static _ => { }, SymbolKind.Method);
+                        start.RegisterCompilationEndAction(static _ => { });
+                    });
+                    return;
+                }
+
                 // SF1001's shape (and the default for peers): operation actions on expression statements.
                 context.RegisterCompilationStartAction(static start =>
                     start.RegisterOperationAction(static _ => { }, OperationKind.ExpressionStatement));

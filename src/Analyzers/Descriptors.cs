@@ -37,6 +37,12 @@ namespace Steadfast.Analyzers
 
         /// <summary>A development-only middleware or endpoint (exception page, Swagger, OpenAPI) outside a Development check.</summary>
         public const string DevelopmentOnlyOutsideDevelopment = "SF6001";
+
+        /// <summary>A rate limiter that rejects with 503, without Retry-After, or is never applied.</summary>
+        public const string RateLimiterRejectsBadly = "SF6002";
+
+        /// <summary>A login, registration, token or mutating endpoint with no rate limit.</summary>
+        public const string EndpointWithoutRateLimit = "SF6003";
     }
 
     /// <summary>Diagnostic categories (see DiagnosticCategoryAndIdRanges.txt).</summary>
@@ -141,6 +147,32 @@ namespace Steadfast.Analyzers
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "The developer exception page, Swagger and its UI, ReDoc, the OpenAPI document, Scalar and EF Core's error page and migrations endpoint are tools for the developer's machine. Called outside a Development check they ship to production: stack traces and connection details to strangers, a map of every endpoint, a button that applies migrations. Call them inside if (app.Environment.IsDevelopment()), or list them in SF6001.allowed_methods when the API publishes its documentation on purpose.");
 
+        /// <remarks>
+        /// Reported from the operations as the code is typed, except "no UseRateLimiter in this project", which only the
+        /// whole compilation can tell (compilation end; the descriptor carries the CompilationEnd tag for it).
+        /// </remarks>
+        public static readonly DiagnosticDescriptor SF6002RateLimiterRejectsBadly = Create(
+            id: DiagnosticIds.RateLimiterRejectsBadly,
+            title: "Rate limiter rejects badly",
+            messageFormat: "{0}",
+            category: Categories.Security,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "ASP.NET Core's rate limiter rejects with 503 Service Unavailable unless RejectionStatusCode says otherwise, which tells clients and load balancers the server is down; it writes no Retry-After unless OnRejected does, so clients retry at once; and AddRateLimiter without UseRateLimiter applies nothing. Reject with 429, write Retry-After from the lease (Steadfast.RateLimitRejection.WriteRetryAfter), and add the middleware.",
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <remarks>
+        /// Whether an endpoint is limited depends on facts anywhere in the compilation (a global limiter, another rate
+        /// limiting middleware, a convention on MapControllers), so the findings are reported at compilation end.
+        /// </remarks>
+        public static readonly DiagnosticDescriptor SF6003EndpointWithoutRateLimit = Create(
+            id: DiagnosticIds.EndpointWithoutRateLimit,
+            title: "Endpoint has no rate limit",
+            messageFormat: "{0} has no rate limit: {1}. Add RequireRateLimiting or [EnableRateLimiting]; if a gateway in front of this service limits requests, turn SF6003 off.",
+            category: Categories.Security,
+            defaultSeverity: DiagnosticSeverity.Info,
+            description: "A login, registration or token endpoint without a rate limit lets anyone guess passwords and codes as fast as the server answers; a write endpoint without one lets a single client flood the database. Give each a tier (Steadfast's AddSteadfastRateLimiting and RequireRateLimiting(RateLimitTiers.Auth or Write)), or set a global limiter. Rate limiting at a gateway is a valid reason to turn the rule off.",
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         /// <summary>Maps a rule ID to its documentation page.</summary>
         public static string GetHelpUri(string id) => DocsBaseUri + id + ".md";
 
@@ -151,7 +183,8 @@ namespace Steadfast.Analyzers
             string category,
             DiagnosticSeverity defaultSeverity,
             string description,
-            bool isEnabledByDefault = true)
+            bool isEnabledByDefault = true,
+            params string[] customTags)
         {
 #pragma warning disable RS0030 // The catalog is the one place allowed to create descriptors.
             return new DiagnosticDescriptor(
@@ -162,7 +195,8 @@ namespace Steadfast.Analyzers
                 defaultSeverity,
                 isEnabledByDefault,
                 description,
-                GetHelpUri(id));
+                GetHelpUri(id),
+                customTags);
 #pragma warning restore RS0030
         }
     }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Data.Sqlite;
+using Steadfast;
 
 namespace ReliableBot;
 
@@ -16,6 +18,18 @@ public static class Dashboard
         services.AddSingleton<DashboardLeads>();
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen();
+
+        // Five login attempts a minute, against password guessing.
+        services.AddRateLimiter(options =>
+        {
+            options.AddFixedWindowLimiter("login", limiter =>
+            {
+                limiter.PermitLimit = 5;
+                limiter.Window = TimeSpan.FromMinutes(1);
+            });
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = RateLimitRejection.WriteRetryAfter(TimeSpan.FromMinutes(1));
+        });
         return services;
     }
 
@@ -28,8 +42,11 @@ public static class Dashboard
             app.UseSwaggerUI();
         }
 
+        app.UseRateLimiter();
+
         app.MapPost("/api/login", (LoginRequest login, IConfiguration configuration) =>
-            DashboardToken.Issue(login, configuration) is { } token ? Results.Ok(new { token }) : Results.Unauthorized());
+            DashboardToken.Issue(login, configuration) is { } token ? Results.Ok(new { token }) : Results.Unauthorized())
+            .RequireRateLimiting("login");
 
         app.MapGet("/api/leads", (HttpRequest request, IConfiguration configuration, DashboardLeads leads, int? limit) =>
             DashboardToken.IsValid(request, configuration) ? Results.Ok(leads.List(Math.Clamp(limit ?? 50, 1, 500))) : Results.Unauthorized());

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Data.Sqlite;
 
 namespace ReliableBot;
@@ -16,6 +17,14 @@ public static class Dashboard
         services.AddSingleton<DashboardLeads>();
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen();
+
+        // Five login attempts a minute, against password guessing.
+        services.AddRateLimiter(options =>
+            options.AddFixedWindowLimiter("login", limiter =>
+            {
+                limiter.PermitLimit = 5;
+                limiter.Window = TimeSpan.FromMinutes(1);
+            }));
         return services;
     }
 
@@ -25,8 +34,11 @@ public static class Dashboard
         app.UseSwagger();
         app.UseSwaggerUI();
 
+        app.UseRateLimiter();
+
         app.MapPost("/api/login", (LoginRequest login, IConfiguration configuration) =>
-            DashboardToken.Issue(login, configuration) is { } token ? Results.Ok(new { token }) : Results.Unauthorized());
+            DashboardToken.Issue(login, configuration) is { } token ? Results.Ok(new { token }) : Results.Unauthorized())
+            .RequireRateLimiting("login");
 
         app.MapGet("/api/leads", (HttpRequest request, IConfiguration configuration, DashboardLeads leads, int? limit) =>
             DashboardToken.IsValid(request, configuration) ? Results.Ok(leads.List(Math.Clamp(limit ?? 50, 1, 500))) : Results.Unauthorized());

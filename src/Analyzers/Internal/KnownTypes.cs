@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 199;
+        private const int Count = 231;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -244,19 +244,53 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? ParallelOptions => Get(185, "System.Threading.Tasks.ParallelOptions");
         public INamedTypeSymbol? SemaphoreSlim => Get(186, "System.Threading.SemaphoreSlim");
         public INamedTypeSymbol? SteadfastConcurrency => Get(187, "Steadfast.Concurrency");
+        public INamedTypeSymbol? Host => Get(188, "Microsoft.Extensions.Hosting.IHost");
+        public INamedTypeSymbol? Timeout => Get(189, "System.Threading.Timeout");
+
+        // ASP.NET Core rate limiting (SF6002, SF6003) and the Steadfast.AspNetCore tiers.
+        public INamedTypeSymbol? RateLimiterOptions => Get(190, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptions");
+        public INamedTypeSymbol? RateLimiterOptionsExtensions => Get(191, "Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions");
+        public INamedTypeSymbol? RateLimiterServiceCollectionExtensions => Get(192, "Microsoft.AspNetCore.Builder.RateLimiterServiceCollectionExtensions");
+        public INamedTypeSymbol? RateLimiterApplicationBuilderExtensions => Get(193, "Microsoft.AspNetCore.Builder.RateLimiterApplicationBuilderExtensions");
+        public INamedTypeSymbol? RateLimiterEndpointConventionBuilderExtensions => Get(194, "Microsoft.AspNetCore.Builder.RateLimiterEndpointConventionBuilderExtensions");
+        public INamedTypeSymbol? EnableRateLimitingAttribute => Get(195, "Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute");
+        public INamedTypeSymbol? DisableRateLimitingAttribute => Get(196, "Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute");
+        public INamedTypeSymbol? RateLimitPartition => Get(197, "System.Threading.RateLimiting.RateLimitPartition");
+        public INamedTypeSymbol? FixedWindowRateLimiterOptions => Get(198, "System.Threading.RateLimiting.FixedWindowRateLimiterOptions");
+        public INamedTypeSymbol? SlidingWindowRateLimiterOptions => Get(199, "System.Threading.RateLimiting.SlidingWindowRateLimiterOptions");
+        public INamedTypeSymbol? TokenBucketRateLimiterOptions => Get(200, "System.Threading.RateLimiting.TokenBucketRateLimiterOptions");
+        public INamedTypeSymbol? HeaderDictionary => Get(201, "Microsoft.AspNetCore.Http.IHeaderDictionary");
+        public INamedTypeSymbol? HeaderNames => Get(202, "Microsoft.Net.Http.Headers.HeaderNames");
+        public INamedTypeSymbol? StatusCodes => Get(203, "Microsoft.AspNetCore.Http.StatusCodes");
+        public INamedTypeSymbol? HttpMethodAttribute => Get(204, "Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute");
+        public INamedTypeSymbol? HttpPostAttribute => Get(205, "Microsoft.AspNetCore.Mvc.HttpPostAttribute");
+        public INamedTypeSymbol? HttpPutAttribute => Get(206, "Microsoft.AspNetCore.Mvc.HttpPutAttribute");
+        public INamedTypeSymbol? HttpPatchAttribute => Get(207, "Microsoft.AspNetCore.Mvc.HttpPatchAttribute");
+        public INamedTypeSymbol? HttpDeleteAttribute => Get(208, "Microsoft.AspNetCore.Mvc.HttpDeleteAttribute");
+        public INamedTypeSymbol? RouteAttribute => Get(209, "Microsoft.AspNetCore.Mvc.RouteAttribute");
+        public INamedTypeSymbol? RouteGroupBuilder => Get(210, "Microsoft.AspNetCore.Routing.RouteGroupBuilder");
+        public INamedTypeSymbol? ControllerEndpointRouteBuilderExtensions => Get(211, "Microsoft.AspNetCore.Builder.ControllerEndpointRouteBuilderExtensions");
+        public INamedTypeSymbol? RoutingEndpointConventionBuilderExtensions => Get(212, "Microsoft.AspNetCore.Builder.RoutingEndpointConventionBuilderExtensions");
+        public INamedTypeSymbol? EndpointRoutingApplicationBuilderExtensions => Get(213, "Microsoft.AspNetCore.Builder.EndpointRoutingApplicationBuilderExtensions");
+        public INamedTypeSymbol? AuthAppBuilderExtensions => Get(214, "Microsoft.AspNetCore.Builder.AuthAppBuilderExtensions");
+        public INamedTypeSymbol? AuthorizationAppBuilderExtensions => Get(215, "Microsoft.AspNetCore.Builder.AuthorizationAppBuilderExtensions");
+        public INamedTypeSymbol? SteadfastRateLimitTiers => Get(216, "Steadfast.RateLimitTiers");
+        public INamedTypeSymbol? SteadfastRateLimitRejection => Get(217, "Steadfast.RateLimitRejection");
+        public INamedTypeSymbol? SteadfastRateLimitingExtensions => Get(218, "Steadfast.SteadfastRateLimitingExtensions");
+        public INamedTypeSymbol? ControllerAttribute => Get(219, "Microsoft.AspNetCore.Mvc.ControllerAttribute");
 
         // Queues and histories (SF4002): grow-only collections, channels and their options, the runtime's bounded history.
-        public INamedTypeSymbol? List => Get(188, "System.Collections.Generic.List`1");
-        public INamedTypeSymbol? Queue => Get(189, "System.Collections.Generic.Queue`1");
-        public INamedTypeSymbol? LinkedList => Get(190, "System.Collections.Generic.LinkedList`1");
-        public INamedTypeSymbol? ConcurrentQueue => Get(191, "System.Collections.Concurrent.ConcurrentQueue`1");
-        public INamedTypeSymbol? ConcurrentBag => Get(192, "System.Collections.Concurrent.ConcurrentBag`1");
-        public INamedTypeSymbol? BlockingCollection => Get(193, "System.Collections.Concurrent.BlockingCollection`1");
-        public INamedTypeSymbol? Channel => Get(194, "System.Threading.Channels.Channel");
-        public INamedTypeSymbol? ChannelOfT => Get(195, "System.Threading.Channels.Channel`1");
-        public INamedTypeSymbol? UnboundedChannelOptions => Get(196, "System.Threading.Channels.UnboundedChannelOptions");
-        public INamedTypeSymbol? BoundedChannelOptions => Get(197, "System.Threading.Channels.BoundedChannelOptions");
-        public INamedTypeSymbol? SteadfastBoundedHistory => Get(198, "Steadfast.BoundedHistory`1");
+        public INamedTypeSymbol? List => Get(220, "System.Collections.Generic.List`1");
+        public INamedTypeSymbol? Queue => Get(221, "System.Collections.Generic.Queue`1");
+        public INamedTypeSymbol? LinkedList => Get(222, "System.Collections.Generic.LinkedList`1");
+        public INamedTypeSymbol? ConcurrentQueue => Get(223, "System.Collections.Concurrent.ConcurrentQueue`1");
+        public INamedTypeSymbol? ConcurrentBag => Get(224, "System.Collections.Concurrent.ConcurrentBag`1");
+        public INamedTypeSymbol? BlockingCollection => Get(225, "System.Collections.Concurrent.BlockingCollection`1");
+        public INamedTypeSymbol? Channel => Get(226, "System.Threading.Channels.Channel");
+        public INamedTypeSymbol? ChannelOfT => Get(227, "System.Threading.Channels.Channel`1");
+        public INamedTypeSymbol? UnboundedChannelOptions => Get(228, "System.Threading.Channels.UnboundedChannelOptions");
+        public INamedTypeSymbol? BoundedChannelOptions => Get(229, "System.Threading.Channels.BoundedChannelOptions");
+        public INamedTypeSymbol? SteadfastBoundedHistory => Get(230, "Steadfast.BoundedHistory`1");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

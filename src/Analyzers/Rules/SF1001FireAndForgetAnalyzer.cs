@@ -132,6 +132,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
             TaskFactoryOfT = types.TaskFactoryOfT;
             TaskOfT = types.TaskOfT;
             YieldAwaitable = types.YieldAwaitable;
+            HostApplicationLifetime = types.HostApplicationLifetime;
 
             // Types KnownTypes has no slot for, looked up next to Task (their assembly in every framework): once per compilation.
             var tasks = Task?.ContainingNamespace;
@@ -140,6 +141,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
             TaskCompletionSourceOfT = TypeIn(tasks, "TaskCompletionSource", 1);
             TaskContinuationOptions = TypeIn(tasks, "TaskContinuationOptions", 0);
             Exception = TypeIn(system, "Exception", 0);
+            TimeSpan = TypeIn(system, "TimeSpan", 0);
             GeneratedCodeAttribute = TypeIn(NamespaceIn(NamespaceIn(system, "CodeDom"), "Compiler"), "GeneratedCodeAttribute", 0);
             SuppressMessageAttribute = TypeIn(NamespaceIn(NamespaceIn(system, "Diagnostics"), "CodeAnalysis"), "SuppressMessageAttribute", 0);
         }
@@ -179,6 +181,12 @@ namespace Steadfast.Analyzers.Rules.SF1001
         public INamedTypeSymbol? TaskContinuationOptions { get; }
 
         public INamedTypeSymbol? Exception { get; }
+
+        /// <summary>Microsoft.Extensions.Hosting.IHostApplicationLifetime: its <c>StopApplication</c> catches and logs what the stopping callbacks throw.</summary>
+        public INamedTypeSymbol? HostApplicationLifetime { get; }
+
+        /// <summary>System.TimeSpan: its static members compute a time value.</summary>
+        public INamedTypeSymbol? TimeSpan { get; }
 
         public INamedTypeSymbol? GeneratedCodeAttribute { get; }
 

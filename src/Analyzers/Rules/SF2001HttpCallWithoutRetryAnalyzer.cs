@@ -83,16 +83,18 @@ namespace Steadfast.Analyzers.Rules
                 var analyzerOptions = start.Options;
                 var registrations = new RetryableLazy<HttpRegistrations>(
                     cancellationToken => HttpRegistrations.Scan(compilation, types, analyzerOptions, cancellationToken));
+                var oneShot = new RetryableLazy<object>(
+                    cancellationToken => OneShotTool.Is(compilation, cancellationToken) ? OneShotYes : OneShotNo);
 
                 if (types.HttpClientFactoryServiceCollectionExtensions is not null && types.HttpClientBuilder is not null)
                 {
-                    start.RegisterOperationAction(context => OnRegistration(context, types, registrations), OperationKind.Invocation);
+                    start.RegisterOperationAction(context => OnRegistration(context, types, registrations, oneShot), OperationKind.Invocation);
                 }
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
-                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations, compilation);
+                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations, oneShot, compilation);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(state.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterOperationAction(
@@ -109,7 +111,15 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>An <c>AddHttpClient</c> registration whose builder adds no resilience, where the factory's defaults add none either.</summary>
-        private static void OnRegistration(OperationAnalysisContext context, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations)
+        private static readonly object OneShotYes = new object();
+
+        private static readonly object OneShotNo = new object();
+
+        /// <summary>A command-line tool runs once, in front of the person who ran it: its failures are seen and retried by hand (<see cref="OneShotTool"/>).</summary>
+        private static bool IsOneShotTool(RetryableLazy<object> oneShot, CancellationToken cancellationToken) =>
+            ReferenceEquals(oneShot.GetValue(cancellationToken), OneShotYes);
+
+        private static void OnRegistration(OperationAnalysisContext context, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, RetryableLazy<object> oneShot)
         {
             var call = (IInvocationOperation)context.Operation;
             if (call.TargetMethod.Name != "AddHttpClient")
@@ -119,7 +129,7 @@ namespace Steadfast.Analyzers.Rules
 
             var recognizer = new ResilienceRecognizer(types, Options.Get(context.Options, call.Syntax.SyntaxTree).HandlerNames);
             if (!recognizer.IsRegistration(call) || recognizer.Judge(call) != RegistrationVerdict.NotResilient ||
-                registrations.GetValue(context.CancellationToken).DefaultsResilient)
+                registrations.GetValue(context.CancellationToken).DefaultsResilient || IsOneShotTool(oneShot, context.CancellationToken))
             {
                 return;
             }
@@ -204,6 +214,7 @@ namespace Steadfast.Analyzers.Rules
             private readonly INamedTypeSymbol _type;
             private readonly SF2001Symbols _types;
             private readonly RetryableLazy<HttpRegistrations> _registrations;
+            private readonly RetryableLazy<object> _oneShot;
             private readonly Compilation _compilation;
             private readonly object _gate = new object();
             private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
@@ -211,8 +222,9 @@ namespace Steadfast.Analyzers.Rules
             private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> _privateCalls = new Dictionary<IMethodSymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _delegatedMethods = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, Compilation compilation)
+            public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, RetryableLazy<object> oneShot, Compilation compilation)
             {
+                _oneShot = oneShot;
                 _compilation = compilation;
                 _type = type;
                 _types = types;
@@ -359,6 +371,10 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var otherMembers = new Dictionary<ISymbol, ClientOrigin>(SymbolEqualityComparer.Default);
+                if (_calls.Count > 0 && IsOneShotTool(_oneShot, context.CancellationToken))
+                {
+                    return;
+                }
 
                 foreach (var (call, receiver, options) in _calls)
                 {

@@ -266,6 +266,8 @@ namespace Steadfast.Tests.Rules
                 async ValueTask SafeValueTaskAsync() { try { await svc.FlushAsync(); } catch (Exception ex) { Console.WriteLine(ex); } }
                 async Task PartlyGuardedAsync() { await svc.SendAsync(); try { await svc.SendAsync(); } catch (Exception) { } }
                 async Task RethrowsAsync() { try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex); throw; } }
+                async Task RethrowsUnloggedAsync() { try { await svc.SendAsync(); } catch (Exception) { Work(); throw; } }
+                async Task LogsOtherThenThrowsAsync() { try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex); throw _error; } }
                 async Task WrapsAsync() { try { await svc.SendAsync(); } catch (Exception ex) { throw new InvalidOperationException("send", ex); } }
                 async Task NarrowAsync() { try { await svc.SendAsync(); } catch (System.Net.Http.HttpRequestException ex) { Console.WriteLine(ex); } }
                 async Task FilteredAsync() { try { await svc.SendAsync(); } catch (Exception ex) when (ex is not OperationCanceledException) { Console.WriteLine(ex); } }
@@ -296,6 +298,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("Task.Run(() => { try { return Compute(); } catch { return 0; } });")]
         [InlineData("Task.Factory.StartNew(() => { try { Work(); } catch (Exception) { } });")]
         [InlineData("Task.Factory.StartNew(async () => { try { await svc.SendAsync(); } catch (Exception) { } });")]
+        [InlineData("RethrowsAsync();")] // logs the exception, then rethrows: observed where it happens
+        [InlineData("Task.Run(RethrowsAsync);")]
         public Task DoesNotFlag_FailureCaughtByTheCalledMethodOrDelegate(string statement) => VerifySF1001.AnalyzerAsync(Wrap(Observers + """
 
                 void M()
@@ -308,7 +312,8 @@ namespace Steadfast.Tests.Rules
 
         [Theory]
         [InlineData("[|PartlyGuardedAsync()|];")]
-        [InlineData("[|RethrowsAsync()|];")]
+        [InlineData("[|RethrowsUnloggedAsync()|];")]
+        [InlineData("[|LogsOtherThenThrowsAsync()|];")]
         [InlineData("[|WrapsAsync()|];")]
         [InlineData("[|NarrowAsync()|];")]
         [InlineData("[|FilteredAsync()|];")]
@@ -316,7 +321,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("[|SyncReturnsTask()|];")]
         [InlineData("[|VirtualSafeAsync()|];")]
         [InlineData("[|Task.Run(() => SyncReturnsTask())|];")]
-        [InlineData("[|Task.Run(RethrowsAsync)|];")]
+        [InlineData("[|Task.Run(RethrowsUnloggedAsync)|];")]
         [InlineData("[|Task.Run(() => SafeAsync().ContinueWith(t => { }))|];")]
         [InlineData("[|Task.Run(() => { Work(); try { Work(); } catch { } })|];")]
         [InlineData("[|Task.Run(() => { try { Work(); } catch (Exception) { throw; } })|];")]
@@ -332,6 +337,131 @@ namespace Steadfast.Tests.Rules
 
                 }
             """));
+
+        // ---------------------------------------------------------------- real-code round 2 (docs/precision.md)
+
+        /// <summary>
+        /// The shapes the second real-code round judged false (btcpayserver), and the mistakes next to them. Each row names
+        /// the look-alike it stands for.
+        /// </summary>
+        private const string RoundTwo = """
+
+                Microsoft.Extensions.Hosting.IHostApplicationLifetime Lifetime { get; } = null!;
+                readonly System.Threading.Channels.Channel<int> _channel = System.Threading.Channels.Channel.CreateUnbounded<int>();
+                readonly List<Action<object>> _subscribers = new List<Action<object>>();
+                Func<int, Task> _act = _ => Task.CompletedTask;
+                readonly Queue<string> _watch = new Queue<string>();
+                TimeSpan _due;
+                State _state = new State();
+
+                sealed class State { public DateTimeOffset At; public TimeSpan Remaining() { var due = At - DateTimeOffset.UtcNow; return due < TimeSpan.Zero ? TimeSpan.Zero : due; } }
+                sealed class Event { public Event(string id) { Id = id; } public string Id { get; } }
+
+                // signals: synchronous void methods of the program's own that neither throw nor run a delegate outside a catch-all
+                void Publish(object evt) { foreach (var sub in _subscribers.ToArray()) { try { sub(evt); } catch (Exception ex) { Console.WriteLine(ex); } } }
+                void Publish<T>(T evt) where T : class => Publish((object)evt);
+                void Watch(string id) { lock (_watch) { _watch.Enqueue(id); } Console.WriteLine(id); }
+
+                // look-alikes that can fail
+                void PublishUnguarded(object evt) { foreach (var sub in _subscribers) { sub(evt); } }
+                void Guarded(string id) { if (id.Length == 0) throw new ArgumentException("empty", nameof(id)); }
+                Task WatchAsync(string id) => svc.SendAsync();
+
+                async Task PublishLaterAsync(string id, TimeSpan after) { await Task.Delay(after); Publish(new Event(id)); }
+                async Task PublishLaterConfiguredAsync(string id) { await Task.Delay(1000).ConfigureAwait(false); Watch(id); }
+                async Task PublishLaterUnguardedAsync(string id) { await Task.Delay(1000); PublishUnguarded(new Event(id)); }
+                async Task SendLaterAsync() { await Task.Delay(1000); await svc.SendAsync(); }
+                async Task TwoSignalsLaterAsync(string id) { await Task.Delay(1000); Watch(id); Guarded(id); }
+
+                // listener loops whose per-item work catches everything
+                async Task ListenAsync() { await foreach (var item in _channel.Reader.ReadAllAsync()) { try { await _act(item); } catch (Exception ex) { Console.WriteLine(ex); } } }
+                async Task PollAsync(CancellationToken token) { while (!token.IsCancellationRequested) { try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex); } } }
+                async Task ListenPartlyAsync() { await foreach (var item in _channel.Reader.ReadAllAsync()) { await _act(item); try { await _act(item); } catch (Exception ex) { Console.WriteLine(ex); } } }
+                async Task ListenThenSendAsync() { await foreach (var item in _channel.Reader.ReadAllAsync()) { try { await _act(item); } catch (Exception ex) { Console.WriteLine(ex); } } await svc.SendAsync(); }
+
+                // declarations of cheap values before the guarding try
+                async Task ConnectAsync(State state) { var at = state.At; bool cleanup = false; try { await svc.SendAsync(); cleanup = true; } catch (Exception ex) { Console.WriteLine(ex); } finally { Console.WriteLine(cleanup); } }
+                async Task ReadFirstAsync(string path) { var text = System.IO.File.ReadAllText(path); try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex + text); } }
+                async Task AwaitFirstAsync() { var n = await svc.CountAsync(); try { await svc.SendAsync(); } catch (Exception ex) { Console.WriteLine(ex.Message + n); } }
+            """;
+
+        [Theory]
+        [InlineData("_ = Task.Delay(3000).ContinueWith((t) => Lifetime.StopApplication());")] // restart after the response is sent
+        [InlineData("_ = Task.Delay(10000, CancellationToken.None).ContinueWith(t => Watch(\"id\"), TaskScheduler.Default);")] // re-queue a watch
+        [InlineData("Task.Delay(_due).ContinueWith(_ => Publish(new Event(\"id\")));")]
+        [InlineData("_ = PublishLaterAsync(\"id\", _due);")] // the same timer as an async helper
+        [InlineData("_ = PublishLaterConfiguredAsync(\"id\");")]
+        [InlineData("_ = ListenAsync();")] // a listener loop: each item's work is caught
+        [InlineData("_ = PollAsync(CancellationToken.None);")]
+        [InlineData("_ = ConnectAsync(_state);")] // reads before the try
+        [InlineData("Task.Run(async () => { bool run = _state.Remaining() < TimeSpan.FromSeconds(5.0); try { if (run) await _act(1); } catch (Exception ex) { Console.WriteLine(ex); } finally { Console.WriteLine(run); } });")]
+        public Task DoesNotFlag_TimersListenersAndGuardsOfRealCode(string statement) => VerifySF1001.AnalyzerAsync(Wrap(RoundTwo + """
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Theory]
+        [InlineData("Action action = () => { }; [|Task.Delay(100).ContinueWith(_ => action())|];")] // a debouncer: the caller's action can throw
+        [InlineData("[|Task.Delay(100).ContinueWith(_ => PublishUnguarded(new Event(\"id\")))|];")] // subscribers run unguarded
+        [InlineData("[|Task.Delay(100).ContinueWith(_ => Guarded(\"id\"))|];")] // throws
+        [InlineData("[|Task.Delay(100).ContinueWith(_ => WatchAsync(\"id\"))|];")] // returns a task: work, not a signal
+        [InlineData("[|Task.Delay(100).ContinueWith(_ => System.IO.File.Delete(\"x\"))|];")] // a library call that does I/O
+        [InlineData("[|Task.Delay(100).ContinueWith(_ => { Watch(\"a\"); Guarded(\"b\"); })|];")]
+        [InlineData("[|svc.SendAsync().ContinueWith(_ => Watch(\"id\"))|];")] // not a delay: the antecedent's fault is dropped
+        [InlineData("_ = [|PublishLaterUnguardedAsync(\"id\")|];")]
+        [InlineData("_ = [|SendLaterAsync()|];")]
+        [InlineData("_ = [|TwoSignalsLaterAsync(\"id\")|];")]
+        [InlineData("_ = [|ListenPartlyAsync()|];")] // one await of the item's work is outside the try
+        [InlineData("_ = [|ListenThenSendAsync()|];")] // work after the loop
+        [InlineData("_ = [|ReadFirstAsync(\"x\")|];")] // a file read before the try can fail
+        [InlineData("_ = [|AwaitFirstAsync()|];")] // an awaited call before the try can fail
+        [InlineData("[|Task.Run(async () => { var n = await svc.CountAsync(); try { await svc.SendAsync(); } catch (Exception) { } })|];")]
+        public Task Flags_LookAlikesOfTimersListenersAndGuards(string statement) => VerifySF1001.AnalyzerAsync(Wrap(RoundTwo + """
+
+                void M()
+                {
+                    
+            """ + statement + """
+
+                }
+            """));
+
+        [Fact]
+        public Task DoesNotFlag_GuardedBodyWithUnresolvedTypes_ButFlagsAnUnresolvedDeclarationBeforeTheTry() => new SteadfastAnalyzerTest<SF1001FireAndForgetAnalyzer>
+        {
+            TestCode = """
+                using System;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task ListenAsync(string name)
+                    {
+                        var length = name.Length;
+                        try { await {|CS0103:MissingClient|}.ConnectAsync(length); }
+                        catch (Exception ex) { Console.WriteLine(ex); }
+                    }
+
+                    async Task ConnectFirstAsync()
+                    {
+                        var client = {|CS0103:MissingFactory|}.Create();
+                        try { await Task.Delay(1); }
+                        catch (Exception ex) { Console.WriteLine(ex + "" + client); }
+                    }
+
+                    void M()
+                    {
+                        _ = ListenAsync("btc");
+                        _ = [|ConnectFirstAsync()|];
+                    }
+                }
+                """,
+        }.RunAsync();
 
         [Theory]
         [InlineData("Task.Run(() => _tcs.TrySetResult(true));")]

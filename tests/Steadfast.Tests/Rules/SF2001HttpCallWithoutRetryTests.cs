@@ -434,6 +434,135 @@ namespace Steadfast.Tests.Rules
         [InlineData("public void Run(string url, List<Func<Task>> work) { for (var i = 0; i < 3; i++) { try { work.Add(() => [|Http.GetAsync(url)|]); return; } catch (HttpRequestException) { } } }")]
         public Task Flags_LoopsThatAreNotRetries(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members, Usings + "using System.Collections.Generic;\n"));
 
+        [Theory]
+        // the method sends again by calling itself with the same request after a 429 (a retry flag, a try count and a token may change)
+        [InlineData("public async Task<string> Run(string user, bool retry) { var r = await Http.GetAsync(\"https://x/\" + user); if (r.StatusCode == System.Net.HttpStatusCode.TooManyRequests && retry) { await Task.Delay(2000); return await Run(user, false); } return await r.Content.ReadAsStringAsync(); }")]
+        [InlineData("public async Task Run(string url, int attempt, CancellationToken ct) { try { await Http.PostAsync(url, null, ct); } catch (HttpRequestException) when (attempt < 3) { await Task.Delay(1000, CancellationToken.None); await Run(url, attempt + 1, CancellationToken.None); } }")]
+        // or re-schedules itself from its catch
+        [InlineData("public async Task Run(string url, List<Func<Task>> later) { try { await Http.PostAsync(url, null); } catch (HttpRequestException) { later.Add(() => Run(url, later)); } }")]
+        public Task DoesNotFlag_SendsAgainByCallingItself(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members, Usings + "using System.Collections.Generic;\n"));
+
+        [Theory]
+        // recursion that walks pages: another URL each time, not the same request again
+        [InlineData("public async Task Run(string url) { var r = await [|Http.GetAsync(url)|]; if (r.Headers.TryGetValues(\"Link\", out var next)) { foreach (var n in next) await Run(n); } }")]
+        // recursion over a tree of items
+        [InlineData("public async Task Run(string url, string[] children) { await [|Http.GetAsync(url)|]; foreach (var child in children) await Run(url + \"/\" + child, Array.Empty<string>()); }")]
+        // a call of another overload is not a call of itself
+        [InlineData("public async Task Run(string url) { var r = await [|Http.GetAsync(url)|]; if (!r.IsSuccessStatusCode) await Run(url, 1); } public Task Run(string url, int n) => Task.CompletedTask;")]
+        public Task Flags_SelfCallsThatAreNotRetries(string members) => VerifySF2001.AnalyzerAsync(Api("private static readonly HttpClient Http = new HttpClient(); " + members, Usings + "using System.Collections.Generic;\n"));
+
+        // ---------------------------------------------------------------- command-line tools
+
+        /// <summary>A console program's files: its entry point and a class that sends (one call each, silent or flagged by the test).</summary>
+        private static string Tool(string entryPoint, string call) => Usings + entryPoint + """
+
+            public static class Installer
+            {
+                private static readonly HttpClient Http = new HttpClient();
+
+                public static async Task<string> FetchAsync(string id) =>
+            """ + " await " + call + """
+            ;
+            }
+            """;
+
+        [Theory]
+        // reads its arguments, runs one command and exits: the person who ran it sees the failure
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task Main(string[] args) => Console.WriteLine(await Installer.FetchAsync(args[0]));
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static void Main(string[] args) => Run(args);
+                private static void Run(string[] args) { foreach (var a in args) Console.WriteLine(Installer.FetchAsync(a).GetAwaiter().GetResult()); }
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task<int> Main(string[] args) { if (args.Length == 0) return 1; Console.WriteLine(await Installer.FetchAsync(args[0])); return 0; }
+            }
+            """)]
+        public Task DoesNotFlag_CommandLineTool(string entryPoint) => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestCode = Tool(entryPoint, "Http.GetStringAsync(\"https://example.com/\" + id)"),
+        }.RunAsync();
+
+        [Fact]
+        public Task DoesNotFlag_CommandLineTool_TopLevelStatements() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestCode = "using System.Net.Http; var http = new HttpClient(); var page = await http.GetStringAsync(\"https://example.com/\" + args[0]); System.Console.WriteLine(page);",
+        }.RunAsync();
+
+        [Theory]
+        // no arguments read: a demo or a bot started as is, not a tool
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task Main() => Console.WriteLine(await Installer.FetchAsync("a"));
+            }
+            """)]
+        // reads its arguments but keeps running: waits forever (a bot), or loops until stopped, directly or in a method it calls
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task Main(string[] args) { Console.WriteLine(await Installer.FetchAsync(args[0])); await Task.Delay(-1); }
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task Main(string[] args) { Console.WriteLine(await Installer.FetchAsync(args[0])); await Task.Delay(Timeout.InfiniteTimeSpan); }
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static Task Main(string[] args) => RunAsync(args[0]);
+                private static async Task RunAsync(string id) { while (true) { Console.WriteLine(await Installer.FetchAsync(id)); await Task.Delay(60_000); } }
+            }
+            """)]
+        // reads its arguments and runs a host: a service
+        [InlineData("""
+            public static class Program
+            {
+                public static void Main(string[] args)
+                {
+                    var app = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args).Build();
+                    Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/", () => Installer.FetchAsync("a"));
+                    app.Run();
+                }
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static void Main(string[] args) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.Run(Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder(args).Build());
+            }
+            """)]
+        public Task Flags_ConsoleProgramsThatAreNotCommandLineTools(string entryPoint) => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestCode = Tool(entryPoint, "[|Http.GetStringAsync(\"https://example.com/\" + id)|]"),
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_ALibraryWhoseMainLooksLikeATool() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            TestCode = Tool("""
+                public static class Program
+                {
+                    public static async Task Main(string[] args) => Console.WriteLine(await Installer.FetchAsync(args[0]));
+                }
+                """, "[|Http.GetStringAsync(\"https://example.com/\" + id)|]"),
+        }.RunAsync();
+
         // ---------------------------------------------------------------- in-memory test servers
 
         /// <summary>Microsoft.AspNetCore.TestHost and Microsoft.AspNetCore.Mvc.Testing (not referenced here), as they declare their types.</summary>

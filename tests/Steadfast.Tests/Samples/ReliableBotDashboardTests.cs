@@ -17,7 +17,7 @@ namespace Steadfast.Tests.Samples
     /// The sample bot's dashboard API (samples/ReliableBot/*/Dashboard.cs) as a real process on 127.0.0.1, in the
     /// environment ASPNETCORE_ENVIRONMENT names: SF6001's fix gates its Swagger document and UI to Development, so After
     /// answers 404 for them in Production and serves them in Development; Before serves them everywhere. The dashboard
-    /// itself works the same in both.
+    /// itself works the same in both, except that SF6002's fixes make its login limit answer 429 with Retry-After.
     /// </summary>
     [Collection(DotNetCliCollection.Name)]
     public sealed class ReliableBotDashboardTests : IClassFixture<ReliableBotBehaviourTests.Builds>, IDisposable
@@ -110,6 +110,49 @@ namespace Steadfast.Tests.Samples
             Assert.Contains("\"industry\":\"Logistics\"", read.Body, StringComparison.Ordinal);
 
             Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, app.Address, "api/leads/999999", token)).Status);
+        }
+
+        /// <summary>
+        /// Login is limited to five a minute (Dashboard.cs's fixed window): SF6002's fixes make After reject the sixth with
+        /// 429 and a Retry-After in whole seconds within the window; Before rejects it with ASP.NET Core's default 503 and
+        /// no Retry-After. Health has no limit and answers 200 in both while login is limited.
+        /// </summary>
+        [Theory]
+        [InlineData("After", HttpStatusCode.TooManyRequests, true)]
+        [InlineData("Before", HttpStatusCode.ServiceUnavailable, false)]
+        public async Task SixthLoginWithinAMinute_AfterAnswers429WithRetryAfter_BeforeAnswers503Without(string version, HttpStatusCode rejected, bool retryAfter)
+        {
+            await using var app = await DashboardProcess.StartAsync(version, "Production", _work);
+            var credentials = new { user = "admin", password = "change-me" };
+
+            for (var attempt = 1; attempt <= 5; attempt++)
+            {
+                using var allowed = await Http.PostAsJsonAsync(new Uri(app.Address, "api/login"), credentials);
+                Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"login {attempt} answered {(int)allowed.StatusCode}");
+            }
+
+            using var sixth = await Http.PostAsJsonAsync(new Uri(app.Address, "api/login"), credentials);
+            Assert.Equal(rejected, sixth.StatusCode);
+            if (retryAfter)
+            {
+                var delta = sixth.Headers.RetryAfter?.Delta;
+                Assert.True(delta is { } seconds && seconds > TimeSpan.Zero && seconds <= TimeSpan.FromMinutes(1), $"Retry-After: {sixth.Headers.RetryAfter}");
+            }
+            else
+            {
+                Assert.Null(sixth.Headers.RetryAfter);
+                Assert.False(sixth.Headers.Contains("Retry-After"));
+            }
+
+            // Login stays limited; health is not.
+            for (var check = 0; check < 3; check++)
+            {
+                using var health = await Http.GetAsync(new Uri(app.Address, "health"));
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+
+            using var seventh = await Http.PostAsJsonAsync(new Uri(app.Address, "api/login"), credentials);
+            Assert.Equal(rejected, seventh.StatusCode);
         }
 
         private static async Task<(HttpStatusCode Status, string Body)> Send(HttpMethod method, Uri address, string path, string token, object? body = null)

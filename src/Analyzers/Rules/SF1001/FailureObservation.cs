@@ -18,8 +18,18 @@ namespace Steadfast.Analyzers.Rules.SF1001
     /// <item>the called method attaches a continuation to a task parameter that reads the antecedent's <c>Exception</c>
     /// or <c>IsFaulted</c> (<c>task.LogExceptions()</c>), and returns that task, that continuation, or nothing;</item>
     /// <item>the delegate only completes a <c>TaskCompletionSource</c> (<c>() =&gt; tcs.TrySetResult(x)</c>);</item>
-    /// <item>the call is a <c>ContinueWith</c> whose continuation reads the antecedent's exception.</item>
+    /// <item>the call is a <c>ContinueWith</c> whose continuation reads the antecedent's exception;</item>
+    /// <item>a delay-then-signal timer: <c>Task.Delay(n).ContinueWith(_ =&gt; Signal(x))</c>, or an async method that only
+    /// awaits <c>Task.Delay</c> and then makes one such call, where the signal is a synchronous void call of the program's
+    /// own whose body neither throws nor runs a delegate outside a catch-all (publishing an event, re-queuing a watch), or
+    /// <c>IHostApplicationLifetime.StopApplication</c> (which catches and logs what its callbacks throw).</item>
     /// </list>
+    /// "Catches every exception" reads: before the <c>try</c> only declarations of cheap values (constants, locals, field
+    /// and property reads, operators, <c>TimeSpan</c> arithmetic, synchronous calls of the program's own methods), and a
+    /// catch-all that logs the exception (passes it to a call) and then rethrows counts as observing it. The <c>try</c> may
+    /// also be the body of the method's one loop (a listener: <c>await foreach (var item in reader.ReadAllAsync()) { try
+    /// { … } catch (Exception ex) { log } }</c>); the loop's own header is trusted. Code inside a guarded <c>try</c> may
+    /// be broken or use types that do not resolve: whatever it throws is caught.
     /// A method's body is read once per compilation (the answer is cached by symbol), and only when it is declared in
     /// this compilation and cannot be overridden: for a virtual or interface call the body that runs is not known.
     /// </summary>
@@ -53,6 +63,9 @@ namespace Steadfast.Analyzers.Rules.SF1001
 
             /// <summary>It attaches an observing continuation to a task parameter and returns nothing else (<c>task.LogExceptions()</c>).</summary>
             ObservesTaskParameter = 4,
+
+            /// <summary>A synchronous void method whose body neither throws nor runs a delegate outside a catch-all: a signal.</summary>
+            Signals = 8,
         }
 
         public static FailureObservation GetOrCreate(Compilation compilation, SF1001Symbols types) =>
@@ -69,7 +82,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
 
             if (IsContinueWith(call))
             {
-                return ContinuationObserves(call, cancellationToken);
+                return ContinuationObserves(call, cancellationToken) || DelayThenSignal(call, cancellationToken);
             }
 
             var facts = Facts(call.TargetMethod, cancellationToken);
@@ -310,18 +323,36 @@ namespace Steadfast.Analyzers.Rules.SF1001
                 return false;
             }
 
-            ITryOperation? guard = null;
+            return GuardedBlock(body, allowLoop: true) || (isAsync && DelayThenSignalBody(body));
+        }
+
+        /// <summary>
+        /// Declarations of cheap values, then one guard (a <c>try</c> that catches everything, or, when
+        /// <paramref name="allowLoop"/>, a loop whose body is itself guarded), then only plain returns.
+        /// </summary>
+        private bool GuardedBlock(IBlockOperation body, bool allowLoop)
+        {
+            IOperation? guard = null;
             foreach (var statement in body.Operations)
             {
-                if (guard is null && statement is ITryOperation tryOperation)
+                if (guard is null)
                 {
-                    if (!CatchesEverything(tryOperation))
+                    if (statement is ITryOperation tryOperation)
                     {
-                        return false;
+                        if (!CatchesEverything(tryOperation))
+                        {
+                            return false;
+                        }
+
+                        guard = tryOperation;
+                        continue;
                     }
 
-                    guard = tryOperation;
-                    continue;
+                    if (allowLoop && statement is ILoopOperation loop && GuardedLoop(loop))
+                    {
+                        guard = loop;
+                        continue;
+                    }
                 }
 
                 var harmless = guard is null ? IsHarmlessDeclaration(statement) : IsPlainReturn(statement);
@@ -334,7 +365,20 @@ namespace Steadfast.Analyzers.Rules.SF1001
             return guard is not null;
         }
 
-        private static bool IsHarmlessDeclaration(IOperation statement)
+        /// <summary>A listener loop: <c>foreach</c>/<c>await foreach</c>/<c>while</c> whose body is guarded by a catch-all (its header is trusted).</summary>
+        private bool GuardedLoop(ILoopOperation loop)
+        {
+            IOperation? header = loop switch
+            {
+                IForEachLoopOperation forEach => forEach.Collection,
+                IWhileLoopOperation whileLoop => whileLoop.Condition,
+                _ => null,
+            };
+            return header is not null && !HasErrors(header, CancellationToken.None) &&
+                   loop.Body is IBlockOperation block && GuardedBlock(block, allowLoop: false);
+        }
+
+        private bool IsHarmlessDeclaration(IOperation statement)
         {
             if (statement is IEmptyOperation)
             {
@@ -351,7 +395,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
                 foreach (var declarator in declaration.Declarators)
                 {
                     var initial = OperationHelpers.InitialValue(declarator);
-                    if (initial is not null && !IsPlainValue(initial))
+                    if (initial is not null && !IsCheapRead(initial))
                     {
                         return false;
                     }
@@ -359,6 +403,248 @@ namespace Steadfast.Analyzers.Rules.SF1001
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// A value computed without input or output: a plain value, a field or property read, an operator, a cast, a
+        /// static member of <c>TimeSpan</c>, or a synchronous call of the program's own (declared in this compilation)
+        /// on such values. A call into a library (<c>File.ReadAllText(path)</c>) is not cheap.
+        /// </summary>
+        private bool IsCheapRead(IOperation value)
+        {
+            value = OperationHelpers.SkipConversions(value);
+            if (IsPlainValue(value))
+            {
+                return true;
+            }
+
+            switch (value)
+            {
+                case IPropertyReferenceOperation property:
+                    return property.Arguments.Length == 0 && (property.Instance is null || IsCheapRead(property.Instance));
+                case IFieldReferenceOperation field:
+                    return field.Instance is null || IsCheapRead(field.Instance);
+                case IBinaryOperation binary:
+                    return IsCheapRead(binary.LeftOperand) && IsCheapRead(binary.RightOperand);
+                case IUnaryOperation unary:
+                    return IsCheapRead(unary.Operand);
+                case ITypeOfOperation:
+                    return true;
+                case IInvocationOperation call:
+                    if (call.TargetMethod.IsAsync || DroppedTask.IsAwaitable(call.Type, _types) || call.TargetMethod.MethodKind == MethodKind.DelegateInvoke ||
+                        (call.Instance is not null && !IsCheapRead(call.Instance)))
+                    {
+                        return false;
+                    }
+
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (!IsCheapRead(argument.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return (call.TargetMethod.IsStatic && KnownTypes.Is(call.TargetMethod.ContainingType, _types.TimeSpan)) || IsOwnMethod(call.TargetMethod);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Declared in this compilation (its body is the program's own).</summary>
+        private bool IsOwnMethod(IMethodSymbol method)
+        {
+            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                if (_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // ------------------------------------------------------------------ delay-then-signal timers
+
+        /// <summary><c>Task.Delay(n).ContinueWith(_ =&gt; Signal(x))</c>: the delay cannot fault, the signal cannot throw.</summary>
+        private bool DelayThenSignal(IInvocationOperation call, CancellationToken cancellationToken)
+        {
+            if (call.Instance is null || !IsDelay(OperationHelpers.SkipConversions(call.Instance)))
+            {
+                return false;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter?.Ordinal != 0)
+                {
+                    continue;
+                }
+
+                var value = OperationHelpers.SkipConversions(argument.Value);
+                if (value is IDelegateCreationOperation creation)
+                {
+                    value = OperationHelpers.SkipConversions(creation.Target);
+                }
+
+                return value is IAnonymousFunctionOperation lambda && DroppedTask.SingleExpression(lambda.Body) is { } expression &&
+                       IsSignal(expression, cancellationToken);
+            }
+
+            return false;
+        }
+
+        private bool IsDelay(IOperation operation) =>
+            operation is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true } delay } && KnownTypes.Is(delay.ContainingType, _types.Task);
+
+        /// <summary>An async body that awaits <c>Task.Delay(…)</c> and then makes one signal call, and nothing else.</summary>
+        private bool DelayThenSignalBody(IBlockOperation body)
+        {
+            var delayed = false;
+            var signalled = false;
+            foreach (var statement in body.Operations)
+            {
+                if (statement is IReturnOperation { IsImplicit: true, ReturnedValue: null })
+                {
+                    continue;
+                }
+
+                if (statement is not IExpressionStatementOperation expression)
+                {
+                    return false;
+                }
+
+                if (!delayed)
+                {
+                    if (expression.Operation is not IAwaitOperation awaited)
+                    {
+                        return false;
+                    }
+
+                    var awaitedValue = OperationHelpers.SkipImplicitConversions(awaited.Operation);
+                    while (awaitedValue is IInvocationOperation configure && DroppedTask.IsConfigureAwait(configure, _types))
+                    {
+                        awaitedValue = OperationHelpers.SkipImplicitConversions(configure.Instance!);
+                    }
+
+                    if (!IsDelay(awaitedValue))
+                    {
+                        return false;
+                    }
+
+                    delayed = true;
+                }
+                else if (!signalled && IsSignal(expression.Operation, CancellationToken.None))
+                {
+                    signalled = true;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            return signalled;
+        }
+
+        /// <summary>
+        /// A synchronous void call, not of a delegate (<c>action()</c> runs whatever the caller passed), on cheap values:
+        /// <c>IHostApplicationLifetime.StopApplication()</c>, or a method of the program's own that signals
+        /// (<see cref="MethodFacts.Signals"/>).
+        /// </summary>
+        private bool IsSignal(IOperation expression, CancellationToken cancellationToken)
+        {
+            if (OperationHelpers.SkipImplicitConversions(expression) is not IInvocationOperation call || !call.TargetMethod.ReturnsVoid ||
+                call.TargetMethod.MethodKind == MethodKind.DelegateInvoke || (call.Instance is not null && !IsCheapRead(call.Instance)))
+            {
+                return false;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (!IsCheapRead(argument.Value) && !IsCheapCreation(argument.Value))
+                {
+                    return false;
+                }
+            }
+
+            var method = call.TargetMethod;
+            if (method.Name == "StopApplication" && method.Parameters.Length == 0 && KnownTypes.IsOrImplements(method.ContainingType, _types.HostApplicationLifetime))
+            {
+                return true;
+            }
+
+            return (Facts(method, cancellationToken) & MethodFacts.Signals) != 0;
+        }
+
+        /// <summary><c>new Event(id)</c>: an object made from cheap values, without an initializer.</summary>
+        private bool IsCheapCreation(IOperation value)
+        {
+            if (OperationHelpers.SkipConversions(value) is not IObjectCreationOperation { Initializer: null } creation)
+            {
+                return false;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (!IsCheapRead(argument.Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The body neither throws nor runs a delegate outside the body of a <c>try</c> that catches everything; calls of
+        /// the program's own methods there must do the same (two levels deep, not followed further).
+        /// </summary>
+        private bool SignalBody(IOperation operation, int depth, CancellationToken cancellationToken)
+        {
+            switch (operation)
+            {
+                case ITryOperation attempt when CatchesEverything(attempt):
+                    foreach (var clause in attempt.Catches)
+                    {
+                        if (!SignalBody(clause, depth, cancellationToken))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return attempt.Finally is null || SignalBody(attempt.Finally, depth, cancellationToken);
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return true; // not run here
+                case IThrowOperation or IInvalidOperation:
+                    return false;
+                case IInvocationOperation call when call.TargetMethod.MethodKind == MethodKind.DelegateInvoke:
+                    return false;
+                case IInvocationOperation call when IsOwnMethod(call.TargetMethod) && !OwnCallSignals(call.TargetMethod, depth, cancellationToken):
+                    return false;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                if (!SignalBody(child, depth, cancellationToken))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private bool OwnCallSignals(IMethodSymbol method, int depth, CancellationToken cancellationToken)
+        {
+            if (depth >= 2 || method.IsAsync || DroppedTask.IsAwaitable(method.ReturnType, _types))
+            {
+                return false;
+            }
+
+            var body = BodyOf(Normalize(method), cancellationToken);
+            return body is not null && SignalBody(body, depth + 1, cancellationToken);
         }
 
         private static bool IsPlainReturn(IOperation statement) =>
@@ -372,7 +658,9 @@ namespace Steadfast.Analyzers.Rules.SF1001
             var catchAll = false;
             foreach (var clause in tryOperation.Catches)
             {
-                if (Throws(clause.Handler) || (clause.Filter is not null && Throws(clause.Filter)))
+                // The try's body may hold anything (whatever it throws is caught); its catch clauses are read, so not broken ones.
+                if (HasErrors(clause, CancellationToken.None) ||
+                    (Throws(clause.Handler) && !LogsThenRethrows(clause)) || (clause.Filter is not null && Throws(clause.Filter)))
                 {
                     return false;
                 }
@@ -386,6 +674,58 @@ namespace Steadfast.Analyzers.Rules.SF1001
             return catchAll;
         }
 
+        /// <summary>
+        /// <c>catch (Exception ex) { logger.LogError(ex, …); throw; }</c>: the caught exception is handed to a call (logged)
+        /// and every throw of the handler rethrows it: the failure is observed where it happens.
+        /// </summary>
+        private static bool LogsThenRethrows(ICatchClauseOperation clause)
+        {
+            if (clause.ExceptionDeclarationOrExpression is not IVariableDeclaratorOperation { Symbol: { } caught })
+            {
+                return false;
+            }
+
+            var logged = false;
+            var stack = new Stack<IOperation>();
+            stack.Push(clause.Handler);
+            while (stack.Count > 0)
+            {
+                var operation = stack.Pop();
+                switch (operation)
+                {
+                    case IThrowOperation { Exception: null }:
+                        break;
+                    case IThrowOperation { Exception: { } thrown }:
+                        if (!IsLocal(thrown, caught))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case IInvocationOperation call when call.TargetMethod.MethodKind != MethodKind.DelegateInvoke:
+                        foreach (var argument in call.Arguments)
+                        {
+                            logged |= IsLocal(argument.Value, caught);
+                        }
+
+                        break;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+
+            return logged;
+        }
+
+        private static bool IsLocal(IOperation value, ILocalSymbol local) =>
+            OperationHelpers.SkipConversions(value) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
         /// <summary>System.Exception, or object (what a bare <c>catch</c> catches).</summary>
         private bool IsEveryException(ITypeSymbol? type) =>
             type is not null && type.TypeKind != TypeKind.Error &&
@@ -393,10 +733,15 @@ namespace Steadfast.Analyzers.Rules.SF1001
 
         // ------------------------------------------------------------------ methods, once each
 
-        private MethodFacts Facts(IMethodSymbol method, CancellationToken cancellationToken)
+        private static IMethodSymbol Normalize(IMethodSymbol method)
         {
             method = (method.ReducedFrom ?? method).OriginalDefinition;
-            method = method.PartialImplementationPart ?? method;
+            return method.PartialImplementationPart ?? method;
+        }
+
+        private MethodFacts Facts(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            method = Normalize(method);
             if (method.IsAbstract || method.IsVirtual || method.IsExtern || (method.IsOverride && !method.IsSealed && !method.ContainingType.IsSealed) ||
                 method.DeclaringSyntaxReferences.Length != 1)
             {
@@ -419,43 +764,29 @@ namespace Steadfast.Analyzers.Rules.SF1001
 
         private MethodFacts Compute(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            var reference = method.DeclaringSyntaxReferences[0];
-            if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+            var body = BodyOf(method, cancellationToken, filter: true);
+            if (body is null)
             {
                 return MethodFacts.None;
             }
 
-            // Cheap syntactic filter first: only a method with a body, whose body has a try at its top level, takes a
-            // task parameter or a first parameter, is bound.
-            var syntax = reference.GetSyntax(cancellationToken);
-            SyntaxNode? bodySyntax = syntax switch
-            {
-                BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
-                LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
-                _ => null,
-            };
-            if (bodySyntax is null || !MayHaveFacts(method, bodySyntax))
-            {
-                return MethodFacts.None;
-            }
-
-            var model = SemanticModelFor(reference.SyntaxTree);
-            var operation = model.GetOperation(syntax, cancellationToken);
-            var body = operation switch
-            {
-                IMethodBodyBaseOperation m => m.BlockBody ?? m.ExpressionBody,
-                ILocalFunctionOperation l => l.Body,
-                _ => null,
-            };
-            if (body is null || HasErrors(body, cancellationToken))
-            {
-                return MethodFacts.None;
-            }
-
+            // Broken code or unresolved types: only "cannot fault" may still be read, where the broken part is inside a
+            // guarded try (whatever it throws is caught); the other facts need the whole body.
+            var errors = HasErrors(body, cancellationToken);
             var facts = MethodFacts.None;
             if (!method.ReturnsVoid && BodyCannotFault(body, method.IsAsync, method.ReturnType))
             {
                 facts |= MethodFacts.CannotFault;
+            }
+
+            if (errors)
+            {
+                return facts;
+            }
+
+            if (method.ReturnsVoid && !method.IsAsync && SignalBody(body, 0, cancellationToken))
+            {
+                facts |= MethodFacts.Signals;
             }
 
             if (method.Parameters.Length > 0 && _types.IsTask(method.Parameters[0].Type) && ReadsFault(body, method.Parameters[0]) && !Throws(body))
@@ -471,6 +802,46 @@ namespace Steadfast.Analyzers.Rules.SF1001
             return facts;
         }
 
+        /// <summary>
+        /// The bound body of a method declared in this compilation with one declaration, or null. With
+        /// <paramref name="filter"/>, only a body that passes the cheap syntactic filter is bound.
+        /// </summary>
+        private IBlockOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken, bool filter = false)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return null;
+            }
+
+            var reference = method.DeclaringSyntaxReferences[0];
+            if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+            {
+                return null;
+            }
+
+            // Cheap syntactic filter first: only a method with a body that may have a fact is bound.
+            var syntax = reference.GetSyntax(cancellationToken);
+            SyntaxNode? bodySyntax = syntax switch
+            {
+                BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
+                LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
+                _ => null,
+            };
+            if (bodySyntax is null || (filter && !MayHaveFacts(method, bodySyntax)))
+            {
+                return null;
+            }
+
+            var model = SemanticModelFor(reference.SyntaxTree);
+            var operation = model.GetOperation(syntax, cancellationToken);
+            return operation switch
+            {
+                IMethodBodyBaseOperation m => m.BlockBody ?? m.ExpressionBody,
+                ILocalFunctionOperation l => l.Body,
+                _ => null,
+            };
+        }
+
         private bool MayHaveFacts(IMethodSymbol method, SyntaxNode body)
         {
             foreach (var parameter in method.Parameters)
@@ -481,6 +852,11 @@ namespace Steadfast.Analyzers.Rules.SF1001
                 }
             }
 
+            if (method.ReturnsVoid && !method.IsAsync)
+            {
+                return true; // may be a signal (asked only for the act of a delay-then-signal timer)
+            }
+
             if (!method.IsAsync || body is not BlockSyntax block)
             {
                 return false;
@@ -488,7 +864,9 @@ namespace Steadfast.Analyzers.Rules.SF1001
 
             foreach (var statement in block.Statements)
             {
-                if (statement is TryStatementSyntax)
+                // a guarded try, a listener loop, or an awaited delay first (a delay-then-signal helper)
+                if (statement is TryStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax ||
+                    (statement is ExpressionStatementSyntax { Expression: AwaitExpressionSyntax } && statement == block.Statements[0]))
                 {
                     return true;
                 }

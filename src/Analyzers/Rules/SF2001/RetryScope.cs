@@ -47,7 +47,62 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 }
             }
 
+            return ownFunction && SendsAgainBySelfCall(call, types);
+        }
+
+        /// <summary>
+        /// The method that sends calls itself again with the same request: <c>return await SendAsync(username, retry: false)</c>
+        /// after a 429, or <c>scheduler.Schedule(ct =&gt; NotifyAsync(job, ct), delay)</c> from a catch. "The same request":
+        /// every parameter that is not a flag, a number or a <c>CancellationToken</c> is passed on unchanged (a recursion
+        /// that walks pages, <c>GetAllAsync(nextUrl)</c>, passes another value and is not a retry).
+        /// </summary>
+        private static bool SendsAgainBySelfCall(IInvocationOperation call, SF2001Symbols types)
+        {
+            if (call.SemanticModel?.GetEnclosingSymbol(call.Syntax.SpanStart) is not IMethodSymbol method ||
+                method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+            {
+                return false;
+            }
+
+            foreach (var op in OperationHelpers.Root(call).DescendantsAndSelf())
+            {
+                if (op is IInvocationOperation again && !ReferenceEquals(again, call) &&
+                    SymbolEqualityComparer.Default.Equals(again.TargetMethod.OriginalDefinition, method.OriginalDefinition) &&
+                    PassesSameRequest(again, method, types))
+                {
+                    return true;
+                }
+            }
+
             return false;
+        }
+
+        private static bool PassesSameRequest(IInvocationOperation again, IMethodSymbol method, SF2001Symbols types)
+        {
+            foreach (var argument in again.Arguments)
+            {
+                var parameter = argument.Parameter;
+                if (parameter is null)
+                {
+                    return false;
+                }
+
+                var type = parameter.Type;
+                if (type.SpecialType is SpecialType.System_Boolean or (>= SpecialType.System_SByte and <= SpecialType.System_Double) ||
+                    KnownTypes.Is(type, types.CancellationToken))
+                {
+                    continue; // a retry flag, a try count, a token
+                }
+
+                if (OperationHelpers.SkipConversions(argument.Value) is not IParameterReferenceOperation passed ||
+                    !SymbolEqualityComparer.Default.Equals(passed.Parameter.ContainingSymbol, method) ||
+                    passed.Parameter.Ordinal != parameter.Ordinal)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -29,6 +29,9 @@ namespace Steadfast.Analyzers
         /// <summary>A dictionary used as a cache that only grows.</summary>
         public const string UnboundedCache = "SF4001";
 
+        /// <summary>An unbounded producer/consumer queue, or a history that only grows.</summary>
+        public const string UnboundedQueue = "SF4002";
+
         /// <summary>The same file read from disk on every call.</summary>
         public const string RepeatedFileRead = "SF5001";
 
@@ -119,6 +122,14 @@ namespace Steadfast.Analyzers
             category: Categories.Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A Dictionary or ConcurrentDictionary that memoises results (or holds a lock) per user, per URL or per prompt gains an entry for every new key and never loses one. It passes every test and runs out of memory after a week in production. Bound it with Steadfast.BoundedCache, which keeps the entries that are used and evicts the rest.");
+
+        public static readonly DiagnosticDescriptor SF4002UnboundedQueue = Create(
+            id: DiagnosticIds.UnboundedQueue,
+            title: "Queue or history only grows",
+            messageFormat: "'{0}' {1}: nothing bounds it, so it grows until the process runs out of memory",
+            category: Categories.Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "An unbounded Channel or BlockingCollection written on every request, message or event lets memory grow without limit whenever its consumer is slower than its producers; a private List, Queue, ConcurrentQueue, ConcurrentBag or LinkedList used as a history or log gains an item for every input and never loses one. Bound the channel (writers wait, or the oldest item is dropped, when it is full), and keep only the last N items of a history (Steadfast.BoundedHistory).");
 
         public static readonly DiagnosticDescriptor SF5001RepeatedFileRead = Create(
             id: DiagnosticIds.RepeatedFileRead,

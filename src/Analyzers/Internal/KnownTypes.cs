@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 220;
+        private const int Count = 231;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -278,6 +278,19 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? SteadfastRateLimitRejection => Get(217, "Steadfast.RateLimitRejection");
         public INamedTypeSymbol? SteadfastRateLimitingExtensions => Get(218, "Steadfast.SteadfastRateLimitingExtensions");
         public INamedTypeSymbol? ControllerAttribute => Get(219, "Microsoft.AspNetCore.Mvc.ControllerAttribute");
+
+        // Queues and histories (SF4002): grow-only collections, channels and their options, the runtime's bounded history.
+        public INamedTypeSymbol? List => Get(220, "System.Collections.Generic.List`1");
+        public INamedTypeSymbol? Queue => Get(221, "System.Collections.Generic.Queue`1");
+        public INamedTypeSymbol? LinkedList => Get(222, "System.Collections.Generic.LinkedList`1");
+        public INamedTypeSymbol? ConcurrentQueue => Get(223, "System.Collections.Concurrent.ConcurrentQueue`1");
+        public INamedTypeSymbol? ConcurrentBag => Get(224, "System.Collections.Concurrent.ConcurrentBag`1");
+        public INamedTypeSymbol? BlockingCollection => Get(225, "System.Collections.Concurrent.BlockingCollection`1");
+        public INamedTypeSymbol? Channel => Get(226, "System.Threading.Channels.Channel");
+        public INamedTypeSymbol? ChannelOfT => Get(227, "System.Threading.Channels.Channel`1");
+        public INamedTypeSymbol? UnboundedChannelOptions => Get(228, "System.Threading.Channels.UnboundedChannelOptions");
+        public INamedTypeSymbol? BoundedChannelOptions => Get(229, "System.Threading.Channels.BoundedChannelOptions");
+        public INamedTypeSymbol? SteadfastBoundedHistory => Get(230, "Steadfast.BoundedHistory`1");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -234,7 +234,7 @@ namespace Steadfast.CodeFixes.Rules
             return required is not null && compilation.ClassifyConversion(type, required).IsImplicit;
         }
 
-        private static bool SameShape(ISymbol candidate, ISymbol used) => (candidate, used) switch
+        internal static bool SameShape(ISymbol candidate, ISymbol used) => (candidate, used) switch
         {
             (IPropertySymbol a, IPropertySymbol b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type),
             (IMethodSymbol a, IMethodSymbol b) => a.Parameters.Length == b.Parameters.Length &&
@@ -243,7 +243,7 @@ namespace Steadfast.CodeFixes.Rules
             _ => false,
         };
 
-        private static async Task<bool> IsAssignedInOtherPartsAsync(Solution solution, IFieldSymbol field, TypeDeclarationSyntax thisPart, CancellationToken cancellationToken)
+        internal static async Task<bool> IsAssignedInOtherPartsAsync(Solution solution, IFieldSymbol field, TypeDeclarationSyntax thisPart, CancellationToken cancellationToken)
         {
             foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
             {

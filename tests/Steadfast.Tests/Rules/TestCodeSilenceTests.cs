@@ -15,7 +15,7 @@ using Xunit;
 namespace Steadfast.Tests.Rules
 {
     /// <summary>
-    /// Test code is quiet by default for SF2001, SF2002, SF3001, SF4001 and SF5001, and SF1001 stays on there. Test code
+    /// Test code is quiet by default for SF2001, SF2002, SF3001, SF4001, SF4002 and SF5001, and SF1001 stays on there. Test code
     /// is a project that references a test framework (by assembly identity, or a framework's test attribute from a
     /// referenced assembly) or is marked <c>IsTestProject</c>, or a test class or a test, set-up or fixture method
     /// anywhere, always by symbol; <c>SFxxxx.include_test_code = true</c> turns a rule back on.
@@ -28,7 +28,7 @@ namespace Steadfast.Tests.Rules
     public sealed class TestCodeSilenceTests
     {
         /// <summary>The rules silent in test code, and SF1001, which is not.</summary>
-        private static readonly string[] QuietRuleIds = { "SF2001", "SF2002", "SF3001", "SF4001", "SF5001" };
+        private static readonly string[] QuietRuleIds = { "SF2001", "SF2002", "SF3001", "SF4001", "SF4002", "SF5001" };
 
         public static TheoryData<string> QuietRules => new TheoryData<string>(QuietRuleIds);
 
@@ -93,8 +93,17 @@ namespace Steadfast.Tests.Rules
                 public class OrderTests
                 {
                     private readonly Dictionary<string, Order> [|_cache|] = new();
-                    public void Put(string id, Order order) => _cache[id] = order;
+                    public void Put(Order order) => _cache[System.Console.ReadLine()!] = order; // a console line: evidence of outside input (SF4001)
                     /*attr*/ public Order? Test(string id) => _cache.TryGetValue(id, out var order) ? order : null;
+                }
+                """,
+            ["SF4002"] = """
+                using System.Collections.Generic;
+
+                public class OrderTests
+                {
+                    private readonly List<string> [|_seen|] = new();
+                    /*attr*/ public void Test() => _seen.Add(System.Console.ReadLine()!); // a console line: evidence of outside input (SF4001's rule)
                 }
                 """,
             ["SF5001"] = """
@@ -354,6 +363,7 @@ namespace Steadfast.Tests.Rules
                 "SF2002" => RunAsync<SF2002HttpClientPerCallAnalyzer>(source, references, editorConfig, globalConfig, checkRobustness),
                 "SF3001" => RunAsync<SF3001SelectStarAnalyzer>(source, references, editorConfig, globalConfig, checkRobustness),
                 "SF4001" => RunAsync<SF4001UnboundedCacheAnalyzer>(source, references, editorConfig, globalConfig, checkRobustness),
+                "SF4002" => RunAsync<SF4002UnboundedQueueAnalyzer>(source, references, editorConfig, globalConfig, checkRobustness),
                 "SF5001" => RunAsync<SF5001RepeatedFileReadAnalyzer>(source, references, editorConfig, globalConfig, checkRobustness),
                 _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, null),
             };

@@ -21,7 +21,7 @@ namespace Steadfast.Tests.Samples
     /// API (Kestrel, in this process) with scripted faults. Every wait is bounded.
     /// </summary>
     [Collection(DotNetCliCollection.Name)]
-    public sealed class ReliableBotBehaviourTests : IAsyncLifetime, IClassFixture<ReliableBotBehaviourTests.Builds>
+    public sealed partial class ReliableBotBehaviourTests : IAsyncLifetime, IClassFixture<ReliableBotBehaviourTests.Builds>
     {
         private FaultServer _botApi = null!;
         private FaultServer _enrichment = null!;

@@ -2,7 +2,7 @@
 // `dotnet build samples/QuickStart` shows what Steadfast finds here.
 
 var handler = new MessageHandler();
-await handler.HandleAsync("alice", "/start");
+await handler.HandleAsync(Console.ReadLine() ?? "alice", "/start"); // the user who wrote, as a console bot reads it
 await Task.Delay(100);
 
 sealed class MessageHandler

@@ -83,7 +83,7 @@ namespace Steadfast.Benchmarks
             yield return (new SF1001FireAndForgetAnalyzer(), new SF1001FireAndForgetCodeFix(), "public static class Flagged{0} { public static async Task M(Func<Task> send) { send(); await Task.Yield(); } }\n");
             yield return (new SF2001HttpCallWithoutRetryAnalyzer(), new SF2001HttpCallWithoutRetryCodeFix(), "public static class Flagged{0} { private static readonly HttpClient C = new HttpClient(); public static Task<string> M() => C.GetStringAsync(\"https://x\"); }\n");
             yield return (new SF2002HttpClientPerCallAnalyzer(), new SF2002HttpClientPerCallCodeFix(), "public class Flagged{0} { public async Task<string> M() { using var c = new HttpClient(); return await c.GetStringAsync(\"https://x\"); } }\n");
-            yield return (new SF4001UnboundedCacheAnalyzer(), new SF4001UnboundedCacheCodeFix(), "public class Flagged{0} { private readonly Dictionary<string, string> _cache = new(); public string M(string key) { if (!_cache.TryGetValue(key, out var v)) { v = key.ToUpperInvariant(); _cache[key] = v; } return v; } }\n");
+            yield return (new SF4001UnboundedCacheAnalyzer(), new SF4001UnboundedCacheCodeFix(), "public class Flagged{0} { private readonly Dictionary<string, string> _cache = new(); public string M(Microsoft.AspNetCore.Http.HttpRequest request) { var key = request.Path.Value ?? \"\"; if (!_cache.TryGetValue(key, out var v)) { v = key.ToUpperInvariant(); _cache[key] = v; } return v; } }\n");
             yield return (new SF5001RepeatedFileReadAnalyzer(), new SF5001RepeatedFileReadCodeFix(), "public class Flagged{0} { public string M() => File.ReadAllText(\"playbook.md\"); }\n");
         }
 

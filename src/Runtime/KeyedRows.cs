@@ -71,6 +71,59 @@ namespace Steadfast
             return LoadCoreAsync(keys, async chunk => (IEnumerable<TRow>)await query(chunk).ConfigureAwait(false), keyOf, chunkSize);
         }
 
+        /// <summary>
+        /// <see cref="Load{TKey, TRow}"/> for the keys of <paramref name="items"/>: <c>KeyedRows.Load(leads, lead =&gt; lead.OwnerId, …)</c>
+        /// (what the SF3002 fix writes before a loop over <paramref name="items"/>).
+        /// </summary>
+        /// <typeparam name="TItem">The item type.</typeparam>
+        /// <typeparam name="TKey">The key type.</typeparam>
+        /// <typeparam name="TRow">The row type.</typeparam>
+        /// <param name="items">The items whose keys to load.</param>
+        /// <param name="keyOfItem">An item's key.</param>
+        /// <param name="query">The query for one chunk of keys.</param>
+        /// <param name="keyOf">The key of a row.</param>
+        /// <param name="chunkSize">The most keys per query; at least 1.</param>
+        /// <returns>The rows by key.</returns>
+        /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
+        /// <exception cref="InvalidOperationException"><paramref name="query"/> returned null.</exception>
+        public static KeyedRows<TKey, TRow> Load<TItem, TKey, TRow>(
+            IEnumerable<TItem> items, Func<TItem, TKey> keyOfItem, Func<IReadOnlyList<TKey>, IEnumerable<TRow>> query, Func<TRow, TKey> keyOf, int chunkSize = DefaultChunkSize) =>
+            Load(KeysOf(items, keyOfItem), query, keyOf, chunkSize);
+
+        /// <summary>The asynchronous form of <see cref="Load{TItem, TKey, TRow}"/>, for a query that returns a sequence (Dapper's <c>QueryAsync</c>).</summary>
+        /// <inheritdoc cref="Load{TItem, TKey, TRow}"/>
+        public static Task<KeyedRows<TKey, TRow>> LoadAsync<TItem, TKey, TRow>(
+            IEnumerable<TItem> items, Func<TItem, TKey> keyOfItem, Func<IReadOnlyList<TKey>, Task<IEnumerable<TRow>>> query, Func<TRow, TKey> keyOf, int chunkSize = DefaultChunkSize) =>
+            LoadAsync(KeysOf(items, keyOfItem), query, keyOf, chunkSize);
+
+        /// <summary>The asynchronous form of <see cref="Load{TItem, TKey, TRow}"/>, for a query that returns a list (EF Core's <c>ToListAsync</c>).</summary>
+        /// <inheritdoc cref="Load{TItem, TKey, TRow}"/>
+        public static Task<KeyedRows<TKey, TRow>> LoadAsync<TItem, TKey, TRow>(
+            IEnumerable<TItem> items, Func<TItem, TKey> keyOfItem, Func<IReadOnlyList<TKey>, Task<List<TRow>>> query, Func<TRow, TKey> keyOf, int chunkSize = DefaultChunkSize) =>
+            LoadAsync(KeysOf(items, keyOfItem), query, keyOf, chunkSize);
+
+        private static IEnumerable<TKey> KeysOf<TItem, TKey>(IEnumerable<TItem> items, Func<TItem, TKey> keyOfItem)
+        {
+            if (items is null)
+            {
+                throw new ArgumentNullException(nameof(items));
+            }
+
+            if (keyOfItem is null)
+            {
+                throw new ArgumentNullException(nameof(keyOfItem));
+            }
+
+            var keys = new List<TKey>();
+            foreach (var item in items)
+            {
+                keys.Add(keyOfItem(item));
+            }
+
+            return keys;
+        }
+
         private static async Task<KeyedRows<TKey, TRow>> LoadCoreAsync<TKey, TRow>(
             IEnumerable<TKey> keys, Func<IReadOnlyList<TKey>, Task<IEnumerable<TRow>>> query, Func<TRow, TKey> keyOf, int chunkSize)
         {
@@ -143,7 +196,10 @@ namespace Steadfast
     {
         private static readonly TRow[] None = new TRow[0];
 
+        // Null keys never go in (AddAll and Of check): TKey may be nullable (long?) for the look-ups, never for the dictionary.
+#pragma warning disable CS8714
         private readonly Dictionary<TKey, List<TRow>> _rows = new Dictionary<TKey, List<TRow>>();
+#pragma warning restore CS8714
 
         internal KeyedRows()
         {

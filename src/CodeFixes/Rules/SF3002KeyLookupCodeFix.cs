@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers;
 using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules.SF3002;
 
@@ -51,17 +52,12 @@ namespace Steadfast.CodeFixes.Rules
     {
         public const string LoadAllKeysKey = "SF3002.LoadAllKeys";
 
-        /// <summary>The analyzer's property naming the query's shape, and the shape this fix rewrites.</summary>
-        public const string ShapeProperty = "Shape";
-
-        public const string KeyLookupShape = "KeyLookup";
-
         private static readonly (string Key, string Title)[] Offered = { (LoadAllKeysKey, "Load all keys in one query") };
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.QueryInLoop);
 
         protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(ShapeProperty, out var shape) && shape == KeyLookupShape ? Offered : Array.Empty<(string, string)>();
+            diagnostic.Properties.TryGetValue(SF3002QueryInLoopAnalyzer.ShapeProperty, out var shape) && shape == SF3002QueryInLoopAnalyzer.ShapeKeyLookup ? Offered : Array.Empty<(string, string)>();
 
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
             Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
@@ -132,7 +128,9 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             var lookupName = Free(Camel(plan.RowType.Name) + "By" + plan.KeyMember.Name);
-            var chunkName = Free(plan.ChunkName);
+            var chunkName = new[] { plan.ChunkName, "keys", "chunk" }.FirstOrDefault(n => !declared.Contains(n) && !NameLookup.IsTaken(model, position, n)) is { } freeName
+                ? Free(freeName)
+                : Free(plan.ChunkName);
             var rowName = Free("row");
 
             // The batched query, built from the original's pieces.

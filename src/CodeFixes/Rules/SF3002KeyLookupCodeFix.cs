@@ -113,25 +113,42 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            // The names the fix introduces: free here and nowhere declared in the block.
-            var declared = new HashSet<string>(block.DescendantNodes().Select(DeclaredName).Where(n => n is not null).Select(n => n!), StringComparer.Ordinal);
-            string Free(string name)
+            // The names the fix introduces: free here, and the new local nowhere declared in the block (a nested declaration
+            // of the same name would not compile); a lambda's parameters may repeat other lambdas' (sibling scopes).
+            var declared = new HashSet<string>(StringComparer.Ordinal);
+            var declaredOutsideLambdas = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var descendant in block.DescendantNodes())
+            {
+                if (DeclaredName(descendant) is { } declaredName)
+                {
+                    declared.Add(declaredName);
+                    if (descendant is not ParameterSyntax { Parent: SimpleLambdaExpressionSyntax or ParameterListSyntax { Parent: ParenthesizedLambdaExpressionSyntax } })
+                    {
+                        declaredOutsideLambdas.Add(declaredName);
+                    }
+                }
+            }
+
+            string Free(string name, HashSet<string> taken)
             {
                 var candidate = name;
-                for (var n = 2; declared.Contains(candidate) || NameLookup.IsTaken(model, position, candidate); n++)
+                for (var n = 2; taken.Contains(candidate) || NameLookup.IsTaken(model, position, candidate); n++)
                 {
                     candidate = name + n;
                 }
 
-                declared.Add(candidate);
                 return candidate;
             }
 
-            var lookupName = Free(Camel(plan.RowType.Name) + "By" + plan.KeyMember.Name);
-            var chunkName = new[] { plan.ChunkName, "keys", "chunk" }.FirstOrDefault(n => !declared.Contains(n) && !NameLookup.IsTaken(model, position, n)) is { } freeName
-                ? Free(freeName)
-                : Free(plan.ChunkName);
-            var rowName = Free("row");
+            var lookupName = Free(Camel(plan.RowType.Name) + "By" + plan.KeyMember.Name, declared);
+            declaredOutsideLambdas.Add(lookupName);
+            var chunkName = new[] { plan.ChunkName, "keys", "chunk" }.FirstOrDefault(n => !declaredOutsideLambdas.Contains(n) && !NameLookup.IsTaken(model, position, n))
+                ?? Free(plan.ChunkName, declaredOutsideLambdas);
+            var rowName = Free("row", declaredOutsideLambdas);
+            if (rowName == chunkName)
+            {
+                rowName = Free("row", new HashSet<string>(declaredOutsideLambdas) { chunkName });
+            }
 
             // The batched query, built from the original's pieces.
             if (plan.BatchedQuery(chunkName) is not { } batched)
@@ -166,7 +183,9 @@ namespace Steadfast.CodeFixes.Rules
                     SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, SyntaxKind.IdentifierToken, "var", "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
                     SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(lookupName)).WithInitializer(SyntaxFactory.EqualsValueClause(load)))))
                 .WithLeadingTrivia(indentation.IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.TriviaList(indentation) : SyntaxTriviaList.Empty)
-                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                .WithTrailingTrivia(loop.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { } newLine && newLine.IsKind(SyntaxKind.EndOfLineTrivia)
+                    ? newLine
+                    : SyntaxFactory.ElasticCarriageReturnLineFeed)
                 .WithAdditionalAnnotations(Formatter.Annotation);
 
             // Inside the loop: the look-up, where the query (and its await) was.

@@ -8,8 +8,11 @@ using Steadfast.Analyzers.Rules.SF3002;
 namespace Steadfast.Analyzers.Rules
 {
     /// <summary>
-    /// SF3002: a database call executed once per iteration of a loop whose arguments depend on the iteration (N+1).
-    /// See <see cref="QueryLoops"/> for what counts as a loop, an iteration value and a batched form.
+    /// SF3002: a database call executed once per iteration of a loop whose arguments depend on the iteration (N+1):
+    /// Dapper's query and execute methods, ADO.NET commands, EF Core's <c>Find</c>, the operators that run a query on a
+    /// <c>DbSet</c>, and <c>SaveChanges</c> in a loop that adds or changes entities. One diagnostic per call, on the
+    /// innermost loop it depends on. See <see cref="QueryLoops"/> for what counts as a loop, an iteration value, a
+    /// batched form, a fixed handful and a paging loop.
     /// </summary>
     /// <remarks>
     /// The contract the fixes rely on: the diagnostic's location is the query invocation expression (without any
@@ -36,6 +39,18 @@ namespace Steadfast.Analyzers.Rules
         /// <summary>Any other query per item.</summary>
         public const string ShapeOther = "Other";
 
+        /// <summary>Option: methods and types whose code runs once (seeders, one-off imports), by name or full name.</summary>
+        internal static readonly OptionDefinition<ImmutableHashSet<string>> RunOnceCode = OptionDefinition.List(
+            "SF3002.run_once_code",
+            "Methods and types (by name, or a type's full name) whose code runs once, such as seeders and one-off imports: a query per item there is not reported. EF Core migrations and `OnModelCreating` are always skipped.",
+            "Seed", "SeedAsync");
+
+        /// <summary>Option: the most items written out in the code that still count as a fixed handful.</summary>
+        internal static readonly OptionDefinition<int> FixedHandful = OptionDefinition.PositiveInteger(
+            "SF3002.fixed_handful",
+            "A loop over a collection written out in the code with at most this many items (or only constants), or a `for` loop counting at most this many, is a fixed handful and not reported.",
+            QueryLoops.DefaultHandful);
+
         /// <summary>Option: report in test code too (silent there by default, see <see cref="TestCode"/>).</summary>
         internal static readonly OptionDefinition<bool> IncludeTestCode = OptionDefinition.IncludeTestCode(DiagnosticIds.QueryInLoop);
 
@@ -53,7 +68,7 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var symbols = SF3002Symbols.GetOrCreate(start.Compilation);
-                if (symbols.DapperSqlMapper is null && symbols.DbCommand is null && symbols.EfDbContext is null)
+                if (symbols.DapperSqlMapper is null && symbols.DbCommand is null && symbols.DbCommandInterface is null && symbols.EfDbContext is null)
                 {
                     return;
                 }
@@ -65,7 +80,14 @@ namespace Steadfast.Analyzers.Rules
         private static void Analyze(OperationAnalysisContext context, SF3002Symbols symbols)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (QueryLoops.Find(call, symbols, context.CancellationToken) is not { } finding)
+            if (QueryLoops.Classify(call, symbols) == QueryApi.None)
+            {
+                return; // the cheap test first: a database call by name and containing type
+            }
+
+            var tree = call.Syntax.SyntaxTree;
+            if (RunsOnce(context.ContainingSymbol, symbols, RunOnceCode.Get(context.Options, tree)) ||
+                QueryLoops.Find(call, symbols, FixedHandful.Get(context.Options, tree), context.CancellationToken) is not { } finding)
             {
                 return;
             }
@@ -90,6 +112,43 @@ namespace Steadfast.Analyzers.Rules
                 finding.LoopText,
                 advice));
         }
+
+        /// <summary>
+        /// Code that runs once: an EF Core migration, a context's <c>OnModelCreating</c>, and the methods and types the
+        /// option names (compared with the method's name, and each containing type's name and full name).
+        /// </summary>
+        private static bool RunsOnce(ISymbol symbol, SF3002Symbols symbols, ImmutableHashSet<string> names)
+        {
+            var method = symbol as IMethodSymbol;
+            while (method is { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction } && method.ContainingSymbol is IMethodSymbol outer)
+            {
+                method = outer;
+            }
+
+            if (method is not null)
+            {
+                if (method.Name == "OnModelCreating" && KnownTypes.DerivesFrom(method.ContainingType, symbols.EfDbContext))
+                {
+                    return true;
+                }
+
+                if (names.Contains(method.Name))
+                {
+                    return true;
+                }
+            }
+
+            for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (KnownTypes.DerivesFrom(type, symbols.EfMigration) ||
+                    (names.Count > 0 && (names.Contains(type.Name) || names.Contains(type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
 
@@ -103,14 +162,62 @@ namespace Steadfast.Analyzers.Rules.SF3002
         {
             DapperSqlMapper = types.DapperSqlMapper;
             DbCommand = types.DbCommand;
+            DbCommandInterface = types.DbCommandInterface;
+            DbConnection = types.DbConnection;
+            DbConnectionInterface = types.DbConnectionInterface;
+            DbTransaction = types.DbTransaction;
             EfDbContext = types.EfDbContext;
+            EfDbSet = types.EfDbSet;
+            EfQueryableExtensions = types.EfQueryableExtensions;
+            EfMigration = types.EfMigration;
+            EfChangeTracker = types.EfChangeTracker;
+            EfDatabaseFacade = types.EfDatabaseFacade;
+            TransactionScope = types.TransactionScope;
+            Queryable = types.Queryable;
+            Enumerable = types.Enumerable;
+            QueryableOfT = types.QueryableOfT;
+            List = types.List;
+            Parallel = types.Parallel;
+            CancellationToken = types.CancellationToken;
         }
 
         public INamedTypeSymbol? DapperSqlMapper { get; }
 
         public INamedTypeSymbol? DbCommand { get; }
 
+        public INamedTypeSymbol? DbCommandInterface { get; }
+
+        public INamedTypeSymbol? DbConnection { get; }
+
+        public INamedTypeSymbol? DbConnectionInterface { get; }
+
+        public INamedTypeSymbol? DbTransaction { get; }
+
         public INamedTypeSymbol? EfDbContext { get; }
+
+        public INamedTypeSymbol? EfDbSet { get; }
+
+        public INamedTypeSymbol? EfQueryableExtensions { get; }
+
+        public INamedTypeSymbol? EfMigration { get; }
+
+        public INamedTypeSymbol? EfChangeTracker { get; }
+
+        public INamedTypeSymbol? EfDatabaseFacade { get; }
+
+        public INamedTypeSymbol? TransactionScope { get; }
+
+        public INamedTypeSymbol? Queryable { get; }
+
+        public INamedTypeSymbol? Enumerable { get; }
+
+        public INamedTypeSymbol? QueryableOfT { get; }
+
+        public INamedTypeSymbol? List { get; }
+
+        public INamedTypeSymbol? Parallel { get; }
+
+        public INamedTypeSymbol? CancellationToken { get; }
 
         public static SF3002Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF3002Symbols(types));
     }

@@ -56,8 +56,16 @@ namespace Steadfast.CodeFixes.Rules
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.QueryInLoop);
 
+        /// <summary>
+        /// Offered for the analyzer's <c>KeyLookup</c> shape, and for <c>Other</c>: the analyzer calls a look-up whose
+        /// <c>WHERE col = @p</c> is followed by an <c>ORDER BY</c> "Other", and this fix proves every look-up it rewrites
+        /// itself (<see cref="PlanAsync"/> trusts no property). Never for <c>SaveChanges</c> (the other SF3002 fix's).
+        /// </summary>
         protected override IEnumerable<(string Key, string Title)> Fixes(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(SF3002QueryInLoopAnalyzer.ShapeProperty, out var shape) && shape == SF3002QueryInLoopAnalyzer.ShapeKeyLookup ? Offered : Array.Empty<(string, string)>();
+            diagnostic.Properties.TryGetValue(SF3002QueryInLoopAnalyzer.ShapeProperty, out var shape) &&
+            (shape == SF3002QueryInLoopAnalyzer.ShapeKeyLookup || shape == SF3002QueryInLoopAnalyzer.ShapeOther)
+                ? Offered
+                : Array.Empty<(string, string)>();
 
         protected override async Task<(SyntaxNode Target, SyntaxNode Replacement)?> PlanAsync(
             Document document, SyntaxNode node, Diagnostic diagnostic, string key, bool verify, CancellationToken cancellationToken)
@@ -74,11 +82,14 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            // The loop, as the analyzer located it; the query must be in its body.
+            // The loop, as the analyzer located it; in a Fix All, where earlier edits moved it, the innermost foreach around
+            // the query whose variable the query uses. The query must be in its body.
             var loopSpan = diagnostic.AdditionalLocations[0].SourceSpan;
-            if (!root.FullSpan.Contains(loopSpan) ||
-                root.FindNode(loopSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<ForEachStatementSyntax>().FirstOrDefault(f => f.Span == loopSpan) is not { } loop ||
-                loop.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword) || loop.Parent is not BlockSyntax block ||
+            var loops = invocation.Ancestors().TakeWhile(a => a is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax))
+                .OfType<ForEachStatementSyntax>().ToList();
+            var loop = loops.FirstOrDefault(f => f.Span == loopSpan) ??
+                loops.FirstOrDefault(f => invocation.DescendantNodes().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == f.Identifier.ValueText));
+            if (loop is null || loop.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword) || loop.Parent is not BlockSyntax block ||
                 !loop.Statement.Span.Contains(invocation.Span) || !PathIsPlain(invocation, loop) ||
                 loop.Statement.DescendantNodesAndSelf().OfType<YieldStatementSyntax>().Any())
             {

@@ -430,7 +430,8 @@ namespace Steadfast.Tests.Rules
                 leads.Add(lead);
             }
 
-            var outcome = await InvokeAsync(assembly, method, db, leads);
+            // EF Core's async operators end their "Sequence contains no elements." with a period; LINQ's (and KeyedRows') do not.
+            var outcome = (await InvokeAsync(assembly, method, db, leads)).TrimEnd('.');
             return (outcome, counter.Commands);
         }
 

@@ -115,9 +115,10 @@ public sealed class DashboardLeads
         SqlStatementCount.Watch(connection);
         var leads = connection.Query<Lead>("SELECT " + Columns + " FROM leads ORDER BY id DESC LIMIT @limit", new { limit }).ToList();
         var listing = new List<LeadListing>();
+        var leadActivityByLeadId = KeyedRows.Load(leads, lead => lead.Id, ids => connection.Query<LeadActivity>("SELECT lead_id AS LeadId, kind, detail, at FROM activity WHERE lead_id IN @ids ORDER BY id", new { ids }), row => row.LeadId);
         foreach (var lead in leads)
         {
-            var activity = connection.Query<LeadActivity>("SELECT lead_id AS LeadId, kind, detail, at FROM activity WHERE lead_id = @id ORDER BY id", new { id = lead.Id });
+            var activity = leadActivityByLeadId.Rows(lead.Id);
             listing.Add(new LeadListing(lead, activity.ToList()));
         }
 

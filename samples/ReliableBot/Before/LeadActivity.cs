@@ -49,7 +49,7 @@ public static class SqlStatementCount
     {
         if (Current.Value is { } count)
         {
-            raw.sqlite3_trace(connection.Handle, (_, _) => Interlocked.Increment(ref count.Value), null);
+            raw.sqlite3_trace(connection.Handle, (strdelegate_trace)((_, _) => Interlocked.Increment(ref count.Value)), null);
         }
     }
 }

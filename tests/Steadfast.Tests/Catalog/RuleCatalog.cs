@@ -44,8 +44,6 @@ namespace Steadfast.Tests.Catalog
         /// </summary>
         private static readonly ImmutableDictionary<string, string> NotInReliableBotReasons = ImmutableDictionary.CreateRange(new[]
         {
-            // SF3002's ReliableBot sample (the /leads listing's query per lead) is written on the branch sf3002-batch.
-            new KeyValuePair<string, string>("SF3002", "pending: sample on branch sf3002-batch"),
             // The bot keeps its leads in SQLite (Microsoft.Data.Sqlite, through Dapper), whose async methods run
             // synchronously; SF3003 deliberately does not fire there.
             new KeyValuePair<string, string>("SF3003", "the bot's database is SQLite, whose async methods run synchronously: SF3003 does not flag it"),

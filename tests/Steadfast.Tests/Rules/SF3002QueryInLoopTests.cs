@@ -15,6 +15,10 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF3002QueryInLoopTests
     {
+        /// <summary>
+        /// The key a diagnostic's first applicable fix is registered under (<see cref="PlannedCodeFixProvider"/>): for the
+        /// SaveChanges shape, "Save once after the loop" (<see cref="SF3002QueryInLoopCodeFix.SaveOnceKey"/>).
+        /// </summary>
         private static readonly string PreferredKey = PlannedCodeFixProvider.PreferredKey("SF3002");
 
         private const string Usings = """
@@ -415,25 +419,7 @@ namespace Steadfast.Tests.Rules
                     }
             """)]
         public Task Fix_SaveOnceAfterLoop(string before, string after) =>
-            VerifySF3002.CodeFixAsync(Handler(before), Handler(after), SF3002QueryInLoopCodeFix.SaveOnceKey);
-
-        [Fact]
-        public Task Fix_SaveOnceAfterLoop_IsThePreferredFix() => VerifySF3002.CodeFixAsync(
-            Handler("""
-                    foreach (var lead in leads)
-                    {
-                        db.Update(lead);
-                        [|db.SaveChanges()|];
-                    }
-            """),
-            Handler("""
-                    foreach (var lead in leads)
-                    {
-                        db.Update(lead);
-                    }
-                    db.SaveChanges();
-            """),
-            PreferredKey);
+            VerifySF3002.CodeFixAsync(Handler(before), Handler(after), PreferredKey);
 
         [Theory]
         // the save is conditional, in a try, or its result is used
@@ -459,17 +445,17 @@ namespace Steadfast.Tests.Rules
         [InlineData("""db.Add(new Lead()); foreach (var lead in leads) { db.Add(lead); [|db.SaveChanges()|]; }""")]
         // a lambda loop
         [InlineData("""leads.ForEach(l => { db.Add(l); [|db.SaveChanges()|]; });""")]
-        public Task Fix_NotOffered(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), SF3002QueryInLoopCodeFix.SaveOnceKey);
+        public Task Fix_NotOffered(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), PreferredKey);
 
         [Theory]
         [InlineData("""foreach (var id in ids) { var lead = [|db.Leads.Find(id)|]; }""")]
         [InlineData("""foreach (var lead in leads) { var a = [|conn.QuerySingle<Activity>("SELECT id FROM activities WHERE lead_id = @id", new { id = lead.Id })|]; }""")]
-        public Task Fix_NotOffered_ForOtherShapes(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), SF3002QueryInLoopCodeFix.SaveOnceKey);
+        public Task Fix_NotOffered_ForOtherShapes(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), PreferredKey);
 
         [Fact]
         public Task FixAll_SeveralDocuments() => new SteadfastCodeFixTest<SF3002QueryInLoopAnalyzer, SF3002QueryInLoopCodeFix>
         {
-            CodeActionEquivalenceKey = SF3002QueryInLoopCodeFix.SaveOnceKey,
+            CodeActionEquivalenceKey = PreferredKey,
             TestState =
             {
                 Sources =

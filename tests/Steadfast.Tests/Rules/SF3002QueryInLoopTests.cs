@@ -90,6 +90,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("""foreach (var lead in leads) [|conn.Execute("UPDATE leads SET score = @Score WHERE id = @Id", lead)|];""")]
         [InlineData("""foreach (var id in ids) { var n = [|dbc.ExecuteScalar<int>("SELECT count(*) FROM activities WHERE lead_id = @id", new { id })|]; }""")]
         [InlineData("""foreach (var id in ids) { var rows = [|idb.Query<Lead>($"SELECT id FROM leads WHERE owner_id = {id}")|]; }""")]
+        [InlineData("""foreach (var id in ids) { var sql = "SELECT id FROM leads WHERE owner_id = " + id; var rows = [|idb.Query<Lead>(sql)|]; }""")]
         [InlineData("""foreach (var (id, name) in leads.Select(l => (l.Id, l.Name))) [|conn.Execute("UPDATE leads SET name = @name WHERE id = @id", new { id, name })|];""")]
         [InlineData("""for (var i = 0; i < ids.Length; i++) { var lead = [|conn.QuerySingle<Lead>("SELECT id FROM leads WHERE id = @id", new { id = ids[i] })|]; }""")]
         [InlineData("""var i = 0; while (i < ids.Length) { [|conn.Execute("DELETE FROM leads WHERE id = @id", new { id = ids[i] })|]; i++; }""")]
@@ -250,6 +251,9 @@ namespace Steadfast.Tests.Rules
         // an EF query translated as one (the lambda is an expression tree), a callback registered for later
         [InlineData("""var rows = db.Leads.Select(l => new { l.Id, Count = db.Activities.Count(a => a.LeadId == l.Id) }).ToList();""")]
         [InlineData("""var handlers = new List<Func<int>>(); foreach (var lead in leads) { handlers.Add(() => conn.Execute("DELETE FROM leads WHERE id = @id", new { id = lead.Id })); }""")]
+        // each item carries its own SQL (btcpayserver's route-value look-ups): a different query per item, not N+1
+        [InlineData("""var queries = new List<(string Sql, int Id)>(); foreach (var q in queries) { var store = conn.ExecuteScalar<string>(q.Sql, new { id = q.Id }); }""")]
+        [InlineData("""var statements = new List<string>(); foreach (var sql in statements) { conn.Execute(sql); }""")]
         // LINQ to objects and other loops' look-alikes
         [InlineData("""foreach (var lead in leads) { var mine = leads.Where(l => l.OwnerId == lead.Id).ToList(); var first = activities.First(a => a.LeadId == lead.Id); }""")]
         public Task DoesNotFlag_LookAlikes(string body) => VerifySF3002.AnalyzerAsync(Handler(body));

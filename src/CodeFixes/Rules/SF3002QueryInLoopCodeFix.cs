@@ -59,10 +59,10 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || !root.FullSpan.Contains(diagnostic.AdditionalLocations[0].SourceSpan) ||
-                root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: false) is not StatementSyntax loop ||
-                loop.Span != diagnostic.AdditionalLocations[0].SourceSpan || Body(loop) is not { } body)
+            // The reported loop (AdditionalLocations[0]) is the one whose body holds the save. Found from the save, not by
+            // the span: in Fix All, an earlier edit in the document has moved the spans the diagnostic was reported with.
+            var loop = save.Parent is BlockSyntax { Parent: StatementSyntax owner } ? owner : save.Parent as StatementSyntax;
+            if (loop is null || Body(loop) is not { } body || loop.Span.Length != diagnostic.AdditionalLocations[0].SourceSpan.Length)
             {
                 return null;
             }

@@ -15,6 +15,10 @@ namespace Steadfast.Tests.Rules
 {
     public sealed class SF3002QueryInLoopTests
     {
+        /// <summary>
+        /// The key a diagnostic's first applicable fix is registered under (<see cref="PlannedCodeFixProvider"/>): for the
+        /// SaveChanges shape, "Save once after the loop" (<see cref="SF3002QueryInLoopCodeFix.SaveOnceKey"/>).
+        /// </summary>
         private static readonly string PreferredKey = PlannedCodeFixProvider.PreferredKey("SF3002");
 
         private const string Usings = """
@@ -86,6 +90,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("""foreach (var lead in leads) [|conn.Execute("UPDATE leads SET score = @Score WHERE id = @Id", lead)|];""")]
         [InlineData("""foreach (var id in ids) { var n = [|dbc.ExecuteScalar<int>("SELECT count(*) FROM activities WHERE lead_id = @id", new { id })|]; }""")]
         [InlineData("""foreach (var id in ids) { var rows = [|idb.Query<Lead>($"SELECT id FROM leads WHERE owner_id = {id}")|]; }""")]
+        [InlineData("""foreach (var id in ids) { var sql = "SELECT id FROM leads WHERE owner_id = " + id; var rows = [|idb.Query<Lead>(sql)|]; }""")]
         [InlineData("""foreach (var (id, name) in leads.Select(l => (l.Id, l.Name))) [|conn.Execute("UPDATE leads SET name = @name WHERE id = @id", new { id, name })|];""")]
         [InlineData("""for (var i = 0; i < ids.Length; i++) { var lead = [|conn.QuerySingle<Lead>("SELECT id FROM leads WHERE id = @id", new { id = ids[i] })|]; }""")]
         [InlineData("""var i = 0; while (i < ids.Length) { [|conn.Execute("DELETE FROM leads WHERE id = @id", new { id = ids[i] })|]; i++; }""")]
@@ -246,6 +251,9 @@ namespace Steadfast.Tests.Rules
         // an EF query translated as one (the lambda is an expression tree), a callback registered for later
         [InlineData("""var rows = db.Leads.Select(l => new { l.Id, Count = db.Activities.Count(a => a.LeadId == l.Id) }).ToList();""")]
         [InlineData("""var handlers = new List<Func<int>>(); foreach (var lead in leads) { handlers.Add(() => conn.Execute("DELETE FROM leads WHERE id = @id", new { id = lead.Id })); }""")]
+        // each item carries its own SQL (btcpayserver's route-value look-ups): a different query per item, not N+1
+        [InlineData("""var queries = new List<(string Sql, int Id)>(); foreach (var q in queries) { var store = conn.ExecuteScalar<string>(q.Sql, new { id = q.Id }); }""")]
+        [InlineData("""var statements = new List<string>(); foreach (var sql in statements) { conn.Execute(sql); }""")]
         // LINQ to objects and other loops' look-alikes
         [InlineData("""foreach (var lead in leads) { var mine = leads.Where(l => l.OwnerId == lead.Id).ToList(); var first = activities.First(a => a.LeadId == lead.Id); }""")]
         public Task DoesNotFlag_LookAlikes(string body) => VerifySF3002.AnalyzerAsync(Handler(body));
@@ -415,25 +423,7 @@ namespace Steadfast.Tests.Rules
                     }
             """)]
         public Task Fix_SaveOnceAfterLoop(string before, string after) =>
-            VerifySF3002.CodeFixAsync(Handler(before), Handler(after), SF3002QueryInLoopCodeFix.SaveOnceKey);
-
-        [Fact]
-        public Task Fix_SaveOnceAfterLoop_IsThePreferredFix() => VerifySF3002.CodeFixAsync(
-            Handler("""
-                    foreach (var lead in leads)
-                    {
-                        db.Update(lead);
-                        [|db.SaveChanges()|];
-                    }
-            """),
-            Handler("""
-                    foreach (var lead in leads)
-                    {
-                        db.Update(lead);
-                    }
-                    db.SaveChanges();
-            """),
-            PreferredKey);
+            VerifySF3002.CodeFixAsync(Handler(before), Handler(after), PreferredKey);
 
         [Theory]
         // the save is conditional, in a try, or its result is used
@@ -459,17 +449,17 @@ namespace Steadfast.Tests.Rules
         [InlineData("""db.Add(new Lead()); foreach (var lead in leads) { db.Add(lead); [|db.SaveChanges()|]; }""")]
         // a lambda loop
         [InlineData("""leads.ForEach(l => { db.Add(l); [|db.SaveChanges()|]; });""")]
-        public Task Fix_NotOffered(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), SF3002QueryInLoopCodeFix.SaveOnceKey);
+        public Task Fix_NotOffered(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), PreferredKey);
 
         [Theory]
         [InlineData("""foreach (var id in ids) { var lead = [|db.Leads.Find(id)|]; }""")]
         [InlineData("""foreach (var lead in leads) { var a = [|conn.QuerySingle<Activity>("SELECT id FROM activities WHERE lead_id = @id", new { id = lead.Id })|]; }""")]
-        public Task Fix_NotOffered_ForOtherShapes(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), SF3002QueryInLoopCodeFix.SaveOnceKey);
+        public Task Fix_NotOffered_ForOtherShapes(string body) => VerifySF3002.NoCodeFixAsync(Handler(body), PreferredKey);
 
         [Fact]
         public Task FixAll_SeveralDocuments() => new SteadfastCodeFixTest<SF3002QueryInLoopAnalyzer, SF3002QueryInLoopCodeFix>
         {
-            CodeActionEquivalenceKey = SF3002QueryInLoopCodeFix.SaveOnceKey,
+            CodeActionEquivalenceKey = PreferredKey,
             TestState =
             {
                 Sources =

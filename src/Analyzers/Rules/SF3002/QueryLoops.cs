@@ -670,15 +670,19 @@ namespace Steadfast.Analyzers.Rules.SF3002
                             return Dependence.PerDatabase;
                         }
 
+                        var perItem = false;
                         for (var i = 1; i < call.Arguments.Length; i++)
                         {
-                            if (UsesAny(call.Arguments[i].Value, taint, perItemOnly: true, symbols))
+                            var value = OperationHelpers.SkipConversions(call.Arguments[i].Value);
+                            if (call.Arguments[i].Parameter?.Name == "sql" && IsItemsOwnSql(value) && UsesAny(value, taint, perItemOnly: false, symbols))
                             {
-                                return Dependence.PerItem;
+                                return Dependence.None; // each item carries its own SQL (i.Sql): a different query per item, not the same one N times
                             }
+
+                            perItem |= UsesAny(call.Arguments[i].Value, taint, perItemOnly: true, symbols);
                         }
 
-                        return Dependence.None;
+                        return perItem ? Dependence.PerItem : Dependence.None;
                     }
 
                 case QueryApi.AdoNet:
@@ -730,6 +734,18 @@ namespace Steadfast.Analyzers.Rules.SF3002
                     return Dependence.None;
             }
         }
+
+        /// <summary>
+        /// SQL the item carries as it is (<c>q.Sql</c>, or the item itself in <c>foreach (var sql in statements)</c>), not
+        /// SQL built around its key (<c>$"… {id}"</c>, a local assigned from one).
+        /// </summary>
+        private static bool IsItemsOwnSql(IOperation value) => value switch
+        {
+            IPropertyReferenceOperation { Property.IsIndexer: false } or IFieldReferenceOperation => true,
+            ILocalReferenceOperation local => local.Local.DeclaringSyntaxReferences.Length == 1 && local.Local.DeclaringSyntaxReferences[0].GetSyntax() is ForEachStatementSyntax,
+            IParameterReferenceOperation parameter => parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction },
+            _ => false,
+        };
 
         /// <summary>
         /// An ADO.NET command depends on the loop when it is itself per item (created in the loop with per-item text), or

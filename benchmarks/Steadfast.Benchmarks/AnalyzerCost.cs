@@ -353,6 +353,14 @@ namespace Steadfast.Benchmarks
                     return;
                 }
 
+                if (_of == nameof(global::Steadfast.Analyzers.Rules.SF3002QueryInLoopAnalyzer))
+                {
+                    // SF3002's shape: operation actions on invocations.
+                    context.RegisterCompilationStartAction(static start =>
+                        start.RegisterOperationAction(static _ => { }, OperationKind.Invocation));
+                    return;
+                }
+
                 if (_of == nameof(global::Steadfast.Analyzers.Rules.SF3003SyncDatabaseCallAnalyzer))
                 {
                     // SF3003's shape: per type, operation actions on invocations, then a type end.

@@ -39,6 +39,12 @@ namespace Steadfast.Benchmarks
         /// <summary>SF3001 look-alikes (COUNT(*), EXISTS (SELECT * ...), a paging wrapper, multiplication, SQL that reaches no database call) in each file.</summary>
         public const int SF3001LookAlikesPerFile = 5;
 
+        /// <summary>SF3002 findings planted in each file (an ADO.NET command run per item of a loop).</summary>
+        public const int SF3002PerFile = 1;
+
+        /// <summary>SF3002 look-alikes (one command for all the keys, a retry loop around one command, a paging loop) in each file.</summary>
+        public const int SF3002LookAlikesPerFile = 3;
+
         /// <summary>SF4001 findings planted in each file.</summary>
         public const int SF4001PerFile = 1;
 
@@ -84,6 +90,9 @@ namespace Steadfast.Benchmarks
         /// <summary>How many SF3001 findings <see cref="Generate"/> plants.</summary>
         public static int PlantedSF3001(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF3001PerFile;
 
+        /// <summary>How many SF3002 findings <see cref="Generate"/> plants.</summary>
+        public static int PlantedSF3002(int lines, int plantEvery = 1) => PlantedFiles(lines, plantEvery) * SF3002PerFile;
+
         /// <summary>Planted findings by rule ID.</summary>
         public static System.Collections.Generic.IReadOnlyDictionary<string, int> Planted(int lines, int plantEvery = 1) =>
             new System.Collections.Generic.Dictionary<string, int>
@@ -92,6 +101,7 @@ namespace Steadfast.Benchmarks
                 ["SF2001"] = PlantedSF2001(lines, plantEvery),
                 ["SF2002"] = PlantedSF2002(lines, plantEvery),
                 ["SF3001"] = PlantedSF3001(lines, plantEvery),
+                ["SF3002"] = PlantedSF3002(lines, plantEvery),
                 ["SF4001"] = PlantedSF4001(lines, plantEvery),
                 ["SF5001"] = PlantedSF5001(lines, plantEvery),
             };
@@ -163,6 +173,13 @@ namespace Steadfast.Benchmarks
             b.Append("        public static void Any(IDbCommand c) => c.CommandText = \"SELECT EXISTS (SELECT * FROM leads WHERE owner = @owner)\";\n");             // SF3001 look-alike 2
             b.Append("        public static void Page(IDbCommand c, int n) => c.CommandText = $\"SELECT * FROM (SELECT id, name FROM leads) p LIMIT 20 OFFSET {n * 20}\";\n"); // look-alikes 3 and 4
             b.Append("        public static string Note() => \"SELECT * FROM leads is what the old report ran\";\n"); // look-alike 5: SQL that reaches no database call
+            // SF3002 flags a command run once per item: here its text is set from each id.
+            b.Append(planted
+                ? "        public static void Seen(IDbCommand c, int[] ids) { foreach (var id in ids) { c.CommandText = \"UPDATE leads SET seen = 1 WHERE id = \" + id; c.ExecuteNonQuery(); } }\n" // SF3002 #1
+                : "        public static void Seen(IDbCommand c, int[] ids) { c.CommandText = \"UPDATE leads SET seen = 1 WHERE id IN (\" + string.Join(\",\", ids) + \")\"; c.ExecuteNonQuery(); }\n");
+            b.Append("        public static void SeenAll(IDbCommand c, int[] ids) { c.CommandText = \"UPDATE leads SET seen = 1 WHERE id IN (\" + string.Join(\",\", ids) + \")\"; c.ExecuteNonQuery(); }\n"); // SF3002 look-alike 1: one command
+            b.Append("        public static int Retry(IDbCommand c, int tries) { for (var t = 0; t < tries; t++) { try { return c.ExecuteNonQuery(); } catch (DataException) { } } return 0; }\n"); // look-alike 2: a retry
+            b.Append("        public static void Pages(IDbCommand c) { var offset = 0; while (true) { c.CommandText = \"SELECT id FROM leads LIMIT 100 OFFSET \" + offset; var n = (int)c.ExecuteScalar()!; if (n == 0) break; offset += n; } }\n"); // look-alike 3: paging
             b.Append('\n');
             b.Append("        public async Task<int> HandleAsync(string user, string text, CancellationToken ct)\n");
             b.Append("        {\n");

@@ -23,6 +23,9 @@ namespace Steadfast.Analyzers
         /// <summary><c>SELECT *</c> in SQL text.</summary>
         public const string SelectStar = "SF3001";
 
+        /// <summary>A database query run once per item of a loop (N+1).</summary>
+        public const string QueryInLoop = "SF3002";
+
         /// <summary>A synchronous database call in async code.</summary>
         public const string SyncDatabaseCallInAsync = "SF3003";
 
@@ -106,6 +109,14 @@ namespace Steadfast.Analyzers
             category: Categories.Performance,
             defaultSeverity: DiagnosticSeverity.Warning,
             description: "A star projection ships every column over the wire, large text and secrets included (an encrypted API key sent to a client because a query said *), and silently changes shape when a column is added. List the columns the code maps or reads.");
+
+        public static readonly DiagnosticDescriptor SF3002QueryInLoop = Create(
+            id: DiagnosticIds.QueryInLoop,
+            title: "Database query inside a loop (N+1)",
+            messageFormat: "'{0}' runs once per item of '{1}', so N items make N database round trips: {2}",
+            category: Categories.Performance,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            description: "A query or save executed once per item of a loop (foreach, for, while, or a Select/ForEach lambda) whose arguments come from the item costs one database round trip per item: 20 members, 21 queries where one JOIN or one IN query does it. It passes every test on a small table and slows down as the data grows. Load all the keys in one query before the loop (IN @ids, Contains), use a JOIN or Include, or save once after the loop.");
 
         public static readonly DiagnosticDescriptor SF3003SyncDatabaseCallInAsync = Create(
             id: DiagnosticIds.SyncDatabaseCallInAsync,

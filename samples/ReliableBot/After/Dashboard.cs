@@ -43,6 +43,7 @@ public static class Dashboard
         }
 
         app.UseRateLimiter();
+        app.UseSqlStatementCount();
 
         app.MapPost("/api/login", (LoginRequest login, IConfiguration configuration) =>
             DashboardToken.Issue(login, configuration) is { } token ? Results.Ok(new { token }) : Results.Unauthorized())
@@ -106,10 +107,22 @@ public sealed class DashboardLeads
         _connectionString = configuration.GetConnectionString("Leads") ?? "Data Source=leads.db";
     }
 
-    public IReadOnlyList<Lead> List(int limit)
+    /// <summary>The newest leads, each with what happened to it.</summary>
+    public IReadOnlyList<LeadListing> List(int limit)
     {
         using var connection = new SqliteConnection(_connectionString);
-        return connection.Query<Lead>("SELECT " + Columns + " FROM leads ORDER BY id DESC LIMIT @limit", new { limit }).ToList();
+        connection.Open();
+        SqlStatementCount.Watch(connection);
+        var leads = connection.Query<Lead>("SELECT " + Columns + " FROM leads ORDER BY id DESC LIMIT @limit", new { limit }).ToList();
+        var listing = new List<LeadListing>();
+        var leadActivityByLeadId = KeyedRows.Load(leads, lead => lead.Id, ids => connection.Query<LeadActivity>("SELECT lead_id AS LeadId, kind, detail, at FROM activity WHERE lead_id IN @ids ORDER BY id", new { ids }), row => row.LeadId);
+        foreach (var lead in leads)
+        {
+            var activity = leadActivityByLeadId.Rows(lead.Id);
+            listing.Add(new LeadListing(lead, activity.ToList()));
+        }
+
+        return listing;
     }
 
     public Lead? Find(long id)

@@ -15,6 +15,7 @@ public sealed class LeadStore
         _connectionString = configuration.GetConnectionString("Leads") ?? "Data Source=leads.db";
         using var connection = Open();
         connection.Execute(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "db", "001_leads.sql")));
+        connection.Execute(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "db", "002_activity.sql")));
     }
 
     public Lead Add(long chatId, string name, string company)
@@ -23,6 +24,7 @@ public sealed class LeadStore
         var id = connection.ExecuteScalar<long>(
             "INSERT INTO leads (chat_id, name, company) VALUES (@chatId, @name, @company) RETURNING id",
             new { chatId, name, company });
+        connection.Execute("INSERT INTO activity (lead_id, kind, detail) VALUES (@id, 'taken', @company)", new { id, company });
         return new Lead { Id = id, ChatId = chatId, Name = name, Company = company };
     }
 
@@ -30,6 +32,7 @@ public sealed class LeadStore
     {
         using var connection = Open();
         connection.Execute("UPDATE leads SET industry = @industry, employees = @employees WHERE id = @id", new { id, industry, employees });
+        connection.Execute("INSERT INTO activity (lead_id, kind, detail) VALUES (@id, 'enriched', @industry)", new { id, industry });
     }
 
     public IReadOnlyList<Lead> All(long chatId)

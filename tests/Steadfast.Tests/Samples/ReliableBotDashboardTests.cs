@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Steadfast.Tests.Support;
@@ -155,6 +158,61 @@ namespace Steadfast.Tests.Samples
             Assert.Equal(rejected, seventh.StatusCode);
         }
 
+        /// <summary>
+        /// The leads listing (<c>/api/leads</c>, each lead with its activity) on 50 leads: Before runs one query for the leads
+        /// and one per lead for its activity (SF3002), 51 statements; After, as SF3002's fix "Load all keys in one query" wrote
+        /// it, one for the leads and one for all their activity, 2. Both answer the same JSON. The statements are counted by
+        /// SQLite's own trace on the listing's connection, which the sample turns on only when <c>Dashboard:CountSqlStatements</c>
+        /// asks for it (the <c>X-Sql-Statements</c> header).
+        /// </summary>
+        [Fact]
+        public async Task LeadsListing_FiftyLeads_Before51Statements_After2_SameJson()
+        {
+            var settings = new Dictionary<string, string> { ["Dashboard__CountSqlStatements"] = "true" };
+            var answers = new Dictionary<string, (string Body, string? Statements)>();
+            foreach (var version in new[] { "Before", "After" })
+            {
+                await using var app = await DashboardProcess.StartAsync(version, "Production", _work, settings);
+                using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + app.Database + ";Pooling=False"))
+                {
+                    connection.Open();
+                    using var transaction = connection.BeginTransaction();
+                    using var insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    for (var lead = 1; lead <= 50; lead++)
+                    {
+                        insert.CommandText =
+                            $"INSERT INTO leads (id, chat_id, name, company, created_at) VALUES ({lead}, {1000 + lead}, 'Lead {lead}', 'Company {lead}', '2026-01-01 10:{lead:00}:00');" +
+                            string.Concat(Enumerable.Range(0, lead % 4).Select(i =>
+                                $"INSERT INTO activity (lead_id, kind, detail, at) VALUES ({lead}, '{(i == 0 ? "taken" : "enriched")}', 'step {i}', '2026-01-01 11:{i:00}:00');"));
+                        insert.ExecuteNonQuery();
+                    }
+
+                    transaction.Commit();
+                }
+
+                using var login = await Http.PostAsJsonAsync(new Uri(app.Address, "api/login"), new { user = "admin", password = "change-me" });
+                var token = (await login.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.Address, "api/leads?limit=50"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var response = await Http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                answers[version] = (await response.Content.ReadAsStringAsync(), response.Headers.TryGetValues("X-Sql-Statements", out var values) ? values.Single() : null);
+            }
+
+            Assert.Equal("51", answers["Before"].Statements);
+            Assert.Equal("2", answers["After"].Statements);
+            Assert.Equal(answers["Before"].Body, answers["After"].Body);
+
+            // The listing holds the 50 leads, newest first, each with its own activity in order.
+            var listing = JsonDocument.Parse(answers["After"].Body).RootElement;
+            Assert.Equal(50, listing.GetArrayLength());
+            Assert.Equal(50, listing[0].GetProperty("lead").GetProperty("id").GetInt64());
+            Assert.Equal(new[] { "taken", "enriched", "enriched" }, listing[3].GetProperty("activity").EnumerateArray().Select(a => a.GetProperty("kind").GetString()));
+            Assert.All(listing[3].GetProperty("activity").EnumerateArray(), a => Assert.Equal(47, a.GetProperty("leadId").GetInt64()));
+            Assert.Equal(0, listing[2].GetProperty("activity").GetArrayLength());
+        }
+
         private static async Task<(HttpStatusCode Status, string Body)> Send(HttpMethod method, Uri address, string path, string token, object? body = null)
         {
             using var request = new HttpRequestMessage(method, new Uri(address, path));
@@ -187,7 +245,7 @@ namespace Steadfast.Tests.Samples
 
             public string Database { get; }
 
-            public static async Task<DashboardProcess> StartAsync(string version, string environment, string work)
+            public static async Task<DashboardProcess> StartAsync(string version, string environment, string work, IReadOnlyDictionary<string, string>? settings = null)
             {
                 var directory = Path.Combine(DotNetCli.RepositoryRoot, "samples", "ReliableBot", version, "bin", "Debug", "net10.0");
                 var database = Path.Combine(work, version + "-" + environment + "-" + Guid.NewGuid().ToString("N")[..8] + ".db");
@@ -203,6 +261,10 @@ namespace Steadfast.Tests.Samples
                 start.Environment["FollowUpSeconds"] = "3600";
                 start.Environment["DOTNET_ENVIRONMENT"] = environment;
                 start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+                foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+                {
+                    start.Environment[name] = value;
+                }
 
                 var process = new Process { StartInfo = start };
                 var app = new DashboardProcess(process, database);

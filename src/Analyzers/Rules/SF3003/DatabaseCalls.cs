@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules.Database;
 
 namespace Steadfast.Analyzers.Rules.SF3003
 {
@@ -74,7 +75,7 @@ namespace Steadfast.Analyzers.Rules.SF3003
                 if ((QueryOperators.Contains(name) && KnownTypes.Is(type, symbols.Queryable)) ||
                     (MaterialisingOperators.Contains(name) && KnownTypes.Is(type, symbols.Enumerable)))
                 {
-                    return call.Arguments.Length > 0 && IsQueryable(Source(call), symbols) && ComesFromDbContext(Source(call), symbols, 0)
+                    return call.Arguments.Length > 0 && IsQueryable(Source(call), symbols) && ComesFromDbContext(Source(call), symbols)
                         ? DatabaseApi.EfQuery
                         : DatabaseApi.None;
                 }
@@ -102,63 +103,12 @@ namespace Steadfast.Analyzers.Rules.SF3003
         /// <summary>The query an EF operator runs: its first argument, under the conversion to <c>IEnumerable</c>.</summary>
         public static IOperation Source(IInvocationOperation call) => OperationHelpers.SkipConversions(call.Arguments[0].Value);
 
-        private static bool IsQueryable(IOperation source, SF3003Symbols symbols) => KnownTypes.IsOrImplements(source.Type, symbols.QueryableOfT);
+        private static bool IsQueryable(IOperation source, SF3003Symbols symbols) => QueryOrigin.IsQueryable(source.Type, symbols.QueryableOfT);
 
-        /// <summary>
-        /// True when the query is built on a <c>DbSet</c> (a context's property, <c>Set&lt;T&gt;()</c>, <c>FromSql…</c>),
-        /// through query operators and through locals initialised with such a query. A parameter or a method's result is of
-        /// unknown origin (it may be LINQ to objects' <c>AsQueryable()</c>): not known to come from a context.
-        /// </summary>
-        private static bool ComesFromDbContext(IOperation operation, SF3003Symbols symbols, int depth)
-        {
-            for (var i = 0; i < 32; i++)
-            {
-                operation = OperationHelpers.SkipConversions(operation);
-                if (KnownTypes.DerivesFrom(operation.Type, symbols.EfDbSet))
-                {
-                    return true;
-                }
-
-                switch (operation)
-                {
-                    case IInvocationOperation { TargetMethod.IsStatic: true, Arguments.Length: > 0 } chained when IsQueryable(operation, symbols) && IsQueryable(OperationHelpers.SkipConversions(chained.Arguments[0].Value), symbols):
-                        operation = chained.Arguments[0].Value;
-                        continue;
-                    case ITranslatedQueryOperation query:
-                        operation = query.Operation; // query syntax: from l in db.Leads where … select …
-                        continue;
-                    case ILocalReferenceOperation local when depth < 4 && InitialValue(local.Local, operation) is { } initial:
-                        return ComesFromDbContext(initial, symbols, depth + 1);
-                    default:
-                        return false;
-                }
-            }
-
-            return false;
-        }
+        private static bool ComesFromDbContext(IOperation operation, SF3003Symbols symbols) => QueryOrigin.ComesFromDbContext(operation, symbols.EfDbSet, symbols.QueryableOfT);
 
         /// <summary>The value a local was declared with (null when it has none, or it is assigned again).</summary>
-        public static IOperation? InitialValue(ILocalSymbol local, IOperation use)
-        {
-            if (use.SemanticModel is not { } model || local.DeclaringSyntaxReferences.Length != 1 ||
-                local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax declarator ||
-                declarator.SyntaxTree != model.SyntaxTree ||
-                model.GetOperation(declarator) is not IVariableDeclaratorOperation declared ||
-                OperationHelpers.InitialValue(declared) is not { } initial)
-            {
-                return null;
-            }
-
-            foreach (var operation in OperationHelpers.Root(use).Descendants())
-            {
-                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local))
-                {
-                    return null;
-                }
-            }
-
-            return initial;
-        }
+        public static IOperation? InitialValue(ILocalSymbol local, IOperation use) => QueryOrigin.InitialValue(local, use);
 
         /// <summary>
         /// The expression whose runtime type says which ADO.NET provider runs the call: the connection Dapper is called on,

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 236;
+        private const int Count = 237;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -291,13 +291,14 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? UnboundedChannelOptions => Get(228, "System.Threading.Channels.UnboundedChannelOptions");
         public INamedTypeSymbol? BoundedChannelOptions => Get(229, "System.Threading.Channels.BoundedChannelOptions");
         public INamedTypeSymbol? SteadfastBoundedHistory => Get(230, "Steadfast.BoundedHistory`1");
+        public INamedTypeSymbol? UseMiddlewareExtensions => Get(231, "Microsoft.AspNetCore.Builder.UseMiddlewareExtensions");
 
         // Queries in loops (SF3002): EF Core's migrations (run once), and what the "Save once" fix must not move a save past.
-        public INamedTypeSymbol? EfMigration => Get(231, "Microsoft.EntityFrameworkCore.Migrations.Migration");
-        public INamedTypeSymbol? EfChangeTracker => Get(232, "Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker");
-        public INamedTypeSymbol? EfDatabaseFacade => Get(233, "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
-        public INamedTypeSymbol? TransactionScope => Get(234, "System.Transactions.TransactionScope");
-        public INamedTypeSymbol? DbConnectionInterface => Get(235, "System.Data.IDbConnection");
+        public INamedTypeSymbol? EfMigration => Get(232, "Microsoft.EntityFrameworkCore.Migrations.Migration");
+        public INamedTypeSymbol? EfChangeTracker => Get(233, "Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker");
+        public INamedTypeSymbol? EfDatabaseFacade => Get(234, "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
+        public INamedTypeSymbol? TransactionScope => Get(235, "System.Transactions.TransactionScope");
+        public INamedTypeSymbol? DbConnectionInterface => Get(236, "System.Data.IDbConnection");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -238,7 +238,7 @@ namespace Steadfast.Analyzers.Rules
                 {
                     Volatile.Write(ref _otherLimiter, 1);
                 }
-                else if (method.Name == "UseMiddleware" && IsUseMiddlewareExtensions(type))
+                else if (method.Name == "UseMiddleware" && KnownTypes.Is(type, _symbols.UseMiddlewareExtensions))
                 {
                     if (MayLimit(MiddlewareType(call)))
                     {
@@ -261,10 +261,6 @@ namespace Steadfast.Analyzers.Rules
             /// <summary>AspNetCoreRateLimit's middleware (<c>UseIpRateLimiting</c>, <c>UseClientRateLimiting</c>): its own top-level namespace.</summary>
             private static bool IsOtherLimiterNamespace(INamespaceSymbol? ns) =>
                 ns is { Name: "AspNetCoreRateLimit", ContainingNamespace.IsGlobalNamespace: true };
-
-            private static bool IsUseMiddlewareExtensions(INamedTypeSymbol type) =>
-                type.Name == "UseMiddlewareExtensions" &&
-                type.ContainingNamespace is { Name: "Builder", ContainingNamespace: { Name: "AspNetCore", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } };
 
             /// <summary>The middleware type of <c>UseMiddleware&lt;T&gt;()</c> or <c>UseMiddleware(typeof(T))</c>; null when not visible.</summary>
             private static ITypeSymbol? MiddlewareType(IInvocationOperation call)
@@ -713,6 +709,8 @@ namespace Steadfast.Analyzers.Rules.SF6003
         public INamedTypeSymbol? RoutingConventionExtensions => Types.RoutingEndpointConventionBuilderExtensions;
 
         public INamedTypeSymbol? ApplicationBuilderExtensions => Types.RateLimiterApplicationBuilderExtensions;
+
+        public INamedTypeSymbol? UseMiddlewareExtensions => Types.UseMiddlewareExtensions;
 
         public INamedTypeSymbol? ServiceCollectionExtensions => Types.RateLimiterServiceCollectionExtensions;
 

@@ -1,7 +1,9 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Steadfast.CodeFixes.Internal
 {
@@ -26,5 +28,51 @@ namespace Steadfast.CodeFixes.Internal
         /// <summary>The types (and namespaces) <paramref name="name"/> names at <paramref name="position"/>.</summary>
         public static IEnumerable<ISymbol> TypesNamed(SemanticModel model, int position, string name) =>
             Bind(model, position, name, SpeculativeBindingOption.BindAsTypeOrNamespace);
+        /// <summary>Every name declared in <paramref name="function"/> (locals, designations, loop variables, catch variables, parameters of nested functions, local functions).</summary>
+        public static ImmutableHashSet<string> DeclaredIn(SyntaxNode function)
+        {
+            var names = ImmutableHashSet.CreateBuilder<string>();
+            foreach (var node in function.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case VariableDeclaratorSyntax v:
+                        names.Add(v.Identifier.ValueText);
+                        break;
+                    case SingleVariableDesignationSyntax d:
+                        names.Add(d.Identifier.ValueText);
+                        break;
+                    case ForEachStatementSyntax f:
+                        names.Add(f.Identifier.ValueText);
+                        break;
+                    case CatchDeclarationSyntax c:
+                        names.Add(c.Identifier.ValueText);
+                        break;
+                    case ParameterSyntax p:
+                        names.Add(p.Identifier.ValueText);
+                        break;
+                    case LocalFunctionStatementSyntax l:
+                        names.Add(l.Identifier.ValueText);
+                        break;
+                }
+            }
+
+            return names.ToImmutable();
+        }
+
+        /// <summary>
+        /// <paramref name="baseName"/>, or <c>baseName2</c>, <c>baseName3</c>…: the first that is neither in <paramref name="declared"/>
+        /// nor means anything at <paramref name="position"/>.
+        /// </summary>
+        public static string Free(SemanticModel model, int position, ImmutableHashSet<string> declared, string baseName)
+        {
+            var name = baseName;
+            for (var i = 2; declared.Contains(name) || IsTaken(model, position, name); i++)
+            {
+                name = baseName + i.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return name;
+        }
     }
 }

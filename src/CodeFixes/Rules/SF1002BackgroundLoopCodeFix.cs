@@ -52,9 +52,9 @@ namespace Steadfast.CodeFixes.Rules
                 return null;
             }
 
-            var declared = DeclaredNames(function.Value.Syntax);
-            var guard = FreeName(model, loop.SpanStart, declared, "loop");
-            var exception = FreeName(model, loop.SpanStart, declared.Add(guard), "ex");
+            var declared = NameLookup.DeclaredIn(function.Value.Syntax);
+            var guard = NameLookup.Free(model, loop.SpanStart, declared, "loop");
+            var exception = NameLookup.Free(model, loop.SpanStart, declared.Add(guard), "ex");
             var token = Token(model, loop, function.Value.Symbol, types, cancellationToken);
 
             // var loop = new BackgroundLoop("Type.Member");
@@ -194,49 +194,6 @@ namespace Steadfast.CodeFixes.Rules
             }
 
             return null;
-        }
-
-        /// <summary>Every name declared in the function (locals, designations, loop variables, catch variables, parameters of nested functions).</summary>
-        private static ImmutableHashSet<string> DeclaredNames(SyntaxNode function)
-        {
-            var names = ImmutableHashSet.CreateBuilder<string>();
-            foreach (var node in function.DescendantNodes())
-            {
-                switch (node)
-                {
-                    case VariableDeclaratorSyntax v:
-                        names.Add(v.Identifier.ValueText);
-                        break;
-                    case SingleVariableDesignationSyntax d:
-                        names.Add(d.Identifier.ValueText);
-                        break;
-                    case ForEachStatementSyntax f:
-                        names.Add(f.Identifier.ValueText);
-                        break;
-                    case CatchDeclarationSyntax c:
-                        names.Add(c.Identifier.ValueText);
-                        break;
-                    case ParameterSyntax p:
-                        names.Add(p.Identifier.ValueText);
-                        break;
-                    case LocalFunctionStatementSyntax l:
-                        names.Add(l.Identifier.ValueText);
-                        break;
-                }
-            }
-
-            return names.ToImmutable();
-        }
-
-        private static string FreeName(SemanticModel model, int position, ImmutableHashSet<string> declared, string baseName)
-        {
-            var name = baseName;
-            for (var i = 2; declared.Contains(name) || NameLookup.IsTaken(model, position, name); i++)
-            {
-                name = baseName + i;
-            }
-
-            return name;
         }
     }
 }

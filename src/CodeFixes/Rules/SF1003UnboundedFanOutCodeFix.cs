@@ -220,12 +220,7 @@ namespace Steadfast.CodeFixes.Rules
                 expression = SyntaxFactory.AwaitExpression(awaited);
             }
 
-            var declared = DeclaredNames(lambda);
-            var token = "cancellationToken";
-            for (var i = 2; declared.Contains(token) || NameLookup.IsTaken(model, lambda.SpanStart, token); i++)
-            {
-                token = "cancellationToken" + i.ToString(CultureInfo.InvariantCulture);
-            }
+            var token = NameLookup.Free(model, lambda.SpanStart, NameLookup.DeclaredIn(lambda), "cancellationToken");
 
             var tokenParameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(token));
             if (parameter.Type is not null)
@@ -249,37 +244,6 @@ namespace Steadfast.CodeFixes.Rules
                     expression)
                 .WithModifiers(SyntaxFactory.TokenList(modifiers))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-        }
-
-        private static ImmutableHashSet<string> DeclaredNames(SyntaxNode function)
-        {
-            var names = ImmutableHashSet.CreateBuilder<string>();
-            foreach (var node in function.DescendantNodes())
-            {
-                switch (node)
-                {
-                    case VariableDeclaratorSyntax v:
-                        names.Add(v.Identifier.ValueText);
-                        break;
-                    case SingleVariableDesignationSyntax d:
-                        names.Add(d.Identifier.ValueText);
-                        break;
-                    case ForEachStatementSyntax f:
-                        names.Add(f.Identifier.ValueText);
-                        break;
-                    case CatchDeclarationSyntax c:
-                        names.Add(c.Identifier.ValueText);
-                        break;
-                    case ParameterSyntax p:
-                        names.Add(p.Identifier.ValueText);
-                        break;
-                    case LocalFunctionStatementSyntax l:
-                        names.Add(l.Identifier.ValueText);
-                        break;
-                }
-            }
-
-            return names.ToImmutable();
         }
 
         /// <summary><c>global::System.Threading.Tasks.X</c>, reduced (and imported) when <c>X</c> names nothing else at the position.</summary>

@@ -2,6 +2,7 @@ using System.Threading.Tasks;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
 using VerifySF4001 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF4001UnboundedCacheAnalyzer, Steadfast.CodeFixes.Rules.SF4001UnboundedCacheCodeFix>;
@@ -43,19 +44,10 @@ namespace Steadfast.Tests.Rules
         /// request's values to the service: the evidence of outside input SF4001 needs before it warns. An empty handler
         /// adds no endpoint.
         /// </summary>
-        private static string Served(string members, string handler, string usings = Usings) => Service(members, usings) + (handler.Length == 0 ? "" : """
-
-
-            public static class Endpoints
-            {
-                public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app) =>
-                    Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, "/profiles", HANDLER);
-            }
-            """.Replace("HANDLER", handler));
+        private static string Served(string members, string handler, string usings = Usings) => InputEvidence.Served(Service(members, usings), handler, "/profiles");
 
         /// <summary>An endpoint class for a source of its own: <paramref name="handler"/> is a minimal-API handler lambda.</summary>
-        private static string Endpoint(string handler) =>
-            "public static class Endpoints { public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app) => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, \"/x\", " + handler + "); }";
+        private static string Endpoint(string handler) => InputEvidence.Endpoint(handler);
 
         private const string GetById = "(string id, ProfileService s) => s.Get(id)";
         private const string PutById = "(string id, ProfileService s) => s.Put(id)";

@@ -2,6 +2,7 @@ using System.Threading.Tasks;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
 using VerifySF4002 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF4002UnboundedQueueAnalyzer, Steadfast.CodeFixes.Rules.SF4002UnboundedQueueCodeFix>;
@@ -42,19 +43,10 @@ namespace Steadfast.Tests.Rules
         /// request's values to the bot: the evidence of outside input a history needs before SF4002 reports it (SF4001's
         /// rule, see InputSources). An empty handler adds no endpoint.
         /// </summary>
-        private static string Served(string members, string handler, string usings = Usings) => Bot(members, usings) + (handler.Length == 0 ? "" : """
-
-
-            public static class Endpoints
-            {
-                public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app) =>
-                    Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, "/updates", HANDLER);
-            }
-            """.Replace("HANDLER", handler));
+        private static string Served(string members, string handler, string usings = Usings) => InputEvidence.Served(Bot(members, usings), handler, "/updates");
 
         /// <summary>An endpoint class for a source of its own: <paramref name="handler"/> is a minimal-API handler lambda.</summary>
-        private static string Endpoint(string handler) =>
-            "public static class Endpoints { public static void Map(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app) => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, \"/x\", " + handler + "); }";
+        private static string Endpoint(string handler) => InputEvidence.Endpoint(handler);
 
         private const string OnUpdateU = "(Update u, Bot b) => b.OnUpdate(u)";
         private const string OnMessageText = "(string text, Bot b) => b.OnMessage(text)";
@@ -212,6 +204,47 @@ namespace Steadfast.Tests.Rules
                 }
             }
             """ + Endpoint("(string[] lines) => Reports.Send(lines)"));
+
+        /// <summary>
+        /// Filled by a static factory of the owner before anyone else sees the instance (real code: bitwarden's
+        /// <c>DomainIcons.FetchAsync</c>): built once per call, like a constructor's work.
+        /// </summary>
+        [Theory]
+        [InlineData("var x = new Icons(); await x.FillAsync(domain); return x;")]
+        [InlineData("var x = new Icons(); x.Fill(domain); return x;")]
+        [InlineData("return new Icons().Filled(domain);")]
+        public Task DoesNotFlag_FilledByStaticFactory(string factoryBody) => VerifySF4002.AnalyzerAsync(Usings + """
+            public sealed class Icons
+            {
+                private readonly List<string> _icons = new();
+                private Icons() { }
+                public static async Task<Icons> FetchAsync(string domain)
+                {
+                    await Task.Yield();
+                    BODY
+                }
+                private async Task FillAsync(string domain) { await Task.Yield(); _icons.AddRange(domain.Split('.')); }
+                private void Fill(string domain) => _icons.AddRange(domain.Split('.'));
+                private Icons Filled(string domain) { _icons.AddRange(domain.Split('.')); return this; }
+                public int Count => _icons.Count;
+            }
+            """.Replace("BODY", factoryBody) + Endpoint("async (string domain) => (await Icons.FetchAsync(domain)).Count"));
+
+        /// <summary>A static method of the owner that fills an instance it did not make (a parameter, a field, a local assigned twice) still writes after construction.</summary>
+        [Theory]
+        [InlineData("public static void Record(Icons icons, string domain) => icons.Fill(domain);", "(string domain) => Icons.Record(Icons.Shared, domain)")]
+        [InlineData("public static void Record(string domain) => Shared.Fill(domain);", "(string domain) => Icons.Record(domain)")]
+        [InlineData("public static void Record(string domain) { var x = new Icons(); x = Shared; x.Fill(domain); }", "(string domain) => Icons.Record(domain)")]
+        public Task Flags_FilledByStaticMethodOnAnInstanceItDidNotMake(string method, string handler) => VerifySF4002.AnalyzerAsync(Usings + """
+            public sealed class Icons
+            {
+                public static readonly Icons Shared = new Icons();
+                private readonly List<string> [|_icons|] = new();
+                METHOD
+                private void Fill(string domain) => _icons.AddRange(domain.Split('.'));
+                public int Count => _icons.Count;
+            }
+            """.Replace("METHOD", method) + Endpoint(handler));
 
         /// <summary>A nested type's operations are out of the owner's sight (SF4001's rule): even one that only reads keeps the field unjudged.</summary>
         [Fact]

@@ -174,8 +174,62 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 IMethodSymbol { MethodKind: MethodKind.Constructor } => false,
                 IMethodSymbol { MethodKind: MethodKind.StaticConstructor } => true,
                 IFieldSymbol or IPropertySymbol => containingSymbol.IsStatic,
+                IMethodSymbol { IsStatic: true, MethodKind: MethodKind.Ordinary } factory when FillsFreshInstance(call, factory) => false,
                 _ => null,
             };
+        }
+
+        /// <summary>
+        /// A static factory of the owner that fills an instance it has just made, before anyone else can see it:
+        /// <c>var x = new Owner(); await x.FillAsync(); return x;</c> (or <c>new Owner().Fill()</c>). The call is part of
+        /// building that instance, as a constructor's would be. The local must be assigned nothing but the one creation.
+        /// </summary>
+        private static bool FillsFreshInstance(IOperation call, IMethodSymbol factory)
+        {
+            if (call is not IInvocationOperation { Instance: { } instance } || factory.ContainingType is not { } owner)
+            {
+                return false;
+            }
+
+            instance = OperationHelpers.SkipConversions(instance);
+            if (instance is IObjectCreationOperation creation)
+            {
+                return SymbolEqualityComparer.Default.Equals(creation.Type?.OriginalDefinition, owner.OriginalDefinition);
+            }
+
+            if (instance is not ILocalReferenceOperation { Local: var local })
+            {
+                return false;
+            }
+
+            var root = call;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            var created = false;
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        var value = declarator.GetVariableInitializer()?.Value is { } init ? OperationHelpers.SkipConversions(init) : null;
+                        if (value is not IObjectCreationOperation { Type: { } type } || !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owner.OriginalDefinition))
+                        {
+                            return false;
+                        }
+
+                        created = true;
+                        break;
+                    case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        return false;
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None }:
+                        return false;
+                }
+            }
+
+            return created;
         }
     }
 }

@@ -144,7 +144,22 @@ namespace Steadfast
                 throw new ArgumentNullException(nameof(work));
             }
 
-            return TrackCore(Task.Run(work, cancellationToken), name ?? NameOf(work));
+            if (cancellationToken.CanBeCanceled)
+            {
+                // A token may cancel the task before its body runs: only a continuation sees that end.
+                return TrackCore(Task.Run(work, cancellationToken), name ?? NameOf(work));
+            }
+
+            // The common case, and the cheap one: the task's own body reports a failure and forgets the entry, so there is no
+            // continuation to allocate, register and run. The task is what Task.Run makes (DenyChildAttach, default scheduler),
+            // with the entry as its state instead of a closure.
+            var id = Interlocked.Increment(ref _nextId);
+            var entry = new RunningBackgroundTask(this, id, name ?? NameOf(work), _timeProvider.GetUtcNow(), (int)(id & (_stripes.Length - 1)), work);
+            var task = new Task(RunTrackedAction, entry, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+            entry.SetTask(task);
+            Link(entry);
+            task.Start(TaskScheduler.Default);
+            return entry;
         }
 
         /// <summary>Tracks a task that has already been started, until it completes.</summary>
@@ -220,13 +235,53 @@ namespace Steadfast
         private RunningBackgroundTask TrackCore(Task task, string name)
         {
             var id = Interlocked.Increment(ref _nextId);
-            var entry = new RunningBackgroundTask(this, id, name, _timeProvider.GetUtcNow(), task, (int)(id & (_stripes.Length - 1)));
+            var entry = new RunningBackgroundTask(this, id, name, _timeProvider.GetUtcNow(), (int)(id & (_stripes.Length - 1)), work: null);
+            entry.SetTask(task);
             if (task.IsCompleted)
             {
                 Report(entry, task);
                 return entry;
             }
 
+            Link(entry);
+
+            // A bare awaiter continuation: no continuation Task, no ExecutionContext capture; runs inline on completion.
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(entry.CreateCompletionCallback());
+            return entry;
+        }
+
+        /// <summary>The body of a task started by <see cref="Run(Action, string?, CancellationToken)"/> without a token.</summary>
+        private static void RunTrackedAction(object? state)
+        {
+            var entry = (RunningBackgroundTask)state!;
+            var work = entry.TakeWork();
+            try
+            {
+                work();
+            }
+            catch (Exception exception)
+            {
+                // Report before forgetting (the finally below), then let the task fault with the exception as Task.Run's
+                // would. The failure has been reported: observe it so that it never reaches UnobservedTaskException.
+                entry.Tracker.Report(entry, exception);
+                entry.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
+            }
+            finally
+            {
+                entry.Tracker.Unlink(entry);
+            }
+        }
+
+        internal void Complete(RunningBackgroundTask entry)
+        {
+            // Report before forgetting: once a drain sees the task gone, its failure has been reported.
+            Report(entry, entry.Task);
+            Unlink(entry);
+        }
+
+        private void Link(RunningBackgroundTask entry)
+        {
             var stripe = _stripes[entry.Stripe];
             lock (stripe)
             {
@@ -239,16 +294,10 @@ namespace Steadfast
                 stripe.Head = entry;
                 stripe.Count++;
             }
-
-            // A bare awaiter continuation: no continuation Task, no ExecutionContext capture; runs inline on completion.
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(entry.OnCompleted);
-            return entry;
         }
 
-        internal void Complete(RunningBackgroundTask entry)
+        private void Unlink(RunningBackgroundTask entry)
         {
-            // Report before forgetting: once a drain sees the task gone, its failure has been reported.
-            Report(entry, entry.Task);
             var stripe = _stripes[entry.Stripe];
             lock (stripe)
             {
@@ -322,6 +371,12 @@ namespace Steadfast
                 return;
             }
 
+            Report(entry, exception);
+        }
+
+        /// <summary>Reports a task's failure once (to the logger and <see cref="TaskFailed"/>); cancellation is no failure.</summary>
+        private void Report(RunningBackgroundTask entry, Exception exception)
+        {
             if (IsCancellation(exception))
             {
                 return;

@@ -10,15 +10,17 @@ namespace Steadfast
     /// </summary>
     public sealed class RunningBackgroundTask
     {
-        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, Task task, int stripe)
+        private Task? _task;
+        private Action? _work;
+
+        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, int stripe, Action? work)
         {
             Tracker = tracker;
             Id = id;
             Name = name;
             StartedAt = startedAt;
-            Task = task;
             Stripe = stripe;
-            OnCompleted = Complete;
+            _work = work;
         }
 
         /// <summary>A number unique within its tracker, in start order.</summary>
@@ -31,7 +33,7 @@ namespace Steadfast
         public DateTimeOffset StartedAt { get; }
 
         /// <summary>The task itself.</summary>
-        public Task Task { get; }
+        public Task Task => _task!;
 
         internal BackgroundTaskTracker Tracker { get; }
 
@@ -41,7 +43,19 @@ namespace Steadfast
         internal RunningBackgroundTask? Next;
         internal RunningBackgroundTask? Previous;
 
-        internal Action OnCompleted { get; }
+        /// <summary>Set once, by the tracker, before the entry is published (the task may take the entry as its state).</summary>
+        internal void SetTask(Task task) => _task = task;
+
+        /// <summary>The work of a task the tracker runs itself; handed out once, then dropped so that the entry does not keep it alive.</summary>
+        internal Action TakeWork()
+        {
+            var work = _work!;
+            _work = null;
+            return work;
+        }
+
+        /// <summary>The continuation of a task the tracker only observes: reports and forgets the entry.</summary>
+        internal Action CreateCompletionCallback() => Complete;
 
         private void Complete() => Tracker.Complete(this);
 

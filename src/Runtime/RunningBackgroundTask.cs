@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace Steadfast
@@ -39,9 +40,15 @@ namespace Steadfast
 
         internal int Stripe { get; }
 
-        // Links of the tracker's running list (guarded by the stripe's lock).
+        // The link of the tracker's running list (guarded by the stripe's lock).
         internal RunningBackgroundTask? Next;
-        internal RunningBackgroundTask? Previous;
+
+        private int _finished;
+
+        /// <summary>True once the task has finished and its failure, if any, has been reported.</summary>
+        internal bool IsFinished => Volatile.Read(ref _finished) != 0;
+
+        internal void MarkFinished() => Volatile.Write(ref _finished, 1);
 
         /// <summary>Set once, by the tracker, before the entry is published (the task may take the entry as its state).</summary>
         internal void SetTask(Task task) => _task = task;

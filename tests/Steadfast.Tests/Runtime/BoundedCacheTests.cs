@@ -125,6 +125,35 @@ namespace Steadfast.Tests.Runtime
             }
         }
 
+        /// <summary>
+        /// Segments keep the policy: each segment evicts by SIEVE within itself, the capacity is shared. Up to 64 segments
+        /// (16 entries each at capacity 1,000: the most any machine gets), the hit ratio stays at least LRU's.
+        /// </summary>
+        [Theory]
+        [InlineData(8)]
+        [InlineData(64)]
+        public void HitRatio_Segmented_OnAZipfTrace_IsAtLeastLru(int segments)
+        {
+            foreach (var skew in new[] { 0.8, 1.0, 1.2 })
+            {
+                var trace = CacheWorkloads.Zipf(200_000, 20_000, skew, seed: 42);
+                var cache = new BoundedCache<int, int>(new BoundedCacheOptions { Capacity = 1000 }, null, segments);
+                var sieve = CacheWorkloads.HitRatio(trace, key =>
+                {
+                    if (cache.TryGetValue(key, out _))
+                    {
+                        return true;
+                    }
+
+                    cache[key] = key;
+                    return false;
+                });
+                var lru = CacheWorkloads.LruHitRatio(trace, 1000);
+                Assert.True(sieve >= lru, $"Zipf({skew}), {segments} segments: SIEVE {sieve:P2} < LRU {lru:P2}");
+                Assert.Equal(1000, cache.Count);
+            }
+        }
+
         // ---------------------------------------------------------------- time to live
 
         [Fact]

@@ -11,6 +11,7 @@ namespace Steadfast.Benchmarks
     {
         /// <summary>
         /// <c>runtime [BenchmarkDotNet arguments]</c>: the runtime suites (BenchmarkDotNet).
+        /// <c>interleaved [--rounds N]</c>: BoundedCache and BackgroundTasks against their peers, A/B per round (for a busy machine).
         /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU and BitFaster's ConcurrentLru and ConcurrentLfu on Zipf traces, same capacity.
         /// <c>fixes [--lines N] [--runs N] [--only SFxxxx]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
         /// <c>load --url http://127.0.0.1:PORT --request "GET /path" […]</c>: a bounded HTTP load test with latency percentiles (LoadTest).
@@ -29,6 +30,8 @@ namespace Steadfast.Benchmarks
                 case "hitratio":
                     PrintHitRatios();
                     return 0;
+                case "interleaved":
+                    return Interleaved.Run(rest);
                 case "analyzers":
                     return await AnalyzerCost.RunAsync(rest);
                 case "fixes":
@@ -36,7 +39,7 @@ namespace Steadfast.Benchmarks
                 case "load":
                     return await LoadTest.RunAsync(rest);
                 default:
-                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|analyzers|fixes|load [options]");
+                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|interleaved|analyzers|fixes|load [options]");
                     return 2;
             }
         }

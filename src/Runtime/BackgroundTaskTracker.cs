@@ -27,7 +27,6 @@ namespace Steadfast
         // batches: by the stripe's next registrations once it has doubled, by every 256th completion on a thread, and by
         // Running (so by DrainAsync), so a few hundred completed entries per processor at most wait to be dropped.
         private readonly Stripe[] _stripes = CreateStripes();
-        private readonly StripedCounter _started = new StripedCounter();
         private readonly StripedCounter _finished = new StripedCounter();
         private readonly TimeProvider _timeProvider;
         private readonly CancellationTokenSource _abandoned = new CancellationTokenSource();
@@ -69,7 +68,12 @@ namespace Steadfast
             get
             {
                 var finished = _finished.Sum();
-                var started = _started.Sum();
+                long started = 0;
+                foreach (var stripe in _stripes)
+                {
+                    started += Volatile.Read(ref stripe.Started);
+                }
+
                 return (int)Math.Max(0, started - finished);
             }
         }
@@ -297,10 +301,10 @@ namespace Steadfast
         /// <summary>Registers a running entry: counted first (so that <see cref="Count"/> never misses it), then linked.</summary>
         private void Link(RunningBackgroundTask entry)
         {
-            _started.Increment();
             var stripe = _stripes[entry.Stripe];
             lock (stripe)
             {
+                Volatile.Write(ref stripe.Started, stripe.Started + 1); // only ever written under the lock; read whole
                 entry.Next = stripe.Head;
                 stripe.Head = entry;
                 if (++stripe.Linked >= stripe.SweepAt)
@@ -391,6 +395,7 @@ namespace Steadfast
         private sealed class Stripe
         {
             public RunningBackgroundTask? Head;
+            public long Started;
             public int Linked;
             public int SweepAt = MinSweep;
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using BitFaster.Caching.Lfu;
 using BitFaster.Caching.Lru;
@@ -14,7 +15,7 @@ namespace Steadfast.Benchmarks
     /// A/B measurements for a machine too busy for BenchmarkDotNet's one-benchmark-after-another runs: every round times each
     /// contender once, in a shuffled order, and the ratio is taken within the round; the report gives the median and the
     /// range (10th to 90th percentile) of the per-round ratios, so that load that comes and goes hits every contender alike.
-    /// <c>interleaved [--rounds N]</c>.
+    /// <c>interleaved [--rounds N] [--tasks-only]</c>.
     /// </summary>
     public static class Interleaved
     {
@@ -34,7 +35,7 @@ namespace Steadfast.Benchmarks
             }
 
             Console.WriteLine($"Interleaved A/B, {rounds} rounds, {Environment.ProcessorCount} cores; per-round ratios: median [p10 - p90].");
-            foreach (var threads in new[] { 8, 1 })
+            foreach (var threads in Array.IndexOf(args, "--tasks-only") >= 0 ? Array.Empty<int>() : new[] { 8, 1 })
             {
                 foreach (var skew in new[] { 0.8, 1.0, 1.2 })
                 {
@@ -72,6 +73,10 @@ namespace Steadfast.Benchmarks
             var tracker = new BackgroundTaskTracker();
             var tasks = new Task[1_000];
             Action work = static () => { };
+            var stamps = new DateTimeOffset[8];
+            var holders = new Holder96[tasks.Length];
+            var gate = new object();
+            long counter = 0;
             var contenders = new (string Name, Action Run)[]
             {
                 ("Task.Run x1,000, WhenAll", () =>
@@ -88,6 +93,52 @@ namespace Steadfast.Benchmarks
                     for (var i = 0; i < tasks.Length; i++)
                     {
                         tasks[i] = tracker.Run(work, "bench").Task;
+                    }
+
+                    Task.WaitAll(tasks);
+                }),
+                ("  breakdown: Task.Run + TimeProvider.System.GetUtcNow()", () =>
+                {
+                    for (var i = 0; i < tasks.Length; i++)
+                    {
+                        stamps[i & 7] = TimeProvider.System.GetUtcNow();
+                        tasks[i] = Task.Run(work);
+                    }
+
+                    Task.WaitAll(tasks);
+                }),
+                ("  breakdown: new Task(body, state) + Start(), body calls the work", () =>
+                {
+                    for (var i = 0; i < tasks.Length; i++)
+                    {
+                        var task = new Task(static s => ((Action)s!)(), work, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+                        task.Start(TaskScheduler.Default);
+                        tasks[i] = task;
+                    }
+
+                    Task.WaitAll(tasks);
+                }),
+                ("  breakdown: Task.Run + a 96-byte object per task", () =>
+                {
+                    for (var i = 0; i < tasks.Length; i++)
+                    {
+                        holders[i] = new Holder96(i, work);
+                        tasks[i] = Task.Run(work);
+                    }
+
+                    Task.WaitAll(tasks);
+                }),
+                ("  breakdown: Task.Run + Interlocked.Increment + lock per task", () =>
+                {
+                    for (var i = 0; i < tasks.Length; i++)
+                    {
+                        Interlocked.Increment(ref counter);
+                        lock (gate)
+                        {
+                            counter++;
+                        }
+
+                        tasks[i] = Task.Run(work);
                     }
 
                     Task.WaitAll(tasks);
@@ -162,6 +213,23 @@ namespace Steadfast.Benchmarks
                 var median = times[c].OrderBy(x => x).ElementAt(times[c].Length / 2) / operations;
                 Console.WriteLine($"| {names[c]} | {median:0.0} | {Pct(ratios, 0.5):0.00} [{Pct(ratios, 0.1):0.00} - {Pct(ratios, 0.9):0.00}] |");
             }
+        }
+
+        /// <summary>About the size of the tracker's handle.</summary>
+        private sealed class Holder96
+        {
+            private readonly long _id;
+            private readonly Action _work;
+            private readonly DateTimeOffset _at = default;
+            private readonly object? _a = null, _b = null, _c = null, _d = null;
+
+            public Holder96(long id, Action work)
+            {
+                _id = id;
+                _work = work;
+            }
+
+            public override string ToString() => $"{_id} {_work} {_at} {_a}{_b}{_c}{_d}";
         }
 
         private static double Pct(double[] sorted, double p) => sorted[(int)Math.Round(p * (sorted.Length - 1))];

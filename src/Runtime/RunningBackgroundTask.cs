@@ -30,7 +30,10 @@ namespace Steadfast
         /// <summary>The name given when the task was started or tracked.</summary>
         public string Name { get; }
 
-        /// <summary>When the tracker started tracking it.</summary>
+        /// <summary>
+        /// When the tracker started tracking it: with the system clock, to within the tick count's resolution (1 to 16 ms,
+        /// by system); with another <see cref="TimeProvider"/>, exactly what it said.
+        /// </summary>
         public DateTimeOffset StartedAt { get; }
 
         /// <summary>The task itself.</summary>

@@ -234,8 +234,8 @@ namespace Steadfast
                     if (running.Count == 0)
                     {
                         // Counted but not listed: a task between registering and linking, or between being marked
-                        // finished and counting itself. Let it get there.
-                        await Task.Yield();
+                        // finished and counting itself. Let it get there (off any synchronization context).
+                        await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
                         continue;
                     }
 
@@ -245,7 +245,11 @@ namespace Steadfast
                         snapshot[i] = running[i].Task;
                     }
 
-                    await Task.WhenAny(Task.WhenAll(snapshot), gaveUp.Task).ConfigureAwait(false);
+                    // WhenAll faults when a task in it does: those failures are reported by the tracker, so observe them here
+                    // too, or the WhenAll task would raise UnobservedTaskException when collected.
+                    var all = Task.WhenAll(snapshot);
+                    _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    await Task.WhenAny(all, gaveUp.Task).ConfigureAwait(false);
                 }
             }
 

@@ -11,7 +11,8 @@ namespace Steadfast.Benchmarks
     {
         /// <summary>
         /// <c>runtime [BenchmarkDotNet arguments]</c>: the runtime suites (BenchmarkDotNet).
-        /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU on Zipf traces, same capacity.
+        /// <c>interleaved [--rounds N]</c>: BoundedCache and BackgroundTasks against their peers, A/B per round (for a busy machine).
+        /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU and BitFaster's ConcurrentLru and ConcurrentLfu on Zipf traces, same capacity.
         /// <c>fixes [--lines N] [--runs N] [--only SFxxxx]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
         /// <c>load --url http://127.0.0.1:PORT --request "GET /path" […]</c>: a bounded HTTP load test with latency percentiles (LoadTest).
         /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--peers] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.
@@ -29,6 +30,8 @@ namespace Steadfast.Benchmarks
                 case "hitratio":
                     PrintHitRatios();
                     return 0;
+                case "interleaved":
+                    return Interleaved.Run(rest);
                 case "analyzers":
                     return await AnalyzerCost.RunAsync(rest);
                 case "fixes":
@@ -36,25 +39,34 @@ namespace Steadfast.Benchmarks
                 case "load":
                     return await LoadTest.RunAsync(rest);
                 default:
-                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|analyzers|fixes|load [options]");
+                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|interleaved|analyzers|fixes|load [options]");
                     return 2;
             }
         }
 
         private static void PrintHitRatios()
         {
-            Console.WriteLine("Hit ratio on Zipf traces of 1,000,000 requests over 100,000 keys (seed 42): look up, store on a miss.");
+            Console.WriteLine("Hit ratio on Zipf traces: look up, store on a miss; the same trace and capacity for every cache.");
             Console.WriteLine();
-            Console.WriteLine("| skew | capacity | BoundedCache (SIEVE) | LRU | difference |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|");
-            foreach (var skew in new[] { 0.8, 1.0, 1.2 })
+            Console.WriteLine("| trace | skew | capacity | BoundedCache (SIEVE) | LRU | ConcurrentLru | ConcurrentLfu (W-TinyLFU) | SIEVE - ConcurrentLru |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (label, length, keys, seed, capacities) in new[]
             {
-                var trace = CacheWorkloads.Zipf(1_000_000, 100_000, skew, seed: 42);
-                foreach (var capacity in new[] { 100, 1_000, 10_000 })
+                ("1,000,000 over 100,000 keys (seed 42)", 1_000_000, 100_000, 42, new[] { 100, 1_000, 10_000 }),
+                ("1,000,000 over 20,000 keys (seed 7, the benchmarks' keys)", 1_000_000, 20_000, 7, new[] { 1_000 }),
+            })
+            {
+                foreach (var skew in new[] { 0.8, 1.0, 1.2 })
                 {
-                    var sieve = CacheWorkloads.BoundedCacheHitRatio(trace, capacity);
-                    var lru = CacheWorkloads.LruHitRatio(trace, capacity);
-                    Console.WriteLine($"| {skew:0.0} | {capacity:N0} | {sieve:P2} | {lru:P2} | {(sieve - lru) * 100:+0.00;-0.00} pt |");
+                    var trace = CacheWorkloads.Zipf(length, keys, skew, seed);
+                    foreach (var capacity in capacities)
+                    {
+                        var sieve = CacheWorkloads.BoundedCacheHitRatio(trace, capacity);
+                        var lru = CacheWorkloads.LruHitRatio(trace, capacity);
+                        var concurrentLru = PeerCaches.ConcurrentLruHitRatio(trace, capacity);
+                        var concurrentLfu = PeerCaches.ConcurrentLfuHitRatio(trace, capacity);
+                        Console.WriteLine($"| {label} | {skew:0.0} | {capacity:N0} | {sieve:P2} | {lru:P2} | {concurrentLru:P2} | {concurrentLfu:P2} | {(sieve - concurrentLru) * 100:+0.00;-0.00} pt |");
+                    }
                 }
             }
         }

@@ -21,7 +21,11 @@ namespace Steadfast
     /// </para>
     /// <para>
     /// Reads (<see cref="TryGetValue"/>, the indexer, <see cref="ContainsKey"/>, enumeration) take no lock; writes take one
-    /// short lock and run in O(1). Factories (<see cref="GetOrAdd(TKey, Func{TKey, TValue})"/>,
+    /// short lock and run in O(1). A large cache is split into segments by key hash, each with its own lock, queue and hand,
+    /// so that writes to different segments (and the evictions they cause) run in parallel; the capacity stays one number
+    /// for the whole cache, held exactly: a write that adds a key to a full cache evicts from its own segment first (or,
+    /// when that segment is empty, from another one), so the cache never holds more than <see cref="Capacity"/> entries
+    /// and never evicts while it has room. Factories (<see cref="GetOrAdd(TKey, Func{TKey, TValue})"/>,
     /// <see cref="AddOrUpdate(TKey, Func{TKey, TValue}, Func{TKey, TValue, TValue})"/>) run outside the lock, so, as with
     /// <see cref="ConcurrentDictionary{TKey, TValue}"/>, two threads missing the same key at once may both run the factory;
     /// one value wins and both callers get it.
@@ -35,19 +39,21 @@ namespace Steadfast
     {
         private const long NoExpiry = long.MaxValue;
 
+        /// <summary>A segment holds at least this many entries on average (smaller caches have a single segment).</summary>
+        private const int MinEntriesPerSegment = 64;
+
+        /// <summary>No more segments than this, whatever the processor count.</summary>
+        private const int MaxSegments = 64;
+
         private readonly ConcurrentDictionary<TKey, Node> _map;
-        private readonly object _gate = new object();
+        private readonly Segment[] _segments; // a power of two of them
+        private readonly int _segmentMask;
         private readonly TimeProvider _time;
         private readonly long _timeToLiveTicks; // in TimeProvider timestamp units; 0 = no expiry
         private readonly StripedCounter? _hits;   // null unless statistics are tracked
         private readonly StripedCounter? _misses;
-        private long _evictions;
-        private long _expirations;
 
-        // The queue, newest first. All of these change under _gate only.
-        private Node? _newest;
-        private Node? _oldest;
-        private Node? _hand;
+        // Entries held (or reserved by a writer about to link one), over all segments: never above Capacity.
         private int _count;
 
         /// <summary>Creates a cache that holds at most <paramref name="capacity"/> entries.</summary>
@@ -64,10 +70,21 @@ namespace Steadfast
         /// <param name="comparer">How keys compare; <see cref="EqualityComparer{T}.Default"/> when null.</param>
         /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
         public BoundedCache(BoundedCacheOptions options, IEqualityComparer<TKey>? comparer = null)
+            : this(options, comparer, segments: 0)
+        {
+        }
+
+        /// <summary>Test hook: <paramref name="segments"/> forces the number of segments (a power of two); 0 chooses it.</summary>
+        internal BoundedCache(BoundedCacheOptions options, IEqualityComparer<TKey>? comparer, int segments)
         {
             if (options is null)
             {
                 throw new ArgumentNullException(nameof(options));
+            }
+
+            if (segments < 0 || (segments & (segments - 1)) != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(segments), segments, "The number of segments must be 0 (chosen) or a power of two.");
             }
 
             Capacity = options.Capacity;
@@ -88,6 +105,13 @@ namespace Steadfast
 
             Comparer = comparer ?? EqualityComparer<TKey>.Default;
             _map = new ConcurrentDictionary<TKey, Node>(Environment.ProcessorCount, Math.Min(Capacity, 4096) + 1, Comparer);
+            _segments = new Segment[segments == 0 ? SegmentCount(Capacity) : segments];
+            for (var i = 0; i < _segments.Length; i++)
+            {
+                _segments[i] = new Segment();
+            }
+
+            _segmentMask = _segments.Length - 1;
 #if NET8_0_OR_GREATER
             if (Name is not null)
             {
@@ -135,9 +159,19 @@ namespace Steadfast
             set
             {
                 ThrowIfNull(key);
-                lock (_gate)
+                var segment = SegmentOf(key);
+                while (true)
                 {
-                    SetLocked(key, value);
+                    lock (segment)
+                    {
+                        _map.TryGetValue(key, out var existing);
+                        if (SetLocked(segment, key, value, existing))
+                        {
+                            return;
+                        }
+                    }
+
+                    MakeRoomOutside(segment);
                 }
             }
         }
@@ -204,15 +238,23 @@ namespace Steadfast
         public bool TryAdd(TKey key, TValue value)
         {
             ThrowIfNull(key);
-            lock (_gate)
+            var segment = SegmentOf(key);
+            while (true)
             {
-                if (_map.TryGetValue(key, out var node) && IsLive(node))
+                lock (segment)
                 {
-                    return false;
+                    if (_map.TryGetValue(key, out var node) && IsLive(node))
+                    {
+                        return false;
+                    }
+
+                    if (SetLocked(segment, key, value, node))
+                    {
+                        return true;
+                    }
                 }
 
-                SetLocked(key, value);
-                return true;
+                MakeRoomOutside(segment);
             }
         }
 
@@ -291,14 +333,15 @@ namespace Steadfast
         public bool TryUpdate(TKey key, TValue newValue, TValue comparisonValue)
         {
             ThrowIfNull(key);
-            lock (_gate)
+            var segment = SegmentOf(key);
+            lock (segment)
             {
                 if (!_map.TryGetValue(key, out var node) || !IsLive(node) || !EqualityComparer<TValue>.Default.Equals(node.Value, comparisonValue))
                 {
                     return false;
                 }
 
-                SetLocked(key, newValue);
+                SetLocked(segment, key, newValue, node); // replaces a present entry: never needs room
                 return true;
             }
         }
@@ -319,19 +362,20 @@ namespace Steadfast
         public bool TryRemove(TKey key, out TValue value)
         {
             ThrowIfNull(key);
-            lock (_gate)
+            var segment = SegmentOf(key);
+            lock (segment)
             {
                 if (_map.TryGetValue(key, out var node))
                 {
                     var live = IsLive(node);
-                    UnlinkLocked(node);
+                    UnlinkLocked(segment, node, freeSlot: true);
                     if (live)
                     {
                         value = node.Value;
                         return true;
                     }
 
-                    Interlocked.Increment(ref _expirations);
+                    Interlocked.Increment(ref segment.Expirations);
                 }
             }
 
@@ -344,11 +388,12 @@ namespace Steadfast
         public bool TryRemove(KeyValuePair<TKey, TValue> item)
         {
             ThrowIfNull(item.Key);
-            lock (_gate)
+            var segment = SegmentOf(item.Key);
+            lock (segment)
             {
                 if (_map.TryGetValue(item.Key, out var node) && IsLive(node) && EqualityComparer<TValue>.Default.Equals(node.Value, item.Value))
                 {
-                    UnlinkLocked(node);
+                    UnlinkLocked(segment, node, freeSlot: true);
                     return true;
                 }
 
@@ -359,11 +404,21 @@ namespace Steadfast
         /// <summary>Removes every entry. The hit, miss and eviction counts are kept.</summary>
         public void Clear()
         {
-            lock (_gate)
+            EnterAll();
+            try
             {
                 _map.Clear();
-                _newest = _oldest = _hand = null;
+                foreach (var segment in _segments)
+                {
+                    segment.Newest = segment.Oldest = segment.Hand = null;
+                    segment.Count = 0;
+                }
+
                 Volatile.Write(ref _count, 0);
+            }
+            finally
+            {
+                ExitAll();
             }
         }
 
@@ -384,7 +439,7 @@ namespace Steadfast
         /// counted only with <see cref="BoundedCacheOptions.TrackStatistics"/> (or a <see cref="BoundedCacheOptions.Name"/>).
         /// </summary>
         public BoundedCacheStatistics GetStatistics() =>
-            new BoundedCacheStatistics(_hits?.Sum() ?? 0, _misses?.Sum() ?? 0, Interlocked.Read(ref _evictions), Interlocked.Read(ref _expirations), Count, Capacity);
+            new BoundedCacheStatistics(_hits?.Sum() ?? 0, _misses?.Sum() ?? 0, SumEvictions(), SumExpirations(), Count, Capacity);
 
         /// <summary>
         /// Enumerates the live entries without a lock. As with <see cref="ConcurrentDictionary{TKey, TValue}"/>, entries added
@@ -431,20 +486,50 @@ namespace Steadfast
             items.CopyTo(array, arrayIndex);
         }
 
-        long[] ICacheCounters.ReadCounters() => new[] { _hits?.Sum() ?? 0, _misses?.Sum() ?? 0, Interlocked.Read(ref _evictions), Interlocked.Read(ref _expirations), Count };
+        long[] ICacheCounters.ReadCounters() => new[] { _hits?.Sum() ?? 0, _misses?.Sum() ?? 0, SumEvictions(), SumExpirations(), Count };
 
-        /// <summary>Test hook: the keys in queue order, oldest first, and where the hand is.</summary>
+        /// <summary>Test hook: the number of segments.</summary>
+        internal int SegmentCountForTests => _segments.Length;
+
+        /// <summary>
+        /// Test hook: the keys in queue order, oldest first (segment after segment), and where the first segment's hand is;
+        /// checks, under every segment's lock, that each segment's links and count agree and that each key sits in its own segment.
+        /// </summary>
         internal (List<TKey> OldestFirst, TKey? Hand) DescribeQueue()
         {
-            lock (_gate)
+            EnterAll();
+            try
             {
-                var keys = new List<TKey>(_count);
-                for (var node = _oldest; node is not null; node = node.Newer)
+                var keys = new List<TKey>(Volatile.Read(ref _count));
+                for (var i = 0; i < _segments.Length; i++)
                 {
-                    keys.Add(node.Key);
+                    var segment = _segments[i];
+                    var linked = 0;
+                    Node? previous = null;
+                    for (var node = segment.Oldest; node is not null; node = node.Newer)
+                    {
+                        if (!ReferenceEquals(node.Older, previous) || !ReferenceEquals(SegmentOf(node.Key), segment))
+                        {
+                            throw new InvalidOperationException($"Segment {i}: the queue is broken at '{node.Key}'.");
+                        }
+
+                        keys.Add(node.Key);
+                        previous = node;
+                        linked++;
+                    }
+
+                    if (linked != segment.Count || !ReferenceEquals(previous, segment.Newest))
+                    {
+                        throw new InvalidOperationException($"Segment {i}: {linked} linked entries, count {segment.Count}.");
+                    }
                 }
 
-                return (keys, _hand is null ? default : _hand.Key);
+                var hand = _segments[0].Hand;
+                return (keys, hand is null ? default : hand.Key);
+            }
+            finally
+            {
+                ExitAll();
             }
         }
 
@@ -452,52 +537,79 @@ namespace Steadfast
 
         private TValue AddIfAbsent(TKey key, TValue value)
         {
-            lock (_gate)
+            var segment = SegmentOf(key);
+            while (true)
             {
-                if (_map.TryGetValue(key, out var node) && IsLive(node))
+                lock (segment)
                 {
-                    return node.Value; // another thread added it meanwhile: its value wins, as with ConcurrentDictionary
+                    if (_map.TryGetValue(key, out var node) && IsLive(node))
+                    {
+                        return node.Value; // another thread added it meanwhile: its value wins, as with ConcurrentDictionary
+                    }
+
+                    if (SetLocked(segment, key, value, node))
+                    {
+                        return value;
+                    }
                 }
 
-                SetLocked(key, value);
-                return value;
+                MakeRoomOutside(segment);
             }
         }
 
         private TValue AddOrUpdateCore<TState>(TKey key, TState state, Func<TKey, TState, TValue> add, Func<TKey, TValue, TState, TValue> update)
         {
             ThrowIfNull(key);
+            var segment = SegmentOf(key);
             while (true)
             {
                 // Run the factory outside the lock, then commit only if nobody changed the entry meanwhile.
                 _map.TryGetValue(key, out var seen);
                 var live = seen is not null && IsLive(seen);
                 var value = live ? update(key, seen!.Value, state) : add(key, state);
-                lock (_gate)
+                while (true)
                 {
-                    _map.TryGetValue(key, out var current);
-                    var stillLive = current is not null && IsLive(current);
-                    if (live ? ReferenceEquals(current, seen) && stillLive : !stillLive)
+                    var committed = false;
+                    lock (segment)
                     {
-                        SetLocked(key, value);
+                        _map.TryGetValue(key, out var current);
+                        var stillLive = current is not null && IsLive(current);
+                        if (!(live ? ReferenceEquals(current, seen) && stillLive : !stillLive))
+                        {
+                            break; // changed meanwhile: run the factory again
+                        }
+
+                        committed = SetLocked(segment, key, value, current);
+                    }
+
+                    if (committed)
+                    {
                         return value;
                     }
+
+                    MakeRoomOutside(segment);
                 }
             }
         }
 
-        /// <summary>Adds or replaces; evicts first when a new key would exceed the capacity.</summary>
-        private void SetLocked(TKey key, TValue value)
+        /// <summary>
+        /// Adds or replaces, under <paramref name="segment"/>'s lock; <paramref name="existing"/> is what the map holds for the
+        /// key (null when nothing). A new key in a full cache takes the slot of an entry evicted from its own segment.
+        /// </summary>
+        /// <returns>False, with nothing changed, when the cache is full and this segment has nothing to evict: the caller
+        /// leaves the lock, calls <see cref="MakeRoomOutside"/> and tries again.</returns>
+        private bool SetLocked(Segment segment, TKey key, TValue value, Node? existing)
         {
             var expiresAt = _timeToLiveTicks == 0 ? NoExpiry : _time.GetTimestamp() + _timeToLiveTicks;
-            if (_map.TryGetValue(key, out var old))
+            if (existing is not null)
             {
                 // A new node in the old one's place (keeping the key as first added, as Dictionary does): readers see the old
                 // value or the new one, never a torn struct.
+                var old = existing;
                 var replacement = new Node(old.Key, value, expiresAt) { Visited = old.Visited, Newer = old.Newer, Older = old.Older };
                 if (old.Newer is null)
                 {
-                    _newest = replacement;
+                    segment.Newest = replacement;
                 }
                 else
                 {
@@ -506,84 +618,137 @@ namespace Steadfast
 
                 if (old.Older is null)
                 {
-                    _oldest = replacement;
+                    segment.Oldest = replacement;
                 }
                 else
                 {
                     old.Older.Newer = replacement;
                 }
 
-                if (ReferenceEquals(_hand, old))
+                if (ReferenceEquals(segment.Hand, old))
                 {
-                    _hand = replacement;
+                    segment.Hand = replacement;
                 }
 
                 _map[key] = replacement;
-                return;
+                return true;
             }
 
-            if (_count >= Capacity)
+            if (!ReserveSlot())
             {
-                EvictLocked();
+                // Full: the evicted entry's slot passes to the new one, so the count never goes above the capacity.
+                if (segment.Oldest is null)
+                {
+                    return false;
+                }
+
+                EvictLocked(segment);
             }
 
-            var node = new Node(key, value, expiresAt) { Older = _newest };
-            if (_newest is null)
+            var node = new Node(key, value, expiresAt) { Older = segment.Newest };
+            if (segment.Newest is null)
             {
-                _oldest = node;
+                segment.Oldest = node;
             }
             else
             {
-                _newest.Newer = node;
+                segment.Newest.Newer = node;
             }
 
-            _newest = node;
+            segment.Newest = node;
+            segment.Count++;
             _map[key] = node;
-            Volatile.Write(ref _count, _count + 1);
+            return true;
+        }
+
+        /// <summary>Takes one slot of the capacity when one is free.</summary>
+        private bool ReserveSlot()
+        {
+            var count = Volatile.Read(ref _count);
+            while (count < Capacity)
+            {
+                var seen = Interlocked.CompareExchange(ref _count, count + 1, count);
+                if (seen == count)
+                {
+                    return true;
+                }
+
+                count = seen;
+            }
+
+            return false;
         }
 
         /// <summary>
-        /// SIEVE: the hand walks from the oldest entry towards the newest, wrapping around, clearing "visited" bits; the first
-        /// entry it finds unvisited (or expired) goes. It stops within two laps.
+        /// The cache is full and <paramref name="full"/> (whose lock the caller does not hold) had nothing to evict: evict one
+        /// entry from another segment, freeing a slot. Takes one lock at a time, so it never deadlocks with another writer.
         /// </summary>
-        private void EvictLocked()
+        private void MakeRoomOutside(Segment full)
         {
-            var node = _hand ?? _oldest;
+            var start = Array.IndexOf(_segments, full);
+            for (var i = 1; i <= _segments.Length; i++)
+            {
+                if (Volatile.Read(ref _count) < Capacity)
+                {
+                    return; // someone removed an entry meanwhile: there is room again
+                }
+
+                var segment = _segments[(start + i) & _segmentMask];
+                lock (segment)
+                {
+                    if (segment.Oldest is not null && Volatile.Read(ref _count) >= Capacity)
+                    {
+                        EvictLocked(segment);
+                        Interlocked.Decrement(ref _count);
+                        return;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// SIEVE within one segment: the hand walks from the oldest entry towards the newest, wrapping around, clearing
+        /// "visited" bits; the first entry it finds unvisited (or expired) goes. It stops within two laps. The segment must
+        /// not be empty. The slot is not freed: the caller passes it on, or frees it.
+        /// </summary>
+        private void EvictLocked(Segment segment)
+        {
+            var node = segment.Hand ?? segment.Oldest;
             while (node is not null)
             {
                 if (!IsLive(node))
                 {
-                    Interlocked.Increment(ref _expirations);
+                    Interlocked.Increment(ref segment.Expirations);
                     break;
                 }
 
                 if (!node.Visited)
                 {
-                    Interlocked.Increment(ref _evictions);
+                    Interlocked.Increment(ref segment.Evictions);
                     break;
                 }
 
                 node.Visited = false;
-                node = node.Newer ?? _oldest;
+                node = node.Newer ?? segment.Oldest;
             }
 
             if (node is not null)
             {
-                _hand = node; // unlinking moves the hand on to the next newer entry
-                UnlinkLocked(node);
+                segment.Hand = node; // unlinking moves the hand on to the next newer entry
+                UnlinkLocked(segment, node, freeSlot: false);
             }
         }
 
-        private void UnlinkLocked(Node node)
+        private void UnlinkLocked(Segment segment, Node node, bool freeSlot)
         {
-            if (ReferenceEquals(_hand, node))
+            if (ReferenceEquals(segment.Hand, node))
             {
-                _hand = node.Newer;
+                segment.Hand = node.Newer;
             }
 
             if (node.Newer is null)
             {
-                _newest = node.Older;
+                segment.Newest = node.Older;
             }
             else
             {
@@ -592,7 +757,7 @@ namespace Steadfast
 
             if (node.Older is null)
             {
-                _oldest = node.Newer;
+                segment.Oldest = node.Newer;
             }
             else
             {
@@ -600,24 +765,95 @@ namespace Steadfast
             }
 
             node.Newer = node.Older = null;
+            segment.Count--;
 #if NET5_0_OR_GREATER
             _map.TryRemove(new KeyValuePair<TKey, Node>(node.Key, node));
 #else
             ((ICollection<KeyValuePair<TKey, Node>>)_map).Remove(new KeyValuePair<TKey, Node>(node.Key, node));
 #endif
-            Volatile.Write(ref _count, _count - 1);
+            if (freeSlot)
+            {
+                Interlocked.Decrement(ref _count);
+            }
         }
 
         private void RemoveExpired(Node node)
         {
-            lock (_gate)
+            var segment = SegmentOf(node.Key);
+            lock (segment)
             {
                 if (_map.TryGetValue(node.Key, out var current) && ReferenceEquals(current, node))
                 {
-                    UnlinkLocked(node);
-                    Interlocked.Increment(ref _expirations);
+                    UnlinkLocked(segment, node, freeSlot: true);
+                    Interlocked.Increment(ref segment.Expirations);
                 }
             }
+        }
+
+        private Segment SegmentOf(TKey key)
+        {
+            if (_segmentMask == 0)
+            {
+                return _segments[0];
+            }
+
+            // The comparer's hash, so that keys it calls equal share a segment; mixed, so that low bits alone do not decide.
+            var hash = (uint)Comparer.GetHashCode(key);
+            hash ^= hash >> 15;
+            hash *= 0x2c1b3c6dU;
+            hash ^= hash >> 12;
+            return _segments[(int)(hash & (uint)_segmentMask)];
+        }
+
+        /// <summary>One segment per <see cref="MinEntriesPerSegment"/> entries, up to four per processor: a power of two.</summary>
+        private static int SegmentCount(int capacity)
+        {
+            var limit = Math.Min(Math.Min(Environment.ProcessorCount * 4, MaxSegments), capacity / MinEntriesPerSegment);
+            var count = 1;
+            while (count * 2 <= limit)
+            {
+                count *= 2;
+            }
+
+            return count;
+        }
+
+        private void EnterAll()
+        {
+            for (var i = 0; i < _segments.Length; i++)
+            {
+                Monitor.Enter(_segments[i]);
+            }
+        }
+
+        private void ExitAll()
+        {
+            for (var i = _segments.Length - 1; i >= 0; i--)
+            {
+                Monitor.Exit(_segments[i]);
+            }
+        }
+
+        private long SumEvictions()
+        {
+            long sum = 0;
+            foreach (var segment in _segments)
+            {
+                sum += Interlocked.Read(ref segment.Evictions);
+            }
+
+            return sum;
+        }
+
+        private long SumExpirations()
+        {
+            long sum = 0;
+            foreach (var segment in _segments)
+            {
+                sum += Interlocked.Read(ref segment.Expirations);
+            }
+
+            return sum;
         }
 
         private ICollection<T> Snapshot<T>(Func<KeyValuePair<TKey, TValue>, T> select)
@@ -645,6 +881,25 @@ namespace Steadfast
             {
                 throw new ArgumentNullException(name);
             }
+        }
+
+        /// <summary>
+        /// One SIEVE queue, newest first, with its hand; its own object is its lock. The links, the hand and the count change
+        /// under that lock only; the counters are written under it too (interlocked, so that statistics read them whole).
+        /// </summary>
+        private sealed class Segment
+        {
+            public Node? Newest;
+            public Node? Oldest;
+            public Node? Hand;
+            public int Count;
+            public long Evictions;
+            public long Expirations;
+
+            // Keeps two segments' hot fields off one cache line (segments are allocated one after another).
+#pragma warning disable CS0169, IDE0051 // never read: padding
+            private long _pad0, _pad1, _pad2, _pad3, _pad4, _pad5, _pad6;
+#pragma warning restore CS0169, IDE0051
         }
 
         private sealed class Node

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace Steadfast
@@ -10,15 +11,17 @@ namespace Steadfast
     /// </summary>
     public sealed class RunningBackgroundTask
     {
-        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, Task task, int stripe)
+        private Task? _task;
+        private Action? _work;
+
+        internal RunningBackgroundTask(BackgroundTaskTracker tracker, long id, string name, DateTimeOffset startedAt, int stripe, Action? work)
         {
             Tracker = tracker;
             Id = id;
             Name = name;
             StartedAt = startedAt;
-            Task = task;
             Stripe = stripe;
-            OnCompleted = Complete;
+            _work = work;
         }
 
         /// <summary>A number unique within its tracker, in start order.</summary>
@@ -27,21 +30,42 @@ namespace Steadfast
         /// <summary>The name given when the task was started or tracked.</summary>
         public string Name { get; }
 
-        /// <summary>When the tracker started tracking it.</summary>
+        /// <summary>
+        /// When the tracker started tracking it: with the system clock, to within the tick count's resolution (1 to 16 ms,
+        /// by system); with another <see cref="TimeProvider"/>, exactly what it said.
+        /// </summary>
         public DateTimeOffset StartedAt { get; }
 
         /// <summary>The task itself.</summary>
-        public Task Task { get; }
+        public Task Task => _task!;
 
         internal BackgroundTaskTracker Tracker { get; }
 
         internal int Stripe { get; }
 
-        // Links of the tracker's running list (guarded by the stripe's lock).
+        // The link of the tracker's running list (guarded by the stripe's lock).
         internal RunningBackgroundTask? Next;
-        internal RunningBackgroundTask? Previous;
 
-        internal Action OnCompleted { get; }
+        private int _finished;
+
+        /// <summary>True once the task has finished and its failure, if any, has been reported.</summary>
+        internal bool IsFinished => Volatile.Read(ref _finished) != 0;
+
+        internal void MarkFinished() => Volatile.Write(ref _finished, 1);
+
+        /// <summary>Set once, by the tracker, before the entry is published (the task may take the entry as its state).</summary>
+        internal void SetTask(Task task) => _task = task;
+
+        /// <summary>The work of a task the tracker runs itself; handed out once, then dropped so that the entry does not keep it alive.</summary>
+        internal Action TakeWork()
+        {
+            var work = _work!;
+            _work = null;
+            return work;
+        }
+
+        /// <summary>The continuation of a task the tracker only observes: reports and forgets the entry.</summary>
+        internal Action CreateCompletionCallback() => Complete;
 
         private void Complete() => Tracker.Complete(this);
 

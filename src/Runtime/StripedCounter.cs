@@ -27,6 +27,9 @@ namespace Steadfast
 
         public void Increment() => Interlocked.Increment(ref _cells[Environment.CurrentManagedThreadId & _mask].Value);
 
+        /// <summary>Increments and returns the new value of the calling thread's cell (not the sum).</summary>
+        public long IncrementAndGetCell() => Interlocked.Increment(ref _cells[Environment.CurrentManagedThreadId & _mask].Value);
+
         public long Sum()
         {
             long sum = 0;

@@ -57,6 +57,97 @@ namespace Steadfast.Tests.Runtime
             Assert.Contains(errors, e => e.Message == "Background task 'job-500' failed");
         }
 
+        /// <summary>
+        /// The lock-free completion path: 8 threads start synchronous work (1% of it failing) and gated async work at once,
+        /// while another thread keeps reading Running and Count (each read sweeps finished entries, racing the completions
+        /// that mark them). Nothing gated is ever missed while it waits, every failure is reported once and observed, and
+        /// nothing is left tracked.
+        /// </summary>
+        [Fact]
+        public async Task Stress_EightThreadsStarting_SweepsRacingCompletions_NothingMissedNothingLeft()
+        {
+            var marker = "stress-" + Guid.NewGuid().ToString("N");
+            var unobserved = 0;
+            EventHandler<UnobservedTaskExceptionEventArgs> onUnobserved = (_, e) =>
+            {
+                if (e.Exception.ToString().Contains(marker, StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref unobserved);
+                }
+            };
+            TaskScheduler.UnobservedTaskException += onUnobserved;
+            try
+            {
+                var tracker = new BackgroundTaskTracker();
+                var failures = new ConcurrentDictionary<string, int>();
+                tracker.TaskFailed += (_, e) => failures.AddOrUpdate(e.Name, 1, (_, n) => n + 1);
+                var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                const int threads = 8, perThread = 5_000, gatedPerThread = 100;
+
+                using var stop = new CancellationTokenSource();
+                var reader = Task.Factory.StartNew(
+                    () =>
+                    {
+                        while (!stop.IsCancellationRequested)
+                        {
+                            var running = tracker.Running;
+                            Assert.True(running.Select(r => r.Id).Distinct().Count() == running.Count, "an entry listed twice");
+                            Assert.True(tracker.Count >= 0);
+                        }
+                    },
+                    TaskCreationOptions.LongRunning);
+
+                var starters = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+                {
+                    for (var i = 0; i < perThread; i++)
+                    {
+                        var n = i;
+                        if (n % 100 == 0)
+                        {
+                            tracker.Run((Action)(() => throw new InvalidOperationException($"{marker} {t}-{n}")), name: $"fail-{t}-{n}");
+                        }
+                        else
+                        {
+                            tracker.Run(() => Thread.SpinWait(20), name: "ok");
+                        }
+
+                        if (n % (perThread / gatedPerThread) == 0)
+                        {
+                            tracker.Run(() => gate.Task, name: $"gated-{t}-{n}");
+                        }
+                    }
+                })).ToArray();
+                await Task.WhenAll(starters);
+
+                // Everything has started; the gated work is still waiting: the tracker lists and counts all of it.
+                var gatedNames = tracker.Running.Select(r => r.Name).Where(n => n.StartsWith("gated-", StringComparison.Ordinal)).ToList();
+                Assert.Equal(threads * gatedPerThread, gatedNames.Count);
+                Assert.Equal(gatedNames.Count, gatedNames.Distinct().Count());
+                Assert.True(tracker.Count >= threads * gatedPerThread, $"Count {tracker.Count} misses gated work");
+
+                gate.SetResult();
+                var stragglers = await tracker.DrainAsync(TimeSpan.FromMinutes(2));
+                stop.Cancel();
+                await reader;
+
+                Assert.Empty(stragglers);
+                Assert.Equal(0, tracker.Count);
+                Assert.Empty(tracker.Running);
+                Assert.Equal(threads * perThread / 100, failures.Count);
+                Assert.All(failures, pair => Assert.Equal(1, pair.Value));
+                Assert.Equal(threads * perThread / 100, tracker.FailedCount);
+
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                Assert.Equal(0, Volatile.Read(ref unobserved));
+            }
+            finally
+            {
+                TaskScheduler.UnobservedTaskException -= onUnobserved;
+            }
+        }
+
         [Fact]
         public async Task Track_ReportsFailureWithName_AndLeavesNoUnobservedException()
         {

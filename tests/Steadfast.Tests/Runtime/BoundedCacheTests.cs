@@ -125,6 +125,35 @@ namespace Steadfast.Tests.Runtime
             }
         }
 
+        /// <summary>
+        /// Segments keep the policy: each segment evicts by SIEVE within itself, the capacity is shared. Up to 64 segments
+        /// (16 entries each at capacity 1,000: the most any machine gets), the hit ratio stays at least LRU's.
+        /// </summary>
+        [Theory]
+        [InlineData(8)]
+        [InlineData(64)]
+        public void HitRatio_Segmented_OnAZipfTrace_IsAtLeastLru(int segments)
+        {
+            foreach (var skew in new[] { 0.8, 1.0, 1.2 })
+            {
+                var trace = CacheWorkloads.Zipf(200_000, 20_000, skew, seed: 42);
+                var cache = new BoundedCache<int, int>(new BoundedCacheOptions { Capacity = 1000 }, null, segments);
+                var sieve = CacheWorkloads.HitRatio(trace, key =>
+                {
+                    if (cache.TryGetValue(key, out _))
+                    {
+                        return true;
+                    }
+
+                    cache[key] = key;
+                    return false;
+                });
+                var lru = CacheWorkloads.LruHitRatio(trace, 1000);
+                Assert.True(sieve >= lru, $"Zipf({skew}), {segments} segments: SIEVE {sieve:P2} < LRU {lru:P2}");
+                Assert.Equal(1000, cache.Count);
+            }
+        }
+
         // ---------------------------------------------------------------- time to live
 
         [Fact]
@@ -388,6 +417,112 @@ namespace Steadfast.Tests.Runtime
             Assert.Equal(queue.Count, queue.Distinct().Count());
             Assert.Equal(queue.OrderBy(k => k), cache.Keys.OrderBy(k => k));
             Assert.Equal(queue.Count, cache.Count);
+        }
+
+        /// <summary>
+        /// The segmented write path: 8 segments of a 64-entry cache (8 entries each on average), 8 threads over 1,000 keys, so
+        /// that segments fill unevenly, a full cache often meets an empty segment and evicts from another one. The capacity is
+        /// one number for the whole cache: never exceeded, reached once enough keys were added, and the segments' queues
+        /// always match the index.
+        /// </summary>
+        [Theory]
+        [InlineData(8)]
+        [InlineData(64)]
+        public async Task Stress_EightThreads_Segmented_CapacityNeverExceeded_AndTheQueuesMatchTheIndex(int segments)
+        {
+            const int capacity = 64;
+            var cache = new BoundedCache<int, int>(new BoundedCacheOptions { Capacity = capacity }, comparer: null, segments);
+            Assert.Equal(segments, cache.SegmentCountForTests);
+            var maxSeen = 0;
+            using var done = new CancellationTokenSource();
+            var sampler = Task.Factory.StartNew(
+                () =>
+                {
+                    while (!done.IsCancellationRequested)
+                    {
+                        var count = cache.Count;
+                        if (count > Volatile.Read(ref maxSeen))
+                        {
+                            Volatile.Write(ref maxSeen, count);
+                        }
+                    }
+                },
+                TaskCreationOptions.LongRunning);
+            SpinWait.SpinUntil(() => sampler.Status == TaskStatus.Running);
+
+            var workers = Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+            {
+                var random = new Random(100 + t);
+                for (var i = 0; i < 100_000; i++)
+                {
+                    var key = random.Next(1000);
+                    switch (random.Next(10))
+                    {
+                        case 0: cache[key] = i; break;
+                        case 1: cache.GetOrAdd(key, k => k); break;
+                        case 2: cache.AddOrUpdate(key, 1, (_, v) => v + 1); break;
+                        case 3: cache.TryRemove(key, out _); break;
+                        case 4: cache.TryAdd(key, i); break;
+                        case 5 when i % 5000 == 0: cache.Clear(); break;
+                        case 6: cache.GetOrAdd(key, (k, a) => k + a, i); break;
+                        default: cache.TryGetValue(key, out _); break;
+                    }
+
+                    if (cache.Count > capacity)
+                    {
+                        throw new InvalidOperationException($"Count {cache.Count} > capacity {capacity}");
+                    }
+                }
+            })).ToArray();
+
+            await Task.WhenAll(workers);
+            done.Cancel();
+            await sampler;
+
+            Assert.InRange(maxSeen, 1, capacity);
+            var (queue, _) = cache.DescribeQueue(); // also checks each segment's links and count
+            Assert.Equal(queue.Count, queue.Distinct().Count());
+            Assert.Equal(queue.OrderBy(k => k), cache.Keys.OrderBy(k => k));
+            Assert.Equal(queue.Count, cache.Count);
+
+            // Quiet again: one thread fills it. A full cache evicts one entry per new key, from whichever segment has one,
+            // and holds exactly its capacity.
+            for (var key = 10_000; key < 10_000 + 4 * capacity; key++)
+            {
+                cache[key] = key;
+                Assert.InRange(cache.Count, 1, capacity);
+            }
+
+            Assert.Equal(capacity, cache.Count);
+            Assert.Equal(capacity, cache.DescribeQueue().OldestFirst.Count);
+        }
+
+        [Fact]
+        public void Segments_ChosenByCapacity_AndTheCapacityIsHeldExactlyForTheWholeCache()
+        {
+            Assert.Equal(1, new BoundedCache<int, int>(3).SegmentCountForTests);
+            Assert.Equal(1, new BoundedCache<int, int>(127).SegmentCountForTests);
+            var large = new BoundedCache<string, int>(10_000, StringComparer.OrdinalIgnoreCase);
+            Assert.InRange(large.SegmentCountForTests, 1, 64);
+            Assert.Equal(0, large.SegmentCountForTests & (large.SegmentCountForTests - 1));
+
+            // No eviction while there is room, though keys land in segments unevenly.
+            var cache = new BoundedCache<int, int>(new BoundedCacheOptions { Capacity = 1000, TrackStatistics = true }, null, segments: 16);
+            for (var i = 0; i < 1000; i++)
+            {
+                cache[i] = i;
+            }
+
+            Assert.Equal(1000, cache.Count);
+            Assert.Equal(0, cache.GetStatistics().Evictions);
+            for (var i = 1000; i < 3000; i++)
+            {
+                cache[i] = i;
+                Assert.Equal(1000, cache.Count);
+            }
+
+            Assert.Equal(2000, cache.GetStatistics().Evictions);
+            Assert.Throws<ArgumentOutOfRangeException>(() => new BoundedCache<int, int>(new BoundedCacheOptions(), null, segments: 3));
         }
 
         [Fact]

@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 231;
+        private const int Count = 233;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -291,6 +291,10 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? UnboundedChannelOptions => Get(228, "System.Threading.Channels.UnboundedChannelOptions");
         public INamedTypeSymbol? BoundedChannelOptions => Get(229, "System.Threading.Channels.BoundedChannelOptions");
         public INamedTypeSymbol? SteadfastBoundedHistory => Get(230, "Steadfast.BoundedHistory`1");
+
+        // SF2001: a URL of the application's own routes (a request to itself is not a remote call).
+        public INamedTypeSymbol? UrlHelper => Get(231, "Microsoft.AspNetCore.Mvc.IUrlHelper");
+        public INamedTypeSymbol? UrlHelperExtensions => Get(232, "Microsoft.AspNetCore.Mvc.UrlHelperExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -91,11 +91,12 @@ namespace Steadfast.Analyzers.Rules
                     start.RegisterOperationAction(context => OnRegistration(context, types, registrations, oneShot), OperationKind.Invocation);
                 }
 
+                var candidates = new CandidateCalls();
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
                         var type = (INamedTypeSymbol)symbolStart.Symbol;
-                        if (!CandidateCalls.In(type, symbolStart.CancellationToken))
+                        if (!candidates.In(type, symbolStart.CancellationToken))
                         {
                             return; // no call here could be an HttpClient call: nothing to gather or judge in this type
                         }

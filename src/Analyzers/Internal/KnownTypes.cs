@@ -13,7 +13,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 237;
+        private const int Count = 239;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -299,6 +299,10 @@ namespace Steadfast.Analyzers.Internal
         public INamedTypeSymbol? EfDatabaseFacade => Get(234, "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
         public INamedTypeSymbol? TransactionScope => Get(235, "System.Transactions.TransactionScope");
         public INamedTypeSymbol? DbConnectionInterface => Get(236, "System.Data.IDbConnection");
+
+        // SF2001: a URL of the application's own routes (a request to itself is not a remote call).
+        public INamedTypeSymbol? UrlHelper => Get(237, "Microsoft.AspNetCore.Mvc.IUrlHelper");
+        public INamedTypeSymbol? UrlHelperExtensions => Get(238, "Microsoft.AspNetCore.Mvc.UrlHelperExtensions");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -91,10 +91,17 @@ namespace Steadfast.Analyzers.Rules
                     start.RegisterOperationAction(context => OnRegistration(context, types, registrations, oneShot), OperationKind.Invocation);
                 }
 
+                var candidates = new CandidateCalls();
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
-                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, registrations, oneShot, compilation);
+                        var type = (INamedTypeSymbol)symbolStart.Symbol;
+                        if (!candidates.In(type, symbolStart.CancellationToken))
+                        {
+                            return; // no call here could be an HttpClient call: nothing to gather or judge in this type
+                        }
+
+                        var state = new TypeState(type, types, registrations, oneShot, compilation);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(state.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterOperationAction(
@@ -128,7 +135,7 @@ namespace Steadfast.Analyzers.Rules
             }
 
             var recognizer = new ResilienceRecognizer(types, Options.Get(context.Options, call.Syntax.SyntaxTree).HandlerNames);
-            if (!recognizer.IsRegistration(call) || recognizer.Judge(call) != RegistrationVerdict.NotResilient ||
+            if (!recognizer.IsRegistration(call) || recognizer.Judge(call) != RegistrationVerdict.NotResilient || recognizer.HasNoTimeout(call) ||
                 registrations.GetValue(context.CancellationToken).DefaultsResilient || IsOneShotTool(oneShot, context.CancellationToken))
             {
                 return;
@@ -299,9 +306,9 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var options = Options.Get(context.Options, invocation.Syntax.SyntaxTree);
-                if (RetryScope.Contains(invocation, _types, options, _compilation))
+                if (RetryScope.Contains(invocation, _types, options, _compilation) || OwnRoute.IsRequestToSelf(invocation, _types))
                 {
-                    return;
+                    return; // already retried, or a request to the application itself
                 }
 
                 lock (_gate)
@@ -334,6 +341,9 @@ namespace Steadfast.Analyzers.Rules
                         break;
                     case IReturnOperation { ReturnedValue: { } returned } when context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && !OperationHelpers.IsInsideFunction(returned):
                         Record(method, returned); // what a factory method of this type hands out
+                        break;
+                    case IReturnOperation { ReturnedValue: { } returned } when context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.PropertyGet, AssociatedSymbol: IPropertySymbol property } && !OperationHelpers.IsInsideFunction(returned):
+                        Record(property, returned); // a property's getter: what reading it gives (_local ?? _shared)
                         break;
                 }
             }
@@ -449,6 +459,9 @@ namespace Steadfast.Analyzers.Rules.SF2001
             : base(types)
         {
             CancellationToken = types.CancellationToken;
+            Timeout = types.Timeout;
+            UrlHelper = types.UrlHelper;
+            UrlHelperExtensions = types.UrlHelperExtensions;
             HttpClient = types.HttpClient;
             HttpClientBuilder = types.HttpClientBuilder;
             HttpClientBuilderExtensions = types.HttpClientBuilderExtensions;
@@ -499,6 +512,14 @@ namespace Steadfast.Analyzers.Rules.SF2001
         public INamedTypeSymbol? PollyResiliencePipelineOfT { get; }
 
         public INamedTypeSymbol? CancellationToken { get; }
+
+        /// <summary><c>System.Threading.Timeout</c>: a registration whose client has <c>Timeout.InfiniteTimeSpan</c> is for requests that stay open.</summary>
+        public INamedTypeSymbol? Timeout { get; }
+
+        /// <summary>ASP.NET Core's <c>IUrlHelper</c> and its extensions: URLs of the application's own routes (<see cref="OwnRoute"/>).</summary>
+        public INamedTypeSymbol? UrlHelper { get; }
+
+        public INamedTypeSymbol? UrlHelperExtensions { get; }
 
         public INamedTypeSymbol? HttpClient { get; }
 

@@ -1015,5 +1015,117 @@ namespace Steadfast.Tests.Rules
             },
             CodeActionEquivalenceKey = Preferred,
         }.RunAsync();
+
+        // ---------------------------------------------------------------- round 4: real-code look-alikes
+
+        private const string ClientNames = """
+
+            public static class Names
+            {
+                public const string Webhook = "webhook";
+                public static string Onion { get; set; } = "onion";
+                public static readonly string[] All = { Webhook, "other" };
+            }
+            """;
+
+        [Theory]
+        // The registrations are read without binding the method around them (round 4's cost work): the name as a
+        // literal, a constant of another type, nameof, a named argument, or a static property; the type arguments.
+        [InlineData("[|s.AddHttpClient(Names.Webhook)|];", "f.CreateClient(\"webhook\")")]
+        [InlineData("[|s.AddHttpClient(\"webhook\", c => c.Timeout = TimeSpan.FromSeconds(5))|];", "f.CreateClient(Names.Webhook)")]
+        [InlineData("[|s.AddHttpClient(nameof(EnrichmentApi))|];", "f.CreateClient(\"EnrichmentApi\")")]
+        [InlineData("[|s.AddHttpClient(configureClient: c => { }, name: Names.Webhook)|];", "f.CreateClient(Names.Webhook)")]
+        [InlineData("[|s.AddHttpClient(Names.Onion)|];", "f.CreateClient(Names.Onion)")]
+        public Task RegisteredNamedClients_AreWarnedAtTheirRegistration_WhateverTheNamesSpelling(string registration, string client) => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            Sources =
+            {
+                Api("public Task Run(IHttpClientFactory f, string url) => " + client + ".GetAsync(url);") + ClientNames,
+                "using System; using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { " + registration + " } }",
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_CallOnANamedClientRegisteredUnderANameNotKnownHere() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // the names come from a loop: which clients are registered is not known, so the call is judged as unregistered
+            Sources =
+            {
+                Api("public Task Run(IHttpClientFactory f, string url) => [|f.CreateClient(Names.Webhook).GetAsync(url)|];") + ClientNames,
+                "using System; using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { foreach (var n in Names.All) { [|s.AddHttpClient(n)|]; } } }",
+            },
+        }.RunAsync();
+
+        [Theory]
+        // btcpayserver's Kraken rate provider: a client other code sets through a public setter, read through a getter
+        // that falls back to a shared client; the setter's value is handed in, like a constructor's parameter
+        [InlineData("HttpClient? _local; static readonly HttpClient Shared = new HttpClient(); public HttpClient Http { get => _local ?? Shared; set => _local = value; } public Task Run(string url) => Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url));")]
+        [InlineData("HttpClient? _local; public HttpClient Http { get { return _local!; } set { _local = value; } } public Task Run(string url) => Http.GetAsync(url);")]
+        [InlineData("HttpClient? _local; public HttpClient Http { get => _local!; init => _local = value; } public Task Run(string url) => Http.GetAsync(url);")]
+        public Task DoesNotFlag_ClientHandedInThroughAPublicSetter(string members) => VerifySF2001.AnalyzerAsync(Api(members));
+
+        [Theory]
+        // the setter is private: every value it gets is set here, and here the client is made without retries
+        [InlineData("HttpClient? _local; public EnrichmentApi() { Http = new HttpClient(); } public HttpClient Http { get => _local!; private set => _local = value; } public Task Run(string url) => [|Http.GetAsync(url)|];")]
+        // a getter that hands out a shared client made here
+        [InlineData("static readonly HttpClient Shared = new HttpClient(); public HttpClient Http { get => Shared; } public Task Run(string url) => [|Http.GetAsync(url)|];")]
+        public Task Flags_ClientThroughAPropertyMadeHere(string members) => VerifySF2001.AnalyzerAsync(Api(members));
+
+        [Theory]
+        // btcpayserver's NBXplorer client: no timeout, for long polling that its listeners reconnect
+        [InlineData("s.AddHttpClient(\"explorer\", c => { c.Timeout = System.Threading.Timeout.InfiniteTimeSpan; });")]
+        [InlineData("s.AddHttpClient(\"explorer\").ConfigureHttpClient(c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan);")]
+        [InlineData("s.AddHttpClient<EnrichmentApi>().SetHandlerLifetime(System.TimeSpan.FromMinutes(5)).ConfigureHttpClient(c => { c.BaseAddress = new System.Uri(\"https://x\"); c.Timeout = System.Threading.Timeout.InfiniteTimeSpan; });")]
+        public Task DoesNotFlag_RegistrationOfAClientWithNoTimeout(string registration) => VerifySF2001.AnalyzerAsync(
+            Api("") + "\nstatic class Setup { public static void Add(IServiceCollection s) { " + registration + " } }");
+
+        [Theory]
+        // a timeout that is long but finite; a TimeSpan that is not Timeout.InfiniteTimeSpan; another object's Timeout
+        [InlineData("[|s.AddHttpClient(\"explorer\", c => { c.Timeout = System.TimeSpan.FromMinutes(10); })|];")]
+        [InlineData("[|s.AddHttpClient(\"explorer\")|].ConfigureHttpClient(c => c.Timeout = System.TimeSpan.MaxValue);")]
+        [InlineData("[|s.AddHttpClient(\"explorer\")|].ConfigureHttpClient(c => new Options().Timeout = System.Threading.Timeout.InfiniteTimeSpan);")]
+        public Task Flags_RegistrationOfAClientWithATimeout(string registration) => VerifySF2001.AnalyzerAsync(
+            Api("") + "\nsealed class Options { public System.TimeSpan Timeout { get; set; } }\nstatic class Setup { public static void Add(IServiceCollection s) { " + registration + " } }");
+
+        private const string SelfCallController = """
+            using System;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.AspNetCore.Mvc;
+
+            public static class RequestExtensions
+            {
+                public static string GetAbsoluteUri(this HttpRequest request, string path) => request.Scheme + "://" + request.Host + path;
+            }
+
+            public class PayController : Controller
+            {
+                private static readonly HttpClient Http = new HttpClient();
+
+                public IActionResult Invoice(string id) => Ok(id);
+
+            """;
+
+        [Theory]
+        // btcpayserver's NFC controller: a request to one of this application's own routes
+        [InlineData("await Http.GetStringAsync(Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme));")]
+        [InlineData("var self = Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme); await Http.GetAsync($\"{self}?amount=1\");")]
+        [InlineData("await Http.GetAsync(new Uri(Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme)));")]
+        [InlineData("await Http.GetStringAsync(Url.RouteUrl(\"invoice\", new { id }, Request.Scheme));")]
+        [InlineData("var path = Url.Action(nameof(Invoice), \"Pay\", new { id }); var url = Request.GetAbsoluteUri(path); await Http.GetAsync(url);")]
+        [InlineData("var path = Url.Action(nameof(Invoice), \"Pay\", new { id }); await Http.GetAsync(Request.GetAbsoluteUri(path));")]
+        public Task DoesNotFlag_RequestToTheApplicationsOwnRoute(string body) => VerifySF2001.AnalyzerAsync(
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Theory]
+        // the own route only rides along, as a callback URL in a remote service's query
+        [InlineData("var self = Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme); await [|Http.GetAsync($\"https://lnurl.example.com/pay?callback={self}\")|];")]
+        [InlineData("var self = Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme); await [|Http.GetAsync(\"https://lnurl.example.com/pay?callback=\" + self)|];")]
+        // a URL from the request's query, or one local that is our route on one path and a remote one on another
+        [InlineData("await [|Http.GetAsync(Request.Query[\"callback\"].ToString())|];")]
+        [InlineData("var url = Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme); if (id.Length > 3) url = \"https://remote.example.com\"; await [|Http.GetAsync(url)|];")]
+        public Task Flags_RequestToARemoteUrlInAController(string body) => VerifySF2001.AnalyzerAsync(
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
     }
 }

@@ -333,9 +333,16 @@ namespace Steadfast.Analyzers.Rules.SF2001
         /// </summary>
         private ClientOrigin FromCallers(IParameterReferenceOperation parameter, int depth)
         {
+            if (parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.PropertySet } setter)
+            {
+                // The value of a setter other code may call (public HttpClient HttpClient { set; }, an init accessor): a client
+                // the type is handed, as through a constructor or a public method. A private setter's callers are all here.
+                return setter.DeclaredAccessibility is Accessibility.Private ? ClientOrigin.Unknown : ClientOrigin.Parameter;
+            }
+
             if (parameter.Parameter.ContainingSymbol is not IMethodSymbol method || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
             {
-                return ClientOrigin.Unknown; // a lambda's parameter, an accessor's value: not a client handed in by a caller
+                return ClientOrigin.Unknown; // a lambda's parameter: not a client handed in by a caller
             }
 
             List<IInvocationOperation>? calls = null;
@@ -442,7 +449,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
         }
 
         /// <summary>Every value a local is given: its initializer and its assignments.</summary>
-        private static List<IOperation> ValuesOfLocal(ILocalReferenceOperation reference)
+        internal static List<IOperation> ValuesOfLocal(ILocalReferenceOperation reference)
         {
             var values = new List<IOperation>();
             foreach (var op in OperationHelpers.Root(reference).Descendants())

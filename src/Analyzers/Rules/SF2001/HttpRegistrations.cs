@@ -119,6 +119,45 @@ namespace Steadfast.Analyzers.Rules.SF2001
         }
 
         /// <summary>
+        /// A registration that configures its client with no timeout (<c>c.Timeout = Timeout.InfiniteTimeSpan</c>, in its own
+        /// configure lambda or a chained <c>ConfigureHttpClient</c>): a client made for requests that stay open (long
+        /// polling, streams, server-sent events), whose users reconnect. A resilience pipeline's attempt and total timeouts
+        /// would cut those requests, so the registration is not asked for one.
+        /// </summary>
+        public bool HasNoTimeout(IInvocationOperation registration)
+        {
+            IOperation end = registration;
+            while (true)
+            {
+                if (end is IInvocationOperation call)
+                {
+                    foreach (var argument in call.Arguments)
+                    {
+                        foreach (var op in argument.Value.DescendantsAndSelf())
+                        {
+                            if (op is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "Timeout" } timeout } } assignment &&
+                                KnownTypes.Is(timeout.ContainingType, _types.HttpClient) &&
+                                OperationHelpers.SkipConversions(assignment.Value) is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan" } field } &&
+                                KnownTypes.Is(field.ContainingType, _types.Timeout))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                }
+
+                if (end.Parent is IArgumentOperation { Parent: IInvocationOperation next } argumentOf && argumentOf.Parameter?.Ordinal == 0 &&
+                    next.TargetMethod.IsExtensionMethod && KnownTypes.Is(next.Type, _types.HttpClientBuilder))
+                {
+                    end = next;
+                    continue;
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>
         /// Follows a registration's builder: the fluent chain after it, and a local it is stored in (its uses in the same
         /// body). Any resilience call decides; a builder that escapes, or a call of unknown effect, leaves it unjudged.
         /// </summary>
@@ -190,10 +229,12 @@ namespace Steadfast.Analyzers.Rules.SF2001
     /// </summary>
     /// <remarks>
     /// A call's client and its registration are usually in different files, and the IDE analyses one file at a time, so
-    /// this is a compilation-wide fact: computed once per compilation, on first need. It costs a walk of each syntax tree
-    /// for invocations named <c>AddHttpClient</c> or <c>ConfigureHttpClientDefaults</c> (a syntax-kind prefilter), and a
-    /// semantic model only for the few trees that have one, where every candidate is then confirmed by symbol. Options
-    /// (<c>SF2001.resilient_handler_types</c>) are read for the tree each registration is in.
+    /// this is a compilation-wide fact: computed once per compilation, on first need. It costs a search of each file's text
+    /// (already in memory) for <c>AddHttpClient</c> or <c>ConfigureHttpClientDefaults</c>, a walk of the syntax of the few
+    /// files that hold one, and a speculative binding of each registration's type arguments and name (see
+    /// <see cref="AddKeys"/>); only a <c>ConfigureHttpClientDefaults</c> is bound in full and confirmed by symbol. Binding
+    /// the start-up methods that hold the registrations was this rule's main cost on real code (round 4 in
+    /// docs/precision.md). Options (<c>SF2001.resilient_handler_types</c>) are read for the tree each registration is in.
     /// </remarks>
     internal sealed class HttpRegistrations
     {
@@ -258,11 +299,16 @@ namespace Steadfast.Analyzers.Rules.SF2001
             foreach (var tree in compilation.SyntaxTrees)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (!Mentions(tree, cancellationToken))
+                {
+                    continue; // neither name occurs in the file: no registration can be in it
+                }
+
                 SemanticModel? model = null;
                 ResilienceRecognizer? recognizer = null;
                 foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 {
-                    if (node is not InvocationExpressionSyntax candidate || NameOf(candidate) is not ("AddHttpClient" or "ConfigureHttpClientDefaults"))
+                    if (node is not InvocationExpressionSyntax candidate || NameOf(candidate) is not ({ } name and ("AddHttpClient" or "ConfigureHttpClientDefaults")))
                     {
                         continue;
                     }
@@ -270,13 +316,15 @@ namespace Steadfast.Analyzers.Rules.SF2001
 #pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register clients (see remarks).
                     model ??= compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                    recognizer ??= new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(options, tree).HandlerNames);
-                    if (model.GetOperation(candidate, cancellationToken) is not IInvocationOperation call)
+                    if (name == "AddHttpClient")
                     {
+                        AddKeys(model, candidate, typed, named, cancellationToken);
                         continue;
                     }
 
-                    if (recognizer.IsDefaultsConfiguration(call))
+                    // Factory-wide defaults: rare, so bound in full and judged by symbol like a registration.
+                    recognizer ??= new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(options, tree).HandlerNames);
+                    if (model.GetOperation(candidate, cancellationToken) is IInvocationOperation call && recognizer.IsDefaultsConfiguration(call))
                     {
                         foreach (var inner in call.Descendants())
                         {
@@ -287,30 +335,101 @@ namespace Steadfast.Analyzers.Rules.SF2001
                             }
                         }
                     }
-                    else if (recognizer.IsRegistration(call))
-                    {
-                        AddKeys(call, typed, named);
-                    }
                 }
             }
 
             return new HttpRegistrations(defaults, typed, named);
         }
 
-        /// <summary><c>AddHttpClient&lt;TClient[, TImplementation]&gt;(…)</c> registers typed clients; a <c>name</c> argument a named one.</summary>
-        private static void AddKeys(IInvocationOperation registration, HashSet<ITypeSymbol> typed, HashSet<string> named)
+        /// <summary>
+        /// Whether the tree's text holds either name at all: a string search of text already in memory, far cheaper than a
+        /// walk of the tree's nodes; the nodes, then the symbols, decide for the few files that do. (An identifier spelled
+        /// with Unicode escapes would be missed; the registration is then treated as elsewhere, as one in another project.)
+        /// </summary>
+        private static bool Mentions(SyntaxTree tree, CancellationToken cancellationToken)
         {
-            foreach (var typeArgument in registration.TargetMethod.TypeArguments)
+            var text = tree.GetText(cancellationToken).ToString();
+            return text.IndexOf("AddHttpClient", System.StringComparison.Ordinal) >= 0 || text.IndexOf("ConfigureHttpClientDefaults", System.StringComparison.Ordinal) >= 0;
+        }
+
+        /// <summary>
+        /// <c>AddHttpClient&lt;TClient[, TImplementation]&gt;(…)</c> registers typed clients; a name argument (a string
+        /// constant, <c>nameof</c>, or a string field or property) a named one. Read without binding the method around
+        /// the registration (a start-up method that registers a whole application can be thousands of lines, and binding
+        /// it here would be this rule's cost): the type arguments and the name are bound speculatively at the call, each
+        /// alone. The called method is known by its name only here; a look-alike of your own would count as a
+        /// registration, which only keeps calls on its client from being reported (the registrations themselves are
+        /// reported by symbol, see <see cref="ResilienceRecognizer.IsRegistration"/>).
+        /// </summary>
+        private static void AddKeys(SemanticModel model, InvocationExpressionSyntax registration, HashSet<ITypeSymbol> typed, HashSet<string> named, CancellationToken cancellationToken)
+        {
+            var position = registration.SpanStart;
+            var method = registration.Expression switch
             {
-                typed.Add(typeArgument.OriginalDefinition);
+                MemberAccessExpressionSyntax access => access.Name,
+                SimpleNameSyntax simple => simple,
+                _ => null,
+            };
+            if (method is GenericNameSyntax generic)
+            {
+                foreach (var typeArgument in generic.TypeArgumentList.Arguments)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (model.GetSpeculativeSymbolInfo(position, typeArgument, SpeculativeBindingOption.BindAsTypeOrNamespace).Symbol is ITypeSymbol type and not IErrorTypeSymbol)
+                    {
+                        typed.Add(type.OriginalDefinition);
+                    }
+                }
             }
 
-            foreach (var argument in registration.Arguments)
+            var arguments = registration.ArgumentList.Arguments;
+            ArgumentSyntax? nameArgument = null;
+            foreach (var argument in arguments)
             {
-                if (argument.Parameter?.Name == "name" && !argument.IsImplicit && NameKey(argument.Value) is { } key)
+                if (argument.NameColon?.Name.Identifier.ValueText == "name")
                 {
-                    named.Add(key);
+                    nameArgument = argument;
                 }
+            }
+
+            // The name comes first (after the services, for the extension called as a static method).
+            var first = registration.Expression is MemberAccessExpressionSyntax ? 0 : 1;
+            if (nameArgument is null && arguments.Count > first && arguments[first].NameColon is null)
+            {
+                nameArgument = arguments[first];
+            }
+
+            if (nameArgument is not null && SpeculativeNameKey(model, position, nameArgument.Expression) is { } key)
+            {
+                named.Add(key);
+            }
+        }
+
+        /// <summary>The name key (see <see cref="NameKey"/>) of a registration's name argument, bound speculatively; null for a lambda or anything else.</summary>
+        private static string? SpeculativeNameKey(SemanticModel model, int position, ExpressionSyntax name)
+        {
+            switch (name)
+            {
+                case LiteralExpressionSyntax { Token.Value: string literal }:
+                    return literal;
+                case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" }, ArgumentList.Arguments: { Count: 1 } nameofArguments }:
+                    return nameofArguments[0].Expression switch
+                    {
+                        SimpleNameSyntax simple => simple.Identifier.ValueText,
+                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                        _ => null,
+                    };
+                case IdentifierNameSyntax or MemberAccessExpressionSyntax:
+                    var symbol = model.GetSpeculativeSymbolInfo(position, name, SpeculativeBindingOption.BindAsExpression).Symbol;
+                    return symbol switch
+                    {
+                        IFieldSymbol { HasConstantValue: true, ConstantValue: string constant } => constant,
+                        IFieldSymbol { Type.SpecialType: SpecialType.System_String } field => "field:" + field.OriginalDefinition.ToDisplayString(),
+                        IPropertySymbol { Type.SpecialType: SpecialType.System_String } property => "property:" + property.OriginalDefinition.ToDisplayString(),
+                        _ => null,
+                    };
+                default:
+                    return null;
             }
         }
 

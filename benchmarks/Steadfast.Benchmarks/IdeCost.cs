@@ -36,6 +36,7 @@ namespace Steadfast.Benchmarks
             var runs = 7;
             var assemblies = new List<string>();
             var whole = false;
+            string[]? only = null;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -46,13 +47,14 @@ namespace Steadfast.Benchmarks
                     case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--analyzers": assemblies.Add(Path.GetFullPath(args[++i])); break;
                     case "--whole": whole = true; break;
+                    case "--rules": only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                     default: Console.Error.WriteLine("unknown option " + args[i]); return 2;
                 }
             }
 
             if (paths.Count == 0 || (documents.Count == 0 && !whole))
             {
-                Console.Error.WriteLine("usage: ide --path DIR [--path DIR …] --document FILE [--document FILE …] [--sizes 200,2000] [--runs 7] [--analyzers OTHER/Steadfast.Analyzers.dll …]");
+                Console.Error.WriteLine("usage: ide --path DIR [--path DIR …] --document FILE [--document FILE …] [--sizes 200,2000] [--runs 7] [--analyzers OTHER/Steadfast.Analyzers.dll …] [--rules SF4001,SF4002] [--whole]");
                 return 2;
             }
 
@@ -90,6 +92,17 @@ namespace Steadfast.Benchmarks
             var enable = steadfast.SelectMany(a => a.SupportedDiagnostics.Select(d => d.Id)).ToImmutableArray();
             Console.WriteLine($"{files.Count} .cs files under {string.Join(", ", paths)}; {references.Length} reference assemblies; median of {runs} runs after one warm-up");
             var exceptions = new List<string>();
+            if (only is not null)
+            {
+                // Only these rules, in every set (the floor follows this build's).
+                for (var k = 0; k < sets.Count; k++)
+                {
+                    sets[k] = (sets[k].Label, sets[k].Analyzers.Where(a => only.Contains(a.SupportedDiagnostics[0].Id, StringComparer.OrdinalIgnoreCase)).ToImmutableArray());
+                }
+
+                floor = sets[0].Analyzers.Select(a => (DiagnosticAnalyzer)new AnalyzerCost.EmptyAnalyzer(a)).ToImmutableArray();
+            }
+
             if (whole)
             {
                 return await WholeAsync(files.Select(Parse).ToImmutableArray(), references, sets, runs, exceptions);

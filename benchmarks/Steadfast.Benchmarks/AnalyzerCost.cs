@@ -296,7 +296,7 @@ namespace Steadfast.Benchmarks
         /// nothing in them.
         /// </summary>
         [DiagnosticAnalyzer(LanguageNames.CSharp)]
-        private sealed class EmptyAnalyzer : DiagnosticAnalyzer
+        internal sealed class EmptyAnalyzer : DiagnosticAnalyzer
         {
 #pragma warning disable RS2008, RS1033 // A private measuring stub, never shipped.
             private static readonly DiagnosticDescriptor Never = new DiagnosticDescriptor("EMPTY0001", "never", "never", "Benchmark", DiagnosticSeverity.Hidden, true);

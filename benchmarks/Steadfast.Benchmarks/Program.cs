@@ -15,6 +15,7 @@ namespace Steadfast.Benchmarks
         /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU and BitFaster's ConcurrentLru and ConcurrentLfu on Zipf traces, same capacity.
         /// <c>fixes [--lines N] [--runs N] [--only SFxxxx]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
         /// <c>load --url http://127.0.0.1:PORT --request "GET /path" […]</c>: a bounded HTTP load test with latency percentiles (LoadTest).
+        /// <c>ide --path DIR --document FILE [--sizes 200,2000] [--runs N] [--analyzers DLL]</c>: the IDE's per-document cost in a small and a large project (IdeCost).
         /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--peers] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.
         /// </summary>
         public static async Task<int> Main(string[] args)
@@ -36,10 +37,12 @@ namespace Steadfast.Benchmarks
                     return await AnalyzerCost.RunAsync(rest);
                 case "fixes":
                     return await FixCost.RunAsync(rest);
+                case "ide":
+                    return await IdeCost.RunAsync(rest);
                 case "load":
                     return await LoadTest.RunAsync(rest);
                 default:
-                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|interleaved|analyzers|fixes|load [options]");
+                    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Steadfast.Benchmarks -- runtime|hitratio|interleaved|analyzers|ide|fixes|load [options]");
                     return 2;
             }
         }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -18,6 +20,8 @@ namespace Steadfast.Analyzers.Internal
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
         private readonly int[] _resolved = new int[Count];
+        private readonly ConcurrentDictionary<string, bool> _namespaces = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        private int _aliasedReferences = -1;
 
         private KnownTypes(Compilation compilation) => _compilation = compilation;
 
@@ -30,12 +34,80 @@ namespace Steadfast.Analyzers.Internal
             }
 
             // Two threads may both resolve the same name: the lookup is idempotent, and the second write stores the same symbol.
+            // A type whose namespace the compilation does not have is not looked for: GetTypeByMetadataName would search
+            // every referenced assembly for it, and most names asked for (test frameworks, MediatR, EF Core, gRPC…) are
+            // missing from most projects.
 #pragma warning disable RS0030 // KnownTypes is the one place allowed to resolve types by metadata name.
-            var type = _compilation.GetTypeByMetadataName(metadataName);
+            var type = NamespaceMayHold(metadataName) ? _compilation.GetTypeByMetadataName(metadataName) : null;
 #pragma warning restore RS0030
             _types[slot] = type;
             Volatile.Write(ref _resolved[slot], 1);
             return type;
+        }
+
+        /// <summary>
+        /// False only when the namespace of <paramref name="metadataName"/> is in none of the compilation's assemblies (then
+        /// no type of that name is either); known once per namespace. True when unsure: a name without a namespace, or a
+        /// compilation with an <c>extern alias</c> reference (whose namespaces are not under the global namespace).
+        /// </summary>
+        private bool NamespaceMayHold(string metadataName)
+        {
+            var plus = metadataName.IndexOf('+');
+            var topLevel = plus < 0 ? metadataName : metadataName.Substring(0, plus);
+            var dot = topLevel.LastIndexOf('.');
+            if (dot <= 0 || HasAliasedReferences())
+            {
+                return true;
+            }
+
+            return _namespaces.GetOrAdd(topLevel.Substring(0, dot), FindNamespace);
+        }
+
+        private bool FindNamespace(string name)
+        {
+            INamespaceSymbol? current = _compilation.GlobalNamespace;
+            foreach (var segment in name.Split('.'))
+            {
+                INamespaceSymbol? next = null;
+                foreach (var member in current.GetMembers(segment))
+                {
+                    if (member is INamespaceSymbol ns)
+                    {
+                        next = ns;
+                        break;
+                    }
+                }
+
+                if (next is null)
+                {
+                    return false;
+                }
+
+                current = next;
+            }
+
+            return true;
+        }
+
+        private bool HasAliasedReferences()
+        {
+            var known = Volatile.Read(ref _aliasedReferences);
+            if (known < 0)
+            {
+                known = 0;
+                foreach (var reference in _compilation.References)
+                {
+                    if (!reference.Properties.Aliases.IsEmpty)
+                    {
+                        known = 1;
+                        break;
+                    }
+                }
+
+                Volatile.Write(ref _aliasedReferences, known);
+            }
+
+            return known == 1;
         }
 
         public INamedTypeSymbol? Task => Get(0, "System.Threading.Tasks.Task");

@@ -6,8 +6,10 @@ namespace Steadfast.Analyzers.Internal
 {
     /// <summary>
     /// The base of each rule's own symbol context (Meziantou's per-rule <c>AnalyzerContext</c>): one instance per
-    /// compilation, built on first use from the shared lazy provider (<see cref="KnownTypes"/>), holding only the symbols
-    /// that rule and its fix need, so a compilation resolves the names a rule uses and no more.
+    /// compilation, built on first use from the shared lazy provider (<see cref="KnownTypes"/>), naming only the symbols
+    /// that rule and its fix need. Its properties read the provider when first asked (<c>=&gt; Types.X</c>), never in the
+    /// constructor: resolving a name the compilation lacks searches every referenced assembly, and a rule's compilation
+    /// start would otherwise pay for every name it might need (the per-rule floor on real code, see docs/performance.md).
     /// </summary>
     internal abstract class RuleSymbols<TSelf>
         where TSelf : RuleSymbols<TSelf>

@@ -118,21 +118,6 @@ namespace Steadfast.Analyzers.Rules.SF1001
         private SF1001Symbols(KnownTypes types)
             : base(types)
         {
-            CancellationToken = types.CancellationToken;
-            ConfiguredTaskAwaitable = types.ConfiguredTaskAwaitable;
-            ConfiguredTaskAwaitableOfT = types.ConfiguredTaskAwaitableOfT;
-            ConfiguredValueTaskAwaitable = types.ConfiguredValueTaskAwaitable;
-            ConfiguredValueTaskAwaitableOfT = types.ConfiguredValueTaskAwaitableOfT;
-            ExpressionOfT = types.ExpressionOfT;
-            LambdaExpression = types.LambdaExpression;
-            SteadfastBackgroundTaskTracker = types.SteadfastBackgroundTaskTracker;
-            SteadfastBackgroundTasks = types.SteadfastBackgroundTasks;
-            Task = types.Task;
-            TaskFactory = types.TaskFactory;
-            TaskFactoryOfT = types.TaskFactoryOfT;
-            TaskOfT = types.TaskOfT;
-            YieldAwaitable = types.YieldAwaitable;
-            HostApplicationLifetime = types.HostApplicationLifetime;
 
             // Types KnownTypes has no slot for, looked up next to Task (their assembly in every framework): once per compilation.
             var tasks = Task?.ContainingNamespace;
@@ -146,33 +131,33 @@ namespace Steadfast.Analyzers.Rules.SF1001
             SuppressMessageAttribute = TypeIn(NamespaceIn(NamespaceIn(system, "Diagnostics"), "CodeAnalysis"), "SuppressMessageAttribute", 0);
         }
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
-        public INamedTypeSymbol? ConfiguredTaskAwaitable { get; }
+        public INamedTypeSymbol? ConfiguredTaskAwaitable => Types.ConfiguredTaskAwaitable;
 
-        public INamedTypeSymbol? ConfiguredTaskAwaitableOfT { get; }
+        public INamedTypeSymbol? ConfiguredTaskAwaitableOfT => Types.ConfiguredTaskAwaitableOfT;
 
-        public INamedTypeSymbol? ConfiguredValueTaskAwaitable { get; }
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitable => Types.ConfiguredValueTaskAwaitable;
 
-        public INamedTypeSymbol? ConfiguredValueTaskAwaitableOfT { get; }
+        public INamedTypeSymbol? ConfiguredValueTaskAwaitableOfT => Types.ConfiguredValueTaskAwaitableOfT;
 
-        public INamedTypeSymbol? ExpressionOfT { get; }
+        public INamedTypeSymbol? ExpressionOfT => Types.ExpressionOfT;
 
-        public INamedTypeSymbol? LambdaExpression { get; }
+        public INamedTypeSymbol? LambdaExpression => Types.LambdaExpression;
 
-        public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTaskTracker => Types.SteadfastBackgroundTaskTracker;
 
-        public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTasks => Types.SteadfastBackgroundTasks;
 
-        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? Task => Types.Task;
 
-        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? TaskFactory => Types.TaskFactory;
 
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
+        public INamedTypeSymbol? TaskFactoryOfT => Types.TaskFactoryOfT;
 
-        public INamedTypeSymbol? TaskOfT { get; }
+        public INamedTypeSymbol? TaskOfT => Types.TaskOfT;
 
-        public INamedTypeSymbol? YieldAwaitable { get; }
+        public INamedTypeSymbol? YieldAwaitable => Types.YieldAwaitable;
 
         public INamedTypeSymbol? TaskCompletionSource { get; }
 
@@ -183,7 +168,7 @@ namespace Steadfast.Analyzers.Rules.SF1001
         public INamedTypeSymbol? Exception { get; }
 
         /// <summary>Microsoft.Extensions.Hosting.IHostApplicationLifetime: its <c>StopApplication</c> catches and logs what the stopping callbacks throw.</summary>
-        public INamedTypeSymbol? HostApplicationLifetime { get; }
+        public INamedTypeSymbol? HostApplicationLifetime => Types.HostApplicationLifetime;
 
         /// <summary>System.TimeSpan: its static members compute a time value.</summary>
         public INamedTypeSymbol? TimeSpan { get; }

@@ -468,58 +468,41 @@ namespace Steadfast.Analyzers.Rules
         private SF1002Symbols(KnownTypes types)
             : base(types)
         {
-            Task = types.Task;
-            TaskFactory = types.TaskFactory;
-            TaskFactoryOfT = types.TaskFactoryOfT;
-            CancellationToken = types.CancellationToken;
-            SteadfastBackgroundTasks = types.SteadfastBackgroundTasks;
-            SteadfastBackgroundTaskTracker = types.SteadfastBackgroundTaskTracker;
-            SteadfastBackgroundLoop = types.SteadfastBackgroundLoop;
-            BackgroundService = types.BackgroundService;
-            HostedService = types.HostedService;
-            HostApplicationLifetime = types.HostApplicationLifetime;
-            PeriodicTimer = types.PeriodicTimer;
-            ChannelReader = types.ChannelReader;
-            Environment = types.Environment;
-            Logger = types.Logger;
-            LoggerExtensions = types.LoggerExtensions;
-            ServiceProvider = types.ServiceProvider;
-            ServiceProviderServiceExtensions = types.ServiceProviderServiceExtensions;
         }
 
-        public INamedTypeSymbol? ServiceProvider { get; }
+        public INamedTypeSymbol? ServiceProvider => Types.ServiceProvider;
 
-        public INamedTypeSymbol? ServiceProviderServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceProviderServiceExtensions => Types.ServiceProviderServiceExtensions;
 
-        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? Task => Types.Task;
 
-        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? TaskFactory => Types.TaskFactory;
 
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
+        public INamedTypeSymbol? TaskFactoryOfT => Types.TaskFactoryOfT;
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
-        public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTasks => Types.SteadfastBackgroundTasks;
 
-        public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTaskTracker => Types.SteadfastBackgroundTaskTracker;
 
-        public INamedTypeSymbol? SteadfastBackgroundLoop { get; }
+        public INamedTypeSymbol? SteadfastBackgroundLoop => Types.SteadfastBackgroundLoop;
 
-        public INamedTypeSymbol? BackgroundService { get; }
+        public INamedTypeSymbol? BackgroundService => Types.BackgroundService;
 
-        public INamedTypeSymbol? HostedService { get; }
+        public INamedTypeSymbol? HostedService => Types.HostedService;
 
-        public INamedTypeSymbol? HostApplicationLifetime { get; }
+        public INamedTypeSymbol? HostApplicationLifetime => Types.HostApplicationLifetime;
 
-        public INamedTypeSymbol? PeriodicTimer { get; }
+        public INamedTypeSymbol? PeriodicTimer => Types.PeriodicTimer;
 
-        public INamedTypeSymbol? ChannelReader { get; }
+        public INamedTypeSymbol? ChannelReader => Types.ChannelReader;
 
-        public INamedTypeSymbol? Environment { get; }
+        public INamedTypeSymbol? Environment => Types.Environment;
 
-        public INamedTypeSymbol? Logger { get; }
+        public INamedTypeSymbol? Logger => Types.Logger;
 
-        public INamedTypeSymbol? LoggerExtensions { get; }
+        public INamedTypeSymbol? LoggerExtensions => Types.LoggerExtensions;
 
         public INamedTypeSymbol? Exception => Types.Exception;
 

@@ -110,40 +110,29 @@ namespace Steadfast.Analyzers.Rules
         private SF1003Symbols(KnownTypes types)
             : base(types)
         {
-            Task = types.Task;
-            TaskFactory = types.TaskFactory;
-            TaskFactoryOfT = types.TaskFactoryOfT;
-            Enumerable = types.Enumerable;
-            Parallel = types.Parallel;
-            ParallelOptions = types.ParallelOptions;
-            SemaphoreSlim = types.SemaphoreSlim;
-            SteadfastBackgroundTasks = types.SteadfastBackgroundTasks;
-            SteadfastBackgroundTaskTracker = types.SteadfastBackgroundTaskTracker;
-            SteadfastConcurrency = types.SteadfastConcurrency;
-            CancellationToken = types.CancellationToken;
         }
 
-        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? Task => Types.Task;
 
-        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? TaskFactory => Types.TaskFactory;
 
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
+        public INamedTypeSymbol? TaskFactoryOfT => Types.TaskFactoryOfT;
 
-        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Enumerable => Types.Enumerable;
 
-        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol? Parallel => Types.Parallel;
 
-        public INamedTypeSymbol? ParallelOptions { get; }
+        public INamedTypeSymbol? ParallelOptions => Types.ParallelOptions;
 
-        public INamedTypeSymbol? SemaphoreSlim { get; }
+        public INamedTypeSymbol? SemaphoreSlim => Types.SemaphoreSlim;
 
-        public INamedTypeSymbol? SteadfastBackgroundTasks { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTasks => Types.SteadfastBackgroundTasks;
 
-        public INamedTypeSymbol? SteadfastBackgroundTaskTracker { get; }
+        public INamedTypeSymbol? SteadfastBackgroundTaskTracker => Types.SteadfastBackgroundTaskTracker;
 
-        public INamedTypeSymbol? SteadfastConcurrency { get; }
+        public INamedTypeSymbol? SteadfastConcurrency => Types.SteadfastConcurrency;
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
         public bool IsTask(ITypeSymbol? type) => Types.IsTask(type);
 

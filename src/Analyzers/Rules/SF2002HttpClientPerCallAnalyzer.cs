@@ -269,26 +269,20 @@ namespace Steadfast.Analyzers.Rules.SF2002
         private SF2002Symbols(KnownTypes types)
             : base(types)
         {
-            ApplicationBuilder = types.ApplicationBuilder;
-            ControllerBase = types.ControllerBase;
-            HttpClient = types.HttpClient;
-            ServiceCollection = types.ServiceCollection;
-            SteadfastResilientHttp = types.SteadfastResilientHttp;
-            TestServer = types.TestServer;
         }
 
         /// <summary>Microsoft.AspNetCore.TestHost's in-memory server, whose <c>CreateHandler()</c> opens no socket.</summary>
-        public INamedTypeSymbol? TestServer { get; }
+        public INamedTypeSymbol? TestServer => Types.TestServer;
 
-        public INamedTypeSymbol? ApplicationBuilder { get; }
+        public INamedTypeSymbol? ApplicationBuilder => Types.ApplicationBuilder;
 
-        public INamedTypeSymbol? ControllerBase { get; }
+        public INamedTypeSymbol? ControllerBase => Types.ControllerBase;
 
-        public INamedTypeSymbol? HttpClient { get; }
+        public INamedTypeSymbol? HttpClient => Types.HttpClient;
 
-        public INamedTypeSymbol? ServiceCollection { get; }
+        public INamedTypeSymbol? ServiceCollection => Types.ServiceCollection;
 
-        public INamedTypeSymbol? SteadfastResilientHttp { get; }
+        public INamedTypeSymbol? SteadfastResilientHttp => Types.SteadfastResilientHttp;
 
         /// <summary>See <see cref="KnownTypes.IsTestMethod"/>.</summary>
         public bool IsTestMethod(IMethodSymbol method) => Types.IsTestMethod(method);

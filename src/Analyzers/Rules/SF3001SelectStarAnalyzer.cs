@@ -311,31 +311,19 @@ namespace Steadfast.Analyzers.Rules.SF3001
         private SF3001Symbols(KnownTypes types)
             : base(types)
         {
-            ColumnAttribute = types.ColumnAttribute;
-            DapperDefaultTypeMap = types.DapperDefaultTypeMap;
-            DapperSqlMapper = types.DapperSqlMapper;
-            EfRelationalDatabaseFacadeExtensions = types.EfRelationalDatabaseFacadeExtensions;
-            EfRelationalQueryableExtensions = types.EfRelationalQueryableExtensions;
-            NotMappedAttribute = types.NotMappedAttribute;
-            DbCommand = types.DbCommand;
-            DbCommandInterface = types.DbCommandInterface;
-            DbBatchCommand = types.DbBatchCommand;
-            DbDataAdapter = types.DbDataAdapter;
-            DapperCommandDefinition = types.DapperCommandDefinition;
-            FormattableString = types.FormattableString;
         }
 
-        public INamedTypeSymbol? DbCommand { get; }
+        public INamedTypeSymbol? DbCommand => Types.DbCommand;
 
-        public INamedTypeSymbol? DbCommandInterface { get; }
+        public INamedTypeSymbol? DbCommandInterface => Types.DbCommandInterface;
 
-        public INamedTypeSymbol? DbBatchCommand { get; }
+        public INamedTypeSymbol? DbBatchCommand => Types.DbBatchCommand;
 
-        public INamedTypeSymbol? DbDataAdapter { get; }
+        public INamedTypeSymbol? DbDataAdapter => Types.DbDataAdapter;
 
-        public INamedTypeSymbol? DapperCommandDefinition { get; }
+        public INamedTypeSymbol? DapperCommandDefinition => Types.DapperCommandDefinition;
 
-        public INamedTypeSymbol? FormattableString { get; }
+        public INamedTypeSymbol? FormattableString => Types.FormattableString;
 
         /// <summary>postgrest-csharp's <c>Table&lt;T&gt;</c> or <c>IPostgrestTable&lt;T&gt;</c>, in its old (<c>Postgrest</c>) or new (<c>Supabase.Postgrest</c>) namespace; resolved on first use.</summary>
         public bool IsPostgrestTable(INamedTypeSymbol? type) =>
@@ -343,17 +331,17 @@ namespace Steadfast.Analyzers.Rules.SF3001
             (KnownTypes.Is(type, Types.PostgrestTable) || KnownTypes.Is(type, Types.PostgrestTableInterface) ||
              KnownTypes.Is(type, Types.SupabasePostgrestTable) || KnownTypes.Is(type, Types.SupabasePostgrestTableInterface));
 
-        public INamedTypeSymbol? ColumnAttribute { get; }
+        public INamedTypeSymbol? ColumnAttribute => Types.ColumnAttribute;
 
-        public INamedTypeSymbol? DapperDefaultTypeMap { get; }
+        public INamedTypeSymbol? DapperDefaultTypeMap => Types.DapperDefaultTypeMap;
 
-        public INamedTypeSymbol? DapperSqlMapper { get; }
+        public INamedTypeSymbol? DapperSqlMapper => Types.DapperSqlMapper;
 
-        public INamedTypeSymbol? EfRelationalDatabaseFacadeExtensions { get; }
+        public INamedTypeSymbol? EfRelationalDatabaseFacadeExtensions => Types.EfRelationalDatabaseFacadeExtensions;
 
-        public INamedTypeSymbol? EfRelationalQueryableExtensions { get; }
+        public INamedTypeSymbol? EfRelationalQueryableExtensions => Types.EfRelationalQueryableExtensions;
 
-        public INamedTypeSymbol? NotMappedAttribute { get; }
+        public INamedTypeSymbol? NotMappedAttribute => Types.NotMappedAttribute;
 
         public static SF3001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF3001Symbols(types));
     }

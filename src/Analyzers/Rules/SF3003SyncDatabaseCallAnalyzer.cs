@@ -136,46 +136,33 @@ namespace Steadfast.Analyzers.Rules.SF3003
         private SF3003Symbols(KnownTypes types)
             : base(types)
         {
-            CancellationToken = types.CancellationToken;
-            DapperSqlMapper = types.DapperSqlMapper;
-            DbConnection = types.DbConnection;
-            DbCommand = types.DbCommand;
-            DbDataReader = types.DbDataReader;
-            DbTransaction = types.DbTransaction;
-            EfDbContext = types.EfDbContext;
-            EfDbSet = types.EfDbSet;
-            EfQueryableExtensions = types.EfQueryableExtensions;
-            EfSqliteOptionsExtensions = types.EfSqliteOptionsExtensions;
-            Queryable = types.Queryable;
-            Enumerable = types.Enumerable;
-            QueryableOfT = types.QueryableOfT;
         }
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
-        public INamedTypeSymbol? DapperSqlMapper { get; }
+        public INamedTypeSymbol? DapperSqlMapper => Types.DapperSqlMapper;
 
-        public INamedTypeSymbol? DbConnection { get; }
+        public INamedTypeSymbol? DbConnection => Types.DbConnection;
 
-        public INamedTypeSymbol? DbCommand { get; }
+        public INamedTypeSymbol? DbCommand => Types.DbCommand;
 
-        public INamedTypeSymbol? DbDataReader { get; }
+        public INamedTypeSymbol? DbDataReader => Types.DbDataReader;
 
-        public INamedTypeSymbol? DbTransaction { get; }
+        public INamedTypeSymbol? DbTransaction => Types.DbTransaction;
 
-        public INamedTypeSymbol? EfDbContext { get; }
+        public INamedTypeSymbol? EfDbContext => Types.EfDbContext;
 
-        public INamedTypeSymbol? EfDbSet { get; }
+        public INamedTypeSymbol? EfDbSet => Types.EfDbSet;
 
-        public INamedTypeSymbol? EfQueryableExtensions { get; }
+        public INamedTypeSymbol? EfQueryableExtensions => Types.EfQueryableExtensions;
 
-        public INamedTypeSymbol? EfSqliteOptionsExtensions { get; }
+        public INamedTypeSymbol? EfSqliteOptionsExtensions => Types.EfSqliteOptionsExtensions;
 
-        public INamedTypeSymbol? Queryable { get; }
+        public INamedTypeSymbol? Queryable => Types.Queryable;
 
-        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Enumerable => Types.Enumerable;
 
-        public INamedTypeSymbol? QueryableOfT { get; }
+        public INamedTypeSymbol? QueryableOfT => Types.QueryableOfT;
 
         public static SF3003Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF3003Symbols(types));
 

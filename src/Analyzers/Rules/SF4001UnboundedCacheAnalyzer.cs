@@ -58,8 +58,8 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var compilation = start.Compilation;
-                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Scan(compilation, types, cancellationToken));
-                var inputs = new InputSources(compilation, types);
+                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Get(compilation, types, cancellationToken));
+                var inputs = InputSources.GetOrCreate(compilation);
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
@@ -188,109 +188,75 @@ namespace Steadfast.Analyzers.Rules.SF4001
         private SF4001Symbols(KnownTypes types)
             : base(types)
         {
-            Assembly = types.Assembly;
-            ConcurrentDictionary = types.ConcurrentDictionary;
-            Configuration = types.Configuration;
-            ConfigureNamedOptions = types.ConfigureNamedOptions;
-            ControllerBase = types.ControllerBase;
-            CultureInfo = types.CultureInfo;
-            DateTimeOffset = types.DateTimeOffset;
-            Dictionary = types.Dictionary;
-            EquatableOfT = types.EquatableOfT;
-            HostedService = types.HostedService;
-            OptionsFactory = types.OptionsFactory;
-            OptionsMonitor = types.OptionsMonitor;
-            OptionsMonitorCache = types.OptionsMonitorCache;
-            OptionsSnapshot = types.OptionsSnapshot;
-            PageModel = types.PageModel;
-            ServiceCollectionDescriptorExtensions = types.ServiceCollectionDescriptorExtensions;
-            ServiceCollectionHostedServiceExtensions = types.ServiceCollectionHostedServiceExtensions;
-            ServiceCollectionServiceExtensions = types.ServiceCollectionServiceExtensions;
-            SignalRHub = types.SignalRHub;
-            MemberInfo = types.MemberInfo;
-            ParameterInfo = types.ParameterInfo;
-            SteadfastBoundedCache = types.SteadfastBoundedCache;
-            ClaimsPrincipal = types.ClaimsPrincipal;
-            EndpointRouteBuilderExtensions = types.EndpointRouteBuilderExtensions;
-            GrpcBindServiceMethodAttribute = types.GrpcBindServiceMethodAttribute;
-            HttpContext = types.HttpContext;
-            HttpRequest = types.HttpRequest;
-            HubCallerContext = types.HubCallerContext;
-            MassTransitConsumer = types.MassTransitConsumer;
-            MediatRNotificationHandler = types.MediatRNotificationHandler;
-            MediatRRequestHandler = types.MediatRRequestHandler;
-            NonActionAttribute = types.NonActionAttribute;
-            SystemConsole = types.SystemConsole;
-            Type = types.Type;
         }
 
-        public INamedTypeSymbol? Assembly { get; }
+        public INamedTypeSymbol? Assembly => Types.Assembly;
 
-        public INamedTypeSymbol? ConcurrentDictionary { get; }
+        public INamedTypeSymbol? ConcurrentDictionary => Types.ConcurrentDictionary;
 
-        public INamedTypeSymbol? Configuration { get; }
+        public INamedTypeSymbol? Configuration => Types.Configuration;
 
-        public INamedTypeSymbol? ConfigureNamedOptions { get; }
+        public INamedTypeSymbol? ConfigureNamedOptions => Types.ConfigureNamedOptions;
 
-        public INamedTypeSymbol? ControllerBase { get; }
+        public INamedTypeSymbol? ControllerBase => Types.ControllerBase;
 
-        public INamedTypeSymbol? CultureInfo { get; }
+        public INamedTypeSymbol? CultureInfo => Types.CultureInfo;
 
-        public INamedTypeSymbol? DateTimeOffset { get; }
+        public INamedTypeSymbol? DateTimeOffset => Types.DateTimeOffset;
 
-        public INamedTypeSymbol? Dictionary { get; }
+        public INamedTypeSymbol? Dictionary => Types.Dictionary;
 
-        public INamedTypeSymbol? EquatableOfT { get; }
+        public INamedTypeSymbol? EquatableOfT => Types.EquatableOfT;
 
-        public INamedTypeSymbol? HostedService { get; }
+        public INamedTypeSymbol? HostedService => Types.HostedService;
 
-        public INamedTypeSymbol? OptionsFactory { get; }
+        public INamedTypeSymbol? OptionsFactory => Types.OptionsFactory;
 
-        public INamedTypeSymbol? OptionsMonitor { get; }
+        public INamedTypeSymbol? OptionsMonitor => Types.OptionsMonitor;
 
-        public INamedTypeSymbol? OptionsMonitorCache { get; }
+        public INamedTypeSymbol? OptionsMonitorCache => Types.OptionsMonitorCache;
 
-        public INamedTypeSymbol? OptionsSnapshot { get; }
+        public INamedTypeSymbol? OptionsSnapshot => Types.OptionsSnapshot;
 
-        public INamedTypeSymbol? PageModel { get; }
+        public INamedTypeSymbol? PageModel => Types.PageModel;
 
-        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions { get; }
+        public INamedTypeSymbol? ServiceCollectionDescriptorExtensions => Types.ServiceCollectionDescriptorExtensions;
 
-        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions => Types.ServiceCollectionHostedServiceExtensions;
 
-        public INamedTypeSymbol? ServiceCollectionServiceExtensions { get; }
+        public INamedTypeSymbol? ServiceCollectionServiceExtensions => Types.ServiceCollectionServiceExtensions;
 
-        public INamedTypeSymbol? SignalRHub { get; }
+        public INamedTypeSymbol? SignalRHub => Types.SignalRHub;
 
-        public INamedTypeSymbol? MemberInfo { get; }
+        public INamedTypeSymbol? MemberInfo => Types.MemberInfo;
 
-        public INamedTypeSymbol? ParameterInfo { get; }
+        public INamedTypeSymbol? ParameterInfo => Types.ParameterInfo;
 
-        public INamedTypeSymbol? SteadfastBoundedCache { get; }
+        public INamedTypeSymbol? SteadfastBoundedCache => Types.SteadfastBoundedCache;
 
-        public INamedTypeSymbol? Type { get; }
+        public INamedTypeSymbol? Type => Types.Type;
 
-        public INamedTypeSymbol? ClaimsPrincipal { get; }
+        public INamedTypeSymbol? ClaimsPrincipal => Types.ClaimsPrincipal;
 
-        public INamedTypeSymbol? EndpointRouteBuilderExtensions { get; }
+        public INamedTypeSymbol? EndpointRouteBuilderExtensions => Types.EndpointRouteBuilderExtensions;
 
-        public INamedTypeSymbol? GrpcBindServiceMethodAttribute { get; }
+        public INamedTypeSymbol? GrpcBindServiceMethodAttribute => Types.GrpcBindServiceMethodAttribute;
 
-        public INamedTypeSymbol? HttpContext { get; }
+        public INamedTypeSymbol? HttpContext => Types.HttpContext;
 
-        public INamedTypeSymbol? HttpRequest { get; }
+        public INamedTypeSymbol? HttpRequest => Types.HttpRequest;
 
-        public INamedTypeSymbol? HubCallerContext { get; }
+        public INamedTypeSymbol? HubCallerContext => Types.HubCallerContext;
 
-        public INamedTypeSymbol? MassTransitConsumer { get; }
+        public INamedTypeSymbol? MassTransitConsumer => Types.MassTransitConsumer;
 
-        public INamedTypeSymbol? MediatRNotificationHandler { get; }
+        public INamedTypeSymbol? MediatRNotificationHandler => Types.MediatRNotificationHandler;
 
-        public INamedTypeSymbol? MediatRRequestHandler { get; }
+        public INamedTypeSymbol? MediatRRequestHandler => Types.MediatRRequestHandler;
 
-        public INamedTypeSymbol? NonActionAttribute { get; }
+        public INamedTypeSymbol? NonActionAttribute => Types.NonActionAttribute;
 
-        public INamedTypeSymbol? SystemConsole { get; }
+        public INamedTypeSymbol? SystemConsole => Types.SystemConsole;
 
         public static SF4001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF4001Symbols(types));
     }

@@ -74,8 +74,8 @@ namespace Steadfast.Analyzers.Rules
                 // SF4001's escape rules, reused as they are: its owner lifetimes and key domain read SF4001's symbol context,
                 // and an item counts as outside input only on SF4001's evidence (InputSources, built once per compilation).
                 var sf4001Symbols = SF4001Symbols.GetOrCreate(compilation);
-                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Scan(compilation, sf4001Symbols, cancellationToken));
-                var inputs = new InputSources(compilation, sf4001Symbols);
+                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Get(compilation, sf4001Symbols, cancellationToken));
+                var inputs = InputSources.GetOrCreate(compilation);
 
                 start.RegisterSymbolStartAction(
                     symbolStart =>
@@ -223,40 +223,29 @@ namespace Steadfast.Analyzers.Rules.SF4002
         private SF4002Symbols(KnownTypes types)
             : base(types)
         {
-            BlockingCollection = types.BlockingCollection;
-            BoundedChannelOptions = types.BoundedChannelOptions;
-            Channel = types.Channel;
-            ChannelOfT = types.ChannelOfT;
-            ConcurrentBag = types.ConcurrentBag;
-            ConcurrentQueue = types.ConcurrentQueue;
-            LinkedList = types.LinkedList;
-            List = types.List;
-            Queue = types.Queue;
-            SteadfastBoundedHistory = types.SteadfastBoundedHistory;
-            UnboundedChannelOptions = types.UnboundedChannelOptions;
         }
 
-        public INamedTypeSymbol? BlockingCollection { get; }
+        public INamedTypeSymbol? BlockingCollection => Types.BlockingCollection;
 
-        public INamedTypeSymbol? BoundedChannelOptions { get; }
+        public INamedTypeSymbol? BoundedChannelOptions => Types.BoundedChannelOptions;
 
-        public INamedTypeSymbol? Channel { get; }
+        public INamedTypeSymbol? Channel => Types.Channel;
 
-        public INamedTypeSymbol? ChannelOfT { get; }
+        public INamedTypeSymbol? ChannelOfT => Types.ChannelOfT;
 
-        public INamedTypeSymbol? ConcurrentBag { get; }
+        public INamedTypeSymbol? ConcurrentBag => Types.ConcurrentBag;
 
-        public INamedTypeSymbol? ConcurrentQueue { get; }
+        public INamedTypeSymbol? ConcurrentQueue => Types.ConcurrentQueue;
 
-        public INamedTypeSymbol? LinkedList { get; }
+        public INamedTypeSymbol? LinkedList => Types.LinkedList;
 
-        public INamedTypeSymbol? List { get; }
+        public INamedTypeSymbol? List => Types.List;
 
-        public INamedTypeSymbol? Queue { get; }
+        public INamedTypeSymbol? Queue => Types.Queue;
 
-        public INamedTypeSymbol? SteadfastBoundedHistory { get; }
+        public INamedTypeSymbol? SteadfastBoundedHistory => Types.SteadfastBoundedHistory;
 
-        public INamedTypeSymbol? UnboundedChannelOptions { get; }
+        public INamedTypeSymbol? UnboundedChannelOptions => Types.UnboundedChannelOptions;
 
         public static SF4002Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF4002Symbols(types));
     }

@@ -592,33 +592,15 @@ namespace Steadfast.Analyzers.Rules.SF5001
         private SF5001Symbols(KnownTypes types)
             : base(types)
         {
-            AppContext = types.AppContext;
-            AppDomain = types.AppDomain;
-            CancellationToken = types.CancellationToken;
-            ConcurrentDictionary = types.ConcurrentDictionary;
-            ConditionalWeakTable = types.ConditionalWeakTable;
-            File = types.File;
-            FileInfo = types.FileInfo;
-            HybridCache = types.HybridCache;
-            Lazy = types.Lazy;
-            LazyInitializer = types.LazyInitializer;
-            MemoryCacheExtensions = types.MemoryCacheExtensions;
-            Path = types.Path;
-            SteadfastBoundedCache = types.SteadfastBoundedCache;
-            SteadfastFileCache = types.SteadfastFileCache;
-            Directory = types.Directory;
-            Environment = types.Environment;
-            HostEnvironment = types.HostEnvironment;
-            WebHostEnvironment = types.WebHostEnvironment;
         }
 
-        public INamedTypeSymbol? Directory { get; }
+        public INamedTypeSymbol? Directory => Types.Directory;
 
-        public INamedTypeSymbol? Environment { get; }
+        public INamedTypeSymbol? Environment => Types.Environment;
 
-        public INamedTypeSymbol? HostEnvironment { get; }
+        public INamedTypeSymbol? HostEnvironment => Types.HostEnvironment;
 
-        public INamedTypeSymbol? WebHostEnvironment { get; }
+        public INamedTypeSymbol? WebHostEnvironment => Types.WebHostEnvironment;
 
         /// <summary>
         /// Code that runs once while a service starts, by the symbols of what it is handed or implements: a method taking
@@ -748,33 +730,33 @@ namespace Steadfast.Analyzers.Rules.SF5001
                    method.Name == "AddSingleton" && KnownTypes.Is((method.ReducedFrom ?? method).ContainingType, Types.ServiceCollectionServiceExtensions);
         }
 
-        public INamedTypeSymbol? AppContext { get; }
+        public INamedTypeSymbol? AppContext => Types.AppContext;
 
-        public INamedTypeSymbol? AppDomain { get; }
+        public INamedTypeSymbol? AppDomain => Types.AppDomain;
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
-        public INamedTypeSymbol? ConcurrentDictionary { get; }
+        public INamedTypeSymbol? ConcurrentDictionary => Types.ConcurrentDictionary;
 
-        public INamedTypeSymbol? ConditionalWeakTable { get; }
+        public INamedTypeSymbol? ConditionalWeakTable => Types.ConditionalWeakTable;
 
-        public INamedTypeSymbol? File { get; }
+        public INamedTypeSymbol? File => Types.File;
 
-        public INamedTypeSymbol? FileInfo { get; }
+        public INamedTypeSymbol? FileInfo => Types.FileInfo;
 
-        public INamedTypeSymbol? HybridCache { get; }
+        public INamedTypeSymbol? HybridCache => Types.HybridCache;
 
-        public INamedTypeSymbol? Lazy { get; }
+        public INamedTypeSymbol? Lazy => Types.Lazy;
 
-        public INamedTypeSymbol? LazyInitializer { get; }
+        public INamedTypeSymbol? LazyInitializer => Types.LazyInitializer;
 
-        public INamedTypeSymbol? MemoryCacheExtensions { get; }
+        public INamedTypeSymbol? MemoryCacheExtensions => Types.MemoryCacheExtensions;
 
-        public INamedTypeSymbol? Path { get; }
+        public INamedTypeSymbol? Path => Types.Path;
 
-        public INamedTypeSymbol? SteadfastBoundedCache { get; }
+        public INamedTypeSymbol? SteadfastBoundedCache => Types.SteadfastBoundedCache;
 
-        public INamedTypeSymbol? SteadfastFileCache { get; }
+        public INamedTypeSymbol? SteadfastFileCache => Types.SteadfastFileCache;
 
         public static SF5001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF5001Symbols(types));
     }

@@ -317,66 +317,49 @@ namespace Steadfast.Analyzers.Rules.SF6001
         private SF6001Symbols(KnownTypes types)
             : base(types)
         {
-            DeveloperExceptionPageExtensions = types.DeveloperExceptionPageExtensions;
-            SwaggerBuilderExtensions = types.SwaggerBuilderExtensions;
-            SwaggerUIBuilderExtensions = types.SwaggerUIBuilderExtensions;
-            ReDocBuilderExtensions = types.ReDocBuilderExtensions;
-            OpenApiEndpointRouteBuilderExtensions = types.OpenApiEndpointRouteBuilderExtensions;
-            ScalarEndpointRouteBuilderExtensions = types.ScalarEndpointRouteBuilderExtensions;
-            MigrationsEndPointExtensions = types.MigrationsEndPointExtensions;
-            DatabaseErrorPageExtensions = types.DatabaseErrorPageExtensions;
-            HostEnvironment = types.HostEnvironment;
-            HostingEnvironment = types.HostingEnvironment;
-            WebApplication = types.WebApplication;
-            ApplicationBuilder = types.ApplicationBuilder;
-            EndpointRouteBuilder = types.EndpointRouteBuilder;
-            WebApplicationBuilder = types.WebApplicationBuilder;
-            HostApplicationBuilder = types.HostApplicationBuilder;
-            HostEnvironmentEnvExtensions = types.HostEnvironmentEnvExtensions;
-            Environments = types.Environments;
             HasAnyTool = DeveloperExceptionPageExtensions is not null || SwaggerBuilderExtensions is not null || SwaggerUIBuilderExtensions is not null ||
                 ReDocBuilderExtensions is not null || OpenApiEndpointRouteBuilderExtensions is not null || ScalarEndpointRouteBuilderExtensions is not null ||
                 MigrationsEndPointExtensions is not null || DatabaseErrorPageExtensions is not null;
         }
 
-        public INamedTypeSymbol? DeveloperExceptionPageExtensions { get; }
+        public INamedTypeSymbol? DeveloperExceptionPageExtensions => Types.DeveloperExceptionPageExtensions;
 
-        public INamedTypeSymbol? SwaggerBuilderExtensions { get; }
+        public INamedTypeSymbol? SwaggerBuilderExtensions => Types.SwaggerBuilderExtensions;
 
-        public INamedTypeSymbol? SwaggerUIBuilderExtensions { get; }
+        public INamedTypeSymbol? SwaggerUIBuilderExtensions => Types.SwaggerUIBuilderExtensions;
 
-        public INamedTypeSymbol? ReDocBuilderExtensions { get; }
+        public INamedTypeSymbol? ReDocBuilderExtensions => Types.ReDocBuilderExtensions;
 
-        public INamedTypeSymbol? OpenApiEndpointRouteBuilderExtensions { get; }
+        public INamedTypeSymbol? OpenApiEndpointRouteBuilderExtensions => Types.OpenApiEndpointRouteBuilderExtensions;
 
-        public INamedTypeSymbol? ScalarEndpointRouteBuilderExtensions { get; }
+        public INamedTypeSymbol? ScalarEndpointRouteBuilderExtensions => Types.ScalarEndpointRouteBuilderExtensions;
 
-        public INamedTypeSymbol? MigrationsEndPointExtensions { get; }
+        public INamedTypeSymbol? MigrationsEndPointExtensions => Types.MigrationsEndPointExtensions;
 
-        public INamedTypeSymbol? DatabaseErrorPageExtensions { get; }
+        public INamedTypeSymbol? DatabaseErrorPageExtensions => Types.DatabaseErrorPageExtensions;
 
         /// <summary><c>Microsoft.Extensions.Hosting.IHostEnvironment</c> (<c>IWebHostEnvironment</c> implements it).</summary>
-        public INamedTypeSymbol? HostEnvironment { get; }
+        public INamedTypeSymbol? HostEnvironment => Types.HostEnvironment;
 
         /// <summary>ASP.NET Core 2's <c>Microsoft.AspNetCore.Hosting.IHostingEnvironment</c> (obsolete).</summary>
-        public INamedTypeSymbol? HostingEnvironment { get; }
+        public INamedTypeSymbol? HostingEnvironment => Types.HostingEnvironment;
 
-        public INamedTypeSymbol? WebApplication { get; }
+        public INamedTypeSymbol? WebApplication => Types.WebApplication;
 
         /// <summary>The app and its builders a helper receives (see <see cref="HelperCallers"/>).</summary>
-        public INamedTypeSymbol? ApplicationBuilder { get; }
+        public INamedTypeSymbol? ApplicationBuilder => Types.ApplicationBuilder;
 
-        public INamedTypeSymbol? EndpointRouteBuilder { get; }
+        public INamedTypeSymbol? EndpointRouteBuilder => Types.EndpointRouteBuilder;
 
-        public INamedTypeSymbol? WebApplicationBuilder { get; }
+        public INamedTypeSymbol? WebApplicationBuilder => Types.WebApplicationBuilder;
 
-        public INamedTypeSymbol? HostApplicationBuilder { get; }
+        public INamedTypeSymbol? HostApplicationBuilder => Types.HostApplicationBuilder;
 
         /// <summary>Where <c>IsDevelopment()</c> is declared, for the fix's fully qualified call where no using brings it in.</summary>
-        public INamedTypeSymbol? HostEnvironmentEnvExtensions { get; }
+        public INamedTypeSymbol? HostEnvironmentEnvExtensions => Types.HostEnvironmentEnvExtensions;
 
         /// <summary><c>Microsoft.Extensions.Hosting.Environments</c>: its <c>Development</c> field names the environment.</summary>
-        public INamedTypeSymbol? Environments { get; }
+        public INamedTypeSymbol? Environments => Types.Environments;
 
         /// <summary>At least one of the tools is referenced: otherwise the rule registers nothing.</summary>
         public bool HasAnyTool { get; }

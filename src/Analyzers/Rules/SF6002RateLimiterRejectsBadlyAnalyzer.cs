@@ -355,37 +355,27 @@ namespace Steadfast.Analyzers.Rules.SF6002
         private SF6002Symbols(KnownTypes types)
             : base(types)
         {
-            Options = types.RateLimiterOptions;
-            OptionsExtensions = types.RateLimiterOptionsExtensions;
-            ServiceCollectionExtensions = types.RateLimiterServiceCollectionExtensions;
-            ApplicationBuilderExtensions = types.RateLimiterApplicationBuilderExtensions;
-            RateLimitPartition = types.RateLimitPartition;
-            FixedWindowOptions = types.FixedWindowRateLimiterOptions;
-            SlidingWindowOptions = types.SlidingWindowRateLimiterOptions;
-            TokenBucketOptions = types.TokenBucketRateLimiterOptions;
-            HeaderDictionary = types.HeaderDictionary;
-            HeaderNames = types.HeaderNames;
         }
 
-        public INamedTypeSymbol? Options { get; }
+        public INamedTypeSymbol? Options => Types.RateLimiterOptions;
 
-        public INamedTypeSymbol? OptionsExtensions { get; }
+        public INamedTypeSymbol? OptionsExtensions => Types.RateLimiterOptionsExtensions;
 
-        public INamedTypeSymbol? ServiceCollectionExtensions { get; }
+        public INamedTypeSymbol? ServiceCollectionExtensions => Types.RateLimiterServiceCollectionExtensions;
 
-        public INamedTypeSymbol? ApplicationBuilderExtensions { get; }
+        public INamedTypeSymbol? ApplicationBuilderExtensions => Types.RateLimiterApplicationBuilderExtensions;
 
-        public INamedTypeSymbol? RateLimitPartition { get; }
+        public INamedTypeSymbol? RateLimitPartition => Types.RateLimitPartition;
 
-        public INamedTypeSymbol? FixedWindowOptions { get; }
+        public INamedTypeSymbol? FixedWindowOptions => Types.FixedWindowRateLimiterOptions;
 
-        public INamedTypeSymbol? SlidingWindowOptions { get; }
+        public INamedTypeSymbol? SlidingWindowOptions => Types.SlidingWindowRateLimiterOptions;
 
-        public INamedTypeSymbol? TokenBucketOptions { get; }
+        public INamedTypeSymbol? TokenBucketOptions => Types.TokenBucketRateLimiterOptions;
 
-        public INamedTypeSymbol? HeaderDictionary { get; }
+        public INamedTypeSymbol? HeaderDictionary => Types.HeaderDictionary;
 
-        public INamedTypeSymbol? HeaderNames { get; }
+        public INamedTypeSymbol? HeaderNames => Types.HeaderNames;
 
         /// <summary>The fix's types, resolved only when a fix asks.</summary>
         public INamedTypeSymbol? StatusCodes => Types.StatusCodes;

@@ -687,19 +687,15 @@ namespace Steadfast.Analyzers.Rules.SF6003
         private SF6003Symbols(KnownTypes types)
             : base(types)
         {
-            RateLimiterOptions = types.RateLimiterOptions;
-            ConventionExtensions = types.RateLimiterEndpointConventionBuilderExtensions;
-            EndpointRouteBuilderExtensions = types.EndpointRouteBuilderExtensions;
-            HttpPostAttribute = types.HttpPostAttribute;
         }
 
-        public INamedTypeSymbol? RateLimiterOptions { get; }
+        public INamedTypeSymbol? RateLimiterOptions => Types.RateLimiterOptions;
 
-        public INamedTypeSymbol? ConventionExtensions { get; }
+        public INamedTypeSymbol? ConventionExtensions => Types.RateLimiterEndpointConventionBuilderExtensions;
 
-        public INamedTypeSymbol? EndpointRouteBuilderExtensions { get; }
+        public INamedTypeSymbol? EndpointRouteBuilderExtensions => Types.EndpointRouteBuilderExtensions;
 
-        public INamedTypeSymbol? HttpPostAttribute { get; }
+        public INamedTypeSymbol? HttpPostAttribute => Types.HttpPostAttribute;
 
         // Resolved on first use: a compilation pays for a type only when code asks about it.
         public INamedTypeSymbol? EndpointRouteBuilder => Types.EndpointRouteBuilder;

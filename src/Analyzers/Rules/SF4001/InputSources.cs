@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,10 +19,11 @@ namespace Steadfast.Analyzers.Rules.SF4001
     /// configuration, catalogue data, database rows, the program's own names, or nothing visible) is not evidence.
     /// </summary>
     /// <remarks>
-    /// Which calls reach a method is a compilation-wide fact, so the calls are indexed once per compilation and only when a
-    /// key would otherwise need it: one walk of each syntax tree that keeps invocations by the simple name of the method
-    /// they call (a syntactic prefilter); only the candidates of a method in question are then bound and confirmed by
-    /// symbol, and each answer is kept.
+    /// Which calls reach a method is a compilation-wide fact, so it is asked only when a key would otherwise need it, of
+    /// the compilation's <see cref="SyntaxIndex"/> (one walk of each syntax tree, once per compilation, shared with other
+    /// rules), which keeps invocations by the simple name of the method they call (a syntactic prefilter); only the
+    /// candidates of a method in question are then bound and confirmed by symbol, and each answer is kept, for SF4001
+    /// and SF4002 alike (one instance per compilation).
     /// </remarks>
     internal sealed class InputSources
     {
@@ -30,17 +32,21 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         private readonly Compilation _compilation;
         private readonly SF4001Symbols _types;
-        private readonly object _gate = new object();
-        private Dictionary<string, List<InvocationExpressionSyntax>>? _callsByName;
+        private static readonly ConditionalWeakTable<Compilation, InputSources> Cache = new ConditionalWeakTable<Compilation, InputSources>();
+
         private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal, int Level), bool> _receives =
             new ConcurrentDictionary<(IMethodSymbol, int, int), bool>(new ReceivesComparer());
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
 
-        public InputSources(Compilation compilation, SF4001Symbols types)
+        private InputSources(Compilation compilation, SF4001Symbols types)
         {
             _compilation = compilation;
             _types = types;
         }
+
+        /// <summary>The input sources of <paramref name="compilation"/>, shared by SF4001 and SF4002 (their answers are kept for both).</summary>
+        public static InputSources GetOrCreate(Compilation compilation) =>
+            Cache.GetValue(compilation, static c => new InputSources(c, SF4001Symbols.GetOrCreate(c)));
 
         /// <summary>A method the framework calls with request or message data: its parameters are input.</summary>
         public bool IsEntryPoint(IMethodSymbol method)
@@ -133,12 +139,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         private bool Decide(IMethodSymbol method, int ordinal, int level, CancellationToken cancellationToken)
         {
-            if (!CallsByName(cancellationToken).TryGetValue(method.Name, out var candidates))
-            {
-                return false;
-            }
-
-            foreach (var node in candidates)
+            foreach (var node in SyntaxIndex.Get(_compilation, cancellationToken).Invocations(method.Name))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var model = _models.GetOrAdd(node.SyntaxTree, tree =>
@@ -216,53 +217,6 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             return false;
-        }
-
-        private Dictionary<string, List<InvocationExpressionSyntax>> CallsByName(CancellationToken cancellationToken)
-        {
-            lock (_gate)
-            {
-                if (_callsByName is not null)
-                {
-                    return _callsByName;
-                }
-
-                var byName = new Dictionary<string, List<InvocationExpressionSyntax>>();
-                foreach (var tree in _compilation.SyntaxTrees)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
-                    {
-                        if (node is not InvocationExpressionSyntax invocation)
-                        {
-                            continue;
-                        }
-
-                        var name = invocation.Expression switch
-                        {
-                            SimpleNameSyntax simple => simple.Identifier.ValueText,
-                            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                            _ => null,
-                        };
-
-                        if (name is null)
-                        {
-                            continue;
-                        }
-
-                        if (!byName.TryGetValue(name, out var list))
-                        {
-                            byName[name] = list = new List<InvocationExpressionSyntax>();
-                        }
-
-                        list.Add(invocation);
-                    }
-                }
-
-                _callsByName = byName;
-                return byName;
-            }
         }
 
         private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -29,10 +30,11 @@ namespace Steadfast.Analyzers.Rules.SF4001
     /// </summary>
     /// <remarks>
     /// Where a type is registered or created is a compilation-wide fact (the IDE analyses one file at a time), so it is
-    /// computed once per compilation, and only when a field would otherwise be reported: one walk of each syntax tree that
-    /// keeps registration calls by method name, and object creations and field or property declarations by the simple
-    /// name of their type (a syntactic prefilter); only the few candidates of a type in question are then bound and
-    /// confirmed by symbol.
+    /// computed once per compilation (shared by SF4001 and SF4002), and only when a field would otherwise be reported: the
+    /// compilation's <see cref="SyntaxIndex"/> (one walk of each syntax tree, shared with other rules) gives the
+    /// registration calls by method name, and object creations and field or property declarations by the simple name of
+    /// their type (a syntactic prefilter); only the registrations and the few candidates of a type in question are
+    /// bound and confirmed by symbol.
     /// </remarks>
     internal sealed class OwnerLifetimes
     {
@@ -40,18 +42,20 @@ namespace Steadfast.Analyzers.Rules.SF4001
         private readonly SF4001Symbols _types;
         private readonly HashSet<ITypeSymbol> _singletons;
         private readonly HashSet<ITypeSymbol> _perScopeOrCall;
-        private readonly Dictionary<string, List<SyntaxNode>> _byTypeName;
+        private static readonly ConditionalWeakTable<Compilation, RetryableLazy<OwnerLifetimes>> Cache = new ConditionalWeakTable<Compilation, RetryableLazy<OwnerLifetimes>>();
+
+        private readonly SyntaxIndex _index;
         private readonly ConcurrentDictionary<ITypeSymbol, OwnerLifetime> _known = new ConcurrentDictionary<ITypeSymbol, OwnerLifetime>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly IMethodSymbol? _entryPoint;
 
-        private OwnerLifetimes(Compilation compilation, SF4001Symbols types, HashSet<ITypeSymbol> singletons, HashSet<ITypeSymbol> perScopeOrCall, Dictionary<string, List<SyntaxNode>> byTypeName, IMethodSymbol? entryPoint)
+        private OwnerLifetimes(Compilation compilation, SF4001Symbols types, HashSet<ITypeSymbol> singletons, HashSet<ITypeSymbol> perScopeOrCall, SyntaxIndex index, IMethodSymbol? entryPoint)
         {
             _compilation = compilation;
             _types = types;
             _singletons = singletons;
             _perScopeOrCall = perScopeOrCall;
-            _byTypeName = byTypeName;
+            _index = index;
             _entryPoint = entryPoint;
         }
 
@@ -92,12 +96,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             var seen = new HashSet<SyntaxNode>();
             foreach (var holder in holders)
             {
-                if (!_byTypeName.TryGetValue(holder.Name, out var candidates))
-                {
-                    continue;
-                }
-
-                foreach (var node in candidates)
+                foreach (var node in Candidates(holder.Name))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (!seen.Add(node))
@@ -147,6 +146,20 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             return created > 0 && !heldOrEscapes ? OwnerLifetime.ShortLived : OwnerLifetime.Unknown;
+        }
+
+        /// <summary>The creations and the field and property declarations that name <paramref name="typeName"/>, as the scan's one list did.</summary>
+        private IEnumerable<SyntaxNode> Candidates(string typeName)
+        {
+            foreach (var creation in _index.Creations(typeName))
+            {
+                yield return creation;
+            }
+
+            foreach (var declaration in _index.Declarations(typeName))
+            {
+                yield return declaration;
+            }
         }
 
         /// <summary>
@@ -264,44 +277,44 @@ namespace Steadfast.Analyzers.Rules.SF4001
             return false;
         }
 
-        public static OwnerLifetimes Scan(Compilation compilation, SF4001Symbols types, CancellationToken cancellationToken)
+        /// <summary>The lifetimes of <paramref name="compilation"/>, shared by SF4001 and SF4002 and scanned on first use (a cancelled scan is not kept).</summary>
+        public static OwnerLifetimes Get(Compilation compilation, SF4001Symbols types, CancellationToken cancellationToken) =>
+            Cache.GetValue(compilation, c => new RetryableLazy<OwnerLifetimes>(token => Scan(c, types, token))).GetValue(cancellationToken);
+
+        private static OwnerLifetimes Scan(Compilation compilation, SF4001Symbols types, CancellationToken cancellationToken)
         {
             var singletons = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             var perScopeOrCall = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-            var byTypeName = new Dictionary<string, List<SyntaxNode>>();
-            foreach (var tree in compilation.SyntaxTrees)
+            var index = SyntaxIndex.Get(compilation, cancellationToken);
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            foreach (var name in RegistrationNames)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                SemanticModel? model = null;
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                var lifetime = RegistrationLifetime(name);
+                foreach (var invocation in index.Invocations(name))
                 {
-                    switch (node)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (invocation.Expression is MemberBindingExpressionSyntax)
                     {
-                        case ObjectCreationExpressionSyntax creation:
-                            Add(byTypeName, SimpleName(creation.Type), node);
-                            break;
-                        case BaseFieldDeclarationSyntax field:
-                            AddEveryName(byTypeName, field.Declaration.Type, node);
-                            break;
-                        case PropertyDeclarationSyntax property:
-                            AddEveryName(byTypeName, property.Type, node);
-                            break;
-                        case InvocationExpressionSyntax invocation when RegistrationLifetime(NameOf(invocation)) is { } lifetime:
-#pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register services (see remarks).
-                            model ??= compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                            if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation call && IsRegistration(call, types))
-                            {
-                                AddRegistered(call, lifetime == OwnerLifetime.LongLived ? singletons : perScopeOrCall);
-                            }
+                        continue; // as the walk this replaced: registrations are plain or member-access calls
+                    }
 
-                            break;
+                    var tree = invocation.SyntaxTree;
+                    if (!models.TryGetValue(tree, out var model))
+                    {
+#pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register services (see remarks).
+                        models[tree] = model = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                    }
+
+                    if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation call && IsRegistration(call, types))
+                    {
+                        AddRegistered(call, lifetime == OwnerLifetime.LongLived ? singletons : perScopeOrCall);
                     }
                 }
             }
 
             perScopeOrCall.ExceptWith(singletons);
-            return new OwnerLifetimes(compilation, types, singletons, perScopeOrCall, byTypeName, compilation.GetEntryPoint(cancellationToken));
+            return new OwnerLifetimes(compilation, types, singletons, perScopeOrCall, index, compilation.GetEntryPoint(cancellationToken));
         }
 
         private static bool IsRegistration(IInvocationOperation call, SF4001Symbols types)
@@ -338,54 +351,18 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
         }
 
+        private static readonly string[] RegistrationNames =
+        {
+            "AddSingleton", "TryAddSingleton", "AddKeyedSingleton", "TryAddKeyedSingleton", "AddHostedService",
+            "AddScoped", "TryAddScoped", "AddKeyedScoped", "TryAddKeyedScoped",
+            "AddTransient", "TryAddTransient", "AddKeyedTransient", "TryAddKeyedTransient",
+        };
+
         private static OwnerLifetime? RegistrationLifetime(string? name) => name switch
         {
             "AddSingleton" or "TryAddSingleton" or "AddKeyedSingleton" or "TryAddKeyedSingleton" or "AddHostedService" => OwnerLifetime.LongLived,
             "AddScoped" or "TryAddScoped" or "AddKeyedScoped" or "TryAddKeyedScoped" or
             "AddTransient" or "TryAddTransient" or "AddKeyedTransient" or "TryAddKeyedTransient" => OwnerLifetime.ShortLived,
-            _ => null,
-        };
-
-        private static void Add(Dictionary<string, List<SyntaxNode>> byTypeName, string? name, SyntaxNode node)
-        {
-            if (name is null)
-            {
-                return;
-            }
-
-            if (!byTypeName.TryGetValue(name, out var list))
-            {
-                byTypeName[name] = list = new List<SyntaxNode>();
-            }
-
-            list.Add(node);
-        }
-
-        /// <summary>A declaration under each simple name in its type (<c>List&lt;Parser&gt;</c> under List and Parser).</summary>
-        private static void AddEveryName(Dictionary<string, List<SyntaxNode>> byTypeName, TypeSyntax type, SyntaxNode node)
-        {
-            foreach (var name in type.DescendantNodesAndSelf())
-            {
-                if (name is SimpleNameSyntax simple)
-                {
-                    Add(byTypeName, simple.Identifier.ValueText, node);
-                }
-            }
-        }
-
-        private static string? SimpleName(TypeSyntax type) => type switch
-        {
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-            NullableTypeSyntax nullable => SimpleName(nullable.ElementType),
-            _ => null,
-        };
-
-        private static string? NameOf(InvocationExpressionSyntax invocation) => invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
             _ => null,
         };
     }

@@ -22,7 +22,9 @@ namespace Steadfast.Analyzers.Rules.SF6001
     /// </summary>
     /// <remarks>
     /// The calls of a helper are a compilation-wide fact, looked for only when an unguarded tool call sits in a helper:
-    /// each syntax tree is walked once per helper for names that match, and only those are bound; each answer is kept.
+    /// only the trees that mention the helper's name (from the compilation's <see cref="SyntaxIndex"/>, one walk of every
+    /// tree per compilation, shared with other rules) are walked for names that match, and only those are bound; each
+    /// answer is kept.
     /// </remarks>
     internal sealed class HelperCallers
     {
@@ -120,7 +122,7 @@ namespace Steadfast.Analyzers.Rules.SF6001
         private bool Decide(IMethodSymbol helper, SF6001Symbols types, CancellationToken cancellationToken)
         {
             var calls = 0;
-            foreach (var tree in _compilation.SyntaxTrees)
+            foreach (var tree in SyntaxIndex.Get(_compilation, cancellationToken).TreesNaming(helper.Name))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())

@@ -171,6 +171,14 @@ namespace Steadfast.Tests.Rules
                 "KeyLookup", "foreach (var lead in leads)", "ForEachStatementSyntax"
             },
             {
+                """foreach (var lead in leads) { var a = conn.Query<Activity>("SELECT id FROM activities WHERE lead_id = @id ORDER BY at DESC, id", new { id = lead.Id }); }""",
+                "KeyLookup", "foreach (var lead in leads)", "ForEachStatementSyntax"
+            },
+            {
+                """foreach (var lead in leads) { var a = conn.Query<Activity>("SELECT id FROM activities WHERE lead_id = @id ORDER BY at LIMIT 5", new { id = lead.Id }); }""",
+                "Other", "foreach (var lead in leads)", "ForEachStatementSyntax"
+            },
+            {
                 """foreach (var lead in leads) { var a = await conn.QueryFirstAsync<Activity>("SELECT id FROM activities WHERE text = 'x' AND lead_id = @id", new { id = lead.Id }); }""",
                 "Other", "foreach (var lead in leads)", "ForEachStatementSyntax"
             },

@@ -107,9 +107,9 @@ namespace Steadfast.Analyzers.Rules.SF3002
         /// <summary>The operators whose lambda runs once per item.</summary>
         private static readonly ImmutableHashSet<string> LoopLambdaMethods = ImmutableHashSet.Create("Select", "SelectMany", "ForEach", "ForEachAsync", "For");
 
-        /// <summary><c>WHERE col = @p</c> as the whole filter, at the end of the statement.</summary>
+        /// <summary><c>WHERE col = @p</c> as the whole filter, at the end of the statement or before an <c>ORDER BY</c> (but not a limit: a per-key <c>LIMIT</c> is not one query for all keys).</summary>
         private static readonly Regex KeyFilter = new Regex(
-            @"\bwhere\s+[\w\.\[\]""`]+\s*=\s*@(?<p>\w+)\s*;?\s*$",
+            @"\bwhere\s+[\w\.\[\]""`]+\s*=\s*@(?<p>\w+)(?:\s+order\s+by\s+(?![\s\S]*\b(?:limit|offset|fetch|rows)\b)[\w\.\[\]""`,\s]+?)?\s*;?\s*$",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
         /// <summary>The largest number of items written out in the code that still counts as a fixed handful.</summary>

@@ -256,7 +256,7 @@ namespace Steadfast.Benchmarks
     /// Zipf traces over 20,000 keys through caches of capacity 1,000 (the bounded ones full and evicting): look a key up and
     /// store it on a miss, on one thread and on 8, for skews 0.8, 1.0 and 1.2. <see cref="ConcurrentDictionary{TKey, TValue}"/>
     /// is unbounded (it keeps every key: all hits once warm), the speed of doing no eviction at all;
-    /// <see cref="BoundedCacheGlobalLock{TKey, TValue}"/> is BoundedCache as it was before its segments (one global lock).
+    /// "GlobalLock" is the same <see cref="BoundedCache{TKey, TValue}"/> with one segment: one lock, one queue, as it was before its segments.
     /// </summary>
     [MemoryDiagnoser]
     [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
@@ -271,7 +271,7 @@ namespace Steadfast.Benchmarks
         private string[] _zipf = Array.Empty<string>();
         private ConcurrentDictionary<string, string> _dictionary = null!;
         private BoundedCache<string, string> _bounded = null!;
-        private BoundedCacheGlobalLock<string, string> _globalLock = null!;
+        private BoundedCache<string, string> _globalLock = null!;
         private MemoryCache _memory = null!;
         private ConcurrentLru<string, string> _lru = null!;
         private ConcurrentLfu<string, string> _lfu = null!;
@@ -287,7 +287,7 @@ namespace Steadfast.Benchmarks
             _zipf = Array.ConvertAll(trace, k => "user:" + k);
             _dictionary = new ConcurrentDictionary<string, string>();
             _bounded = new BoundedCache<string, string>(Capacity);
-            _globalLock = new BoundedCacheGlobalLock<string, string>(Capacity);
+            _globalLock = new BoundedCache<string, string>(new BoundedCacheOptions { Capacity = Capacity }, comparer: null, segments: 1);
             _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = Capacity });
             _lru = new ConcurrentLru<string, string>(Capacity);
             _lfu = new ConcurrentLfu<string, string>(Capacity);
@@ -303,7 +303,7 @@ namespace Steadfast.Benchmarks
         public int Zipf_BoundedCache() => BoundedCacheBenchmarks.ReadAll(_zipf, 0, Operations, static (c, k) => ((BoundedCache<string, string>)c).GetOrAdd(k, k) is not null, _bounded);
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("Zipf mixed, 1 thread")]
-        public int Zipf_BoundedCacheGlobalLock() => BoundedCacheBenchmarks.ReadAll(_zipf, 0, Operations, static (c, k) => ((BoundedCacheGlobalLock<string, string>)c).GetOrAdd(k, k) is not null, _globalLock);
+        public int Zipf_BoundedCacheGlobalLock() => BoundedCacheBenchmarks.ReadAll(_zipf, 0, Operations, static (c, k) => ((BoundedCache<string, string>)c).GetOrAdd(k, k) is not null, _globalLock);
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("Zipf mixed, 1 thread")]
         public int Zipf_MemoryCache() => BoundedCacheBenchmarks.ReadAll(_zipf, 0, Operations, static (c, k) => BoundedCacheBenchmarks.LookupOrStore((MemoryCache)c, k), _memory);
@@ -321,7 +321,7 @@ namespace Steadfast.Benchmarks
         public void Zipf8_BoundedCache() => BoundedCacheBenchmarks.Parallel8(i => BoundedCacheBenchmarks.ReadAll(_zipf, i, Operations / Threads, static (c, k) => ((BoundedCache<string, string>)c).GetOrAdd(k, k) is not null, _bounded));
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("Zipf mixed, 8 threads")]
-        public void Zipf8_BoundedCacheGlobalLock() => BoundedCacheBenchmarks.Parallel8(i => BoundedCacheBenchmarks.ReadAll(_zipf, i, Operations / Threads, static (c, k) => ((BoundedCacheGlobalLock<string, string>)c).GetOrAdd(k, k) is not null, _globalLock));
+        public void Zipf8_BoundedCacheGlobalLock() => BoundedCacheBenchmarks.Parallel8(i => BoundedCacheBenchmarks.ReadAll(_zipf, i, Operations / Threads, static (c, k) => ((BoundedCache<string, string>)c).GetOrAdd(k, k) is not null, _globalLock));
 
         [Benchmark(OperationsPerInvoke = Operations), BenchmarkCategory("Zipf mixed, 8 threads")]
         public void Zipf8_MemoryCache() => BoundedCacheBenchmarks.Parallel8(i => BoundedCacheBenchmarks.ReadAll(_zipf, i, Operations / Threads, static (c, k) => BoundedCacheBenchmarks.LookupOrStore((MemoryCache)c, k), _memory));

@@ -51,14 +51,14 @@ namespace Steadfast.Benchmarks
         {
             var keys = Array.ConvertAll(CacheWorkloads.Zipf(Operations, DistinctKeys, skew, seed: 7), k => "user:" + k);
             var bounded = new BoundedCache<string, string>(Capacity);
-            var globalLock = new BoundedCacheGlobalLock<string, string>(Capacity);
+            var globalLock = new BoundedCache<string, string>(new BoundedCacheOptions { Capacity = Capacity }, comparer: null, segments: 1);
             using var memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = Capacity });
             var lru = new ConcurrentLru<string, string>(Capacity);
             var lfu = new ConcurrentLfu<string, string>(Capacity);
             var contenders = new (string Name, Func<string, bool> Op)[]
             {
                 ("BoundedCache", k => bounded.GetOrAdd(k, k) is not null),
-                ("BoundedCache, global lock (before)", k => globalLock.GetOrAdd(k, k) is not null),
+                ("BoundedCache, one segment (global lock)", k => globalLock.GetOrAdd(k, k) is not null),
                 ("MemoryCache", k => BoundedCacheBenchmarks.LookupOrStore(memory, k)),
                 ("ConcurrentLru", k => lru.GetOrAdd(k, static k => k) is not null),
                 ("ConcurrentLfu", k => lfu.GetOrAdd(k, static k => k) is not null),

@@ -33,6 +33,31 @@ namespace Steadfast.CodeFixes.Internal
                 ? SyntaxFactory.ParseTypeName("Steadfast." + typeName)
                 : SyntaxFactory.ParseTypeName("global::Steadfast." + typeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
 
+        /// <summary>
+        /// <c>global::Steadfast.TypeName&lt;…&gt;</c> replacing the collection type <paramref name="original"/> (the SF4001 and
+        /// SF4002 fixes), keeping its <paramref name="arity"/> type arguments as the user wrote them; when the written type
+        /// does not spell them, built from <paramref name="source"/>'s. Annotated so that <see cref="FinishAsync"/> adds
+        /// <c>using Steadfast;</c> and reduces it to <c>TypeName&lt;…&gt;</c>.
+        /// </summary>
+        public static TypeSyntax SteadfastGenericType(string typeName, int arity, TypeSyntax original, INamedTypeSymbol source)
+        {
+            var generic = original switch
+            {
+                GenericNameSyntax g => g,
+                QualifiedNameSyntax { Right: GenericNameSyntax g } => g,
+                AliasQualifiedNameSyntax { Name: GenericNameSyntax g } => g,
+                _ => null,
+            };
+
+            var typeArguments = generic is not null && generic.TypeArgumentList.Arguments.Count == arity
+                ? generic.TypeArgumentList.WithoutTrivia()
+                : SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(source.TypeArguments.Take(arity).Select(t =>
+                    SyntaxFactory.ParseTypeName(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithAdditionalAnnotations(Simplifier.Annotation))));
+            var steadfast = SyntaxFactory.AliasQualifiedName(SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)), SyntaxFactory.IdentifierName("Steadfast"));
+            return SyntaxFactory.QualifiedName(steadfast, SyntaxFactory.GenericName(SyntaxFactory.Identifier(typeName), typeArguments))
+                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        }
+
         private static bool IsTakenByAnotherType(SemanticModel model, int position, string typeName)
         {
             foreach (var symbol in NameLookup.TypesNamed(model, position, typeName))

@@ -100,7 +100,7 @@ namespace Steadfast.CodeFixes.Rules
                 replacements[creation] = rewritten;
             }
 
-            replacements[declaration.Type] = BoundedCacheType(declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
+            replacements[declaration.Type] = ImportHelper.SteadfastGenericType("BoundedCache", 2, declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
             var updated = typeDeclaration.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
 
             return !verify || await FixVerifier.AddsNoErrorAsync(document, typeDeclaration, updated, cancellationToken).ConfigureAwait(false)
@@ -157,31 +157,10 @@ namespace Steadfast.CodeFixes.Rules
                 ImplicitObjectCreationExpressionSyntax implicitNew when SymbolEqualityComparer.Default.Equals(createdType, fieldType) =>
                     implicitNew.WithArgumentList(argumentList.WithTriviaFrom(implicitNew.ArgumentList)),
                 ObjectCreationExpressionSyntax explicitNew =>
-                    explicitNew.WithType(BoundedCacheType(explicitNew.Type, createdType).WithTriviaFrom(explicitNew.Type))
+                    explicitNew.WithType(ImportHelper.SteadfastGenericType("BoundedCache", 2, explicitNew.Type, createdType).WithTriviaFrom(explicitNew.Type))
                         .WithArgumentList(explicitNew.ArgumentList is null ? argumentList : argumentList.WithTriviaFrom(explicitNew.ArgumentList)),
                 _ => null,
             };
-        }
-
-        /// <summary><c>global::Steadfast.BoundedCache&lt;K, V&gt;</c>, keeping the type arguments as the user wrote them; reduced to <c>BoundedCache&lt;K, V&gt;</c> with <c>using Steadfast;</c>.</summary>
-        private static TypeSyntax BoundedCacheType(TypeSyntax original, INamedTypeSymbol dictionaryType)
-        {
-            var generic = original switch
-            {
-                GenericNameSyntax g => g,
-                QualifiedNameSyntax { Right: GenericNameSyntax g } => g,
-                AliasQualifiedNameSyntax { Name: GenericNameSyntax g } => g,
-                _ => null,
-            };
-
-            // The type arguments as written when the field's type spells them; else built from the symbols.
-            var typeArguments = generic is { TypeArgumentList.Arguments.Count: 2 }
-                ? generic.TypeArgumentList.WithoutTrivia()
-                : SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(dictionaryType.TypeArguments.Select(t =>
-                    SyntaxFactory.ParseTypeName(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithAdditionalAnnotations(Simplifier.Annotation))));
-            var steadfast = SyntaxFactory.AliasQualifiedName(SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)), SyntaxFactory.IdentifierName("Steadfast"));
-            return SyntaxFactory.QualifiedName(steadfast, SyntaxFactory.GenericName(SyntaxFactory.Identifier("BoundedCache"), typeArguments))
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
         }
 
         private static bool UsesOnlyBoundedCacheMembers(SemanticModel model, TypeDeclarationSyntax type, IFieldSymbol field, INamedTypeSymbol boundedCache, CancellationToken cancellationToken)

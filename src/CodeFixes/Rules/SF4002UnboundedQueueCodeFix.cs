@@ -123,7 +123,7 @@ namespace Steadfast.CodeFixes.Rules
                     replacements[creation] = rewritten;
                 }
 
-                replacements[declaration.Type] = BoundedHistoryType(declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
+                replacements[declaration.Type] = ImportHelper.SteadfastGenericType("BoundedHistory", 1, declaration.Type, fieldType).WithTriviaFrom(declaration.Type);
             }
             else
             {
@@ -275,30 +275,10 @@ namespace Steadfast.CodeFixes.Rules
             {
                 ImplicitObjectCreationExpressionSyntax implicitNew => implicitNew.WithArgumentList(arguments.WithTriviaFrom(implicitNew.ArgumentList)),
                 ObjectCreationExpressionSyntax explicitNew =>
-                    explicitNew.WithType(BoundedHistoryType(explicitNew.Type, fieldType).WithTriviaFrom(explicitNew.Type))
+                    explicitNew.WithType(ImportHelper.SteadfastGenericType("BoundedHistory", 1, explicitNew.Type, fieldType).WithTriviaFrom(explicitNew.Type))
                         .WithArgumentList(explicitNew.ArgumentList is null ? arguments : arguments.WithTriviaFrom(explicitNew.ArgumentList)),
                 _ => null,
             };
-        }
-
-        /// <summary><c>global::Steadfast.BoundedHistory&lt;T&gt;</c>, keeping the type argument as written; reduced to <c>BoundedHistory&lt;T&gt;</c> with <c>using Steadfast;</c>.</summary>
-        private static TypeSyntax BoundedHistoryType(TypeSyntax original, INamedTypeSymbol collectionType)
-        {
-            var generic = original switch
-            {
-                GenericNameSyntax g => g,
-                QualifiedNameSyntax { Right: GenericNameSyntax g } => g,
-                AliasQualifiedNameSyntax { Name: GenericNameSyntax g } => g,
-                _ => null,
-            };
-
-            var typeArguments = generic is { TypeArgumentList.Arguments.Count: 1 }
-                ? generic.TypeArgumentList.WithoutTrivia()
-                : SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList(
-                    SyntaxFactory.ParseTypeName(collectionType.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithAdditionalAnnotations(Simplifier.Annotation)));
-            var steadfast = SyntaxFactory.AliasQualifiedName(SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)), SyntaxFactory.IdentifierName("Steadfast"));
-            return SyntaxFactory.QualifiedName(steadfast, SyntaxFactory.GenericName(SyntaxFactory.Identifier("BoundedHistory"), typeArguments))
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
         }
 
         /// <summary>

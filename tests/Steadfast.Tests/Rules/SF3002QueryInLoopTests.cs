@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Testing;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
 using VerifySF3002 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF3002QueryInLoopAnalyzer, Steadfast.CodeFixes.Rules.SF3002QueryInLoopCodeFix>;
@@ -21,20 +22,7 @@ namespace Steadfast.Tests.Rules
         /// </summary>
         private static readonly string PreferredKey = PlannedCodeFixProvider.PreferredKey("SF3002");
 
-        private const string Usings = """
-            using System;
-            using System.Collections.Generic;
-            using System.Data;
-            using System.Data.Common;
-            using System.Linq;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Dapper;
-            using Microsoft.Data.Sqlite;
-            using Microsoft.EntityFrameworkCore;
-            using Npgsql;
-
-            """;
+        private const string Usings = DatabaseSources.Usings;
 
         private const string Model = """
 

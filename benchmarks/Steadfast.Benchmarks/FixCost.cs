@@ -104,7 +104,7 @@ namespace Steadfast.Benchmarks
             yield return (new SF4001UnboundedCacheAnalyzer(), new SF4001UnboundedCacheCodeFix(), "public class Flagged{0} { private readonly Dictionary<string, string> _cache = new(); public string M(Microsoft.AspNetCore.Http.HttpRequest request) { var key = request.Path.Value ?? \"\"; if (!_cache.TryGetValue(key, out var v)) { v = key.ToUpperInvariant(); _cache[key] = v; } return v; } }\n");
             yield return (new SF4002UnboundedQueueAnalyzer(), new SF4002UnboundedQueueCodeFix(), "public class Flagged{0} { private readonly List<string> _log = new(); public void M(Microsoft.AspNetCore.Http.HttpRequest request) => _log.Add(request.Path.Value ?? \"\"); public int Count => _log.Count; }\n");
             yield return (new SF5001RepeatedFileReadAnalyzer(), new SF5001RepeatedFileReadCodeFix(), "public class Flagged{0} { public string M() => File.ReadAllText(\"playbook.md\"); }\n");
-            yield return (new SF6001DevelopmentOnlyAnalyzer(), new SF6001DevelopmentOnlyCodeFix(), "public class Flagged{0} { public void Configure(IApplicationBuilder app, Microsoft.AspNetCore.Hosting.IWebHostEnvironment env) { app.UseDeveloperExceptionPage(); app.UseRouting(); } }\n");
+            yield return (new SF6001DevelopmentOnlyAnalyzer(), new SF6001DevelopmentOnlyCodeFix(), "internal static class Flagged{0} { internal static void UseTools{0}(WebApplication app) { app.UseDeveloperExceptionPage(); app.UseRouting(); } }\n");
         }
 
         private static string Usings => "using System; using System.Collections.Generic; using System.Data; using System.IO; using System.Linq; using System.Net.Http; using System.Threading; using System.Threading.Tasks; using Dapper; using Microsoft.AspNetCore.Builder;\n";

@@ -154,70 +154,51 @@ namespace Steadfast.Analyzers.Rules
 
 namespace Steadfast.Analyzers.Rules.SF3002
 {
-    /// <summary>The types SF3002 and its fix need, from <see cref="KnownTypes"/>.</summary>
+    /// <summary>The types SF3002 and its fix need, from <see cref="KnownTypes"/>, each resolved when first asked for.</summary>
     internal sealed class SF3002Symbols : RuleSymbols<SF3002Symbols>
     {
         private SF3002Symbols(KnownTypes types)
             : base(types)
         {
-            DapperSqlMapper = types.DapperSqlMapper;
-            DbCommand = types.DbCommand;
-            DbCommandInterface = types.DbCommandInterface;
-            DbConnection = types.DbConnection;
-            DbConnectionInterface = types.DbConnectionInterface;
-            DbTransaction = types.DbTransaction;
-            EfDbContext = types.EfDbContext;
-            EfDbSet = types.EfDbSet;
-            EfQueryableExtensions = types.EfQueryableExtensions;
-            EfMigration = types.EfMigration;
-            EfChangeTracker = types.EfChangeTracker;
-            EfDatabaseFacade = types.EfDatabaseFacade;
-            TransactionScope = types.TransactionScope;
-            Queryable = types.Queryable;
-            Enumerable = types.Enumerable;
-            QueryableOfT = types.QueryableOfT;
-            List = types.List;
-            Parallel = types.Parallel;
-            CancellationToken = types.CancellationToken;
         }
 
-        public INamedTypeSymbol? DapperSqlMapper { get; }
+        public INamedTypeSymbol? DapperSqlMapper => Types.DapperSqlMapper;
 
-        public INamedTypeSymbol? DbCommand { get; }
+        public INamedTypeSymbol? DbCommand => Types.DbCommand;
 
-        public INamedTypeSymbol? DbCommandInterface { get; }
+        public INamedTypeSymbol? DbCommandInterface => Types.DbCommandInterface;
 
-        public INamedTypeSymbol? DbConnection { get; }
+        public INamedTypeSymbol? DbConnection => Types.DbConnection;
 
-        public INamedTypeSymbol? DbConnectionInterface { get; }
+        public INamedTypeSymbol? DbConnectionInterface => Types.DbConnectionInterface;
 
-        public INamedTypeSymbol? DbTransaction { get; }
+        public INamedTypeSymbol? DbTransaction => Types.DbTransaction;
 
-        public INamedTypeSymbol? EfDbContext { get; }
+        public INamedTypeSymbol? EfDbContext => Types.EfDbContext;
 
-        public INamedTypeSymbol? EfDbSet { get; }
+        public INamedTypeSymbol? EfDbSet => Types.EfDbSet;
 
-        public INamedTypeSymbol? EfQueryableExtensions { get; }
+        public INamedTypeSymbol? EfQueryableExtensions => Types.EfQueryableExtensions;
 
-        public INamedTypeSymbol? EfMigration { get; }
+        public INamedTypeSymbol? EfMigration => Types.EfMigration;
 
-        public INamedTypeSymbol? EfChangeTracker { get; }
+        public INamedTypeSymbol? EfChangeTracker => Types.EfChangeTracker;
 
-        public INamedTypeSymbol? EfDatabaseFacade { get; }
+        public INamedTypeSymbol? EfDatabaseFacade => Types.EfDatabaseFacade;
 
-        public INamedTypeSymbol? TransactionScope { get; }
+        public INamedTypeSymbol? TransactionScope => Types.TransactionScope;
 
-        public INamedTypeSymbol? Queryable { get; }
+        public INamedTypeSymbol? Queryable => Types.Queryable;
 
-        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Enumerable => Types.Enumerable;
 
-        public INamedTypeSymbol? QueryableOfT { get; }
+        public INamedTypeSymbol? QueryableOfT => Types.QueryableOfT;
 
-        public INamedTypeSymbol? List { get; }
+        public INamedTypeSymbol? List => Types.List;
 
-        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol? Parallel => Types.Parallel;
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
         public static SF3002Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF3002Symbols(types));
     }

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Steadfast.Analyzers.Internal;
+using Steadfast.Analyzers.Rules.SF2001;
 using Steadfast.Analyzers.Rules.SF5001;
 
 namespace Steadfast.Analyzers.Rules
@@ -58,10 +59,12 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
+                var compilation = start.Compilation;
+                var oneShot = new RetryableLazy<object>(cancellationToken => OneShotTool.Is(compilation, cancellationToken) ? OneShotYes : OneShotNo);
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
-                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types);
+                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, oneShot);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(state.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterSymbolEndAction(state.OnEnd);
@@ -69,6 +72,10 @@ namespace Steadfast.Analyzers.Rules
                     SymbolKind.NamedType);
             });
         }
+
+        private static readonly object OneShotYes = new object();
+
+        private static readonly object OneShotNo = new object();
 
         private sealed class Options
         {
@@ -109,10 +116,13 @@ namespace Steadfast.Analyzers.Rules
             private readonly HashSet<IMethodSymbol> _escaped = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _changeHandlers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, SF5001Symbols types)
+            private readonly RetryableLazy<object> _oneShot;
+
+            public TypeState(INamedTypeSymbol type, SF5001Symbols types, RetryableLazy<object> oneShot)
             {
                 _type = type;
                 _types = types;
+                _oneShot = oneShot;
             }
 
             public void OnInvocation(OperationAnalysisContext context)
@@ -228,6 +238,12 @@ namespace Steadfast.Analyzers.Rules
                 lock (_gate)
                 {
                     candidates = new List<Candidate>(_candidates);
+                }
+
+                // A command-line tool runs one command and exits (OneShotTool): every read in it is a read once per process.
+                if (candidates.Count > 0 && ReferenceEquals(_oneShot.GetValue(context.CancellationToken), OneShotYes))
+                {
+                    return;
                 }
 
                 foreach (var candidate in candidates)

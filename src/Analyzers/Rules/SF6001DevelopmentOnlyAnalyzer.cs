@@ -66,14 +66,15 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>
-        /// True for a tool call the rule reports: a development-only method (not allowed by the option) that no Development
-        /// check or deliberate switch guards, outside the Development Startup conventions, and not in a helper whose callers
-        /// decide (see <see cref="HelperCallers"/>). Shared with the fix, which wraps only such calls.
+        /// True for a tool call the rule reports, judged where it stands: a development-only method (not allowed by the
+        /// option) that no Development check or deliberate switch guards, outside the Development Startup conventions. The
+        /// fix uses this for the reported call and its sibling statements; the analyzer also asks the helper's callers
+        /// (<see cref="HelperCallers"/>), which the fix need not do again: siblings share the reported call's method, whose
+        /// callers a Fix All does not change, and asking would index the whole compilation again after every edit.
         /// </summary>
-        internal static bool IsReported(IInvocationOperation invocation, ISymbol? containingSymbol, SF6001Symbols types, ImmutableHashSet<string> allowed, CancellationToken cancellationToken = default) =>
+        internal static bool IsReportedInPlace(IInvocationOperation invocation, ISymbol? containingSymbol, SF6001Symbols types, ImmutableHashSet<string> allowed) =>
             types.Describe(invocation.TargetMethod) is not null && !allowed.Contains(invocation.TargetMethod.Name) &&
-            !InDevelopmentConvention(containingSymbol) && !IsGuarded(invocation, types) &&
-            !(invocation.SemanticModel is { } model && HelperCallers.GetOrCreate(model.Compilation).DecidedByCallers(containingSymbol, types, cancellationToken));
+            !InDevelopmentConvention(containingSymbol) && !IsGuarded(invocation, types);
 
         /// <summary>
         /// ASP.NET Core's Startup conventions that run only in Development: a <c>ConfigureDevelopment</c> method

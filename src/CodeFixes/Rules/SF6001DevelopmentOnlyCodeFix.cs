@@ -186,13 +186,13 @@ namespace Steadfast.CodeFixes.Rules
             return null;
         }
 
-        /// <summary>True when the statement makes a call the rule reports.</summary>
+        /// <summary>True when the statement makes a call the rule reports (judged in place: see <see cref="SF6001DevelopmentOnlyAnalyzer.IsReportedInPlace"/>).</summary>
         private static bool MakesReportedCall(SemanticModel model, ExpressionStatementSyntax statement, SF6001Symbols types, ImmutableHashSet<string> allowed, CancellationToken cancellationToken)
         {
             var containing = model.GetEnclosingSymbol(statement.SpanStart, cancellationToken);
             for (var expression = statement.Expression; expression is InvocationExpressionSyntax call;)
             {
-                if (model.GetOperation(call, cancellationToken) is IInvocationOperation operation && SF6001DevelopmentOnlyAnalyzer.IsReported(operation, containing, types, allowed, cancellationToken))
+                if (model.GetOperation(call, cancellationToken) is IInvocationOperation operation && SF6001DevelopmentOnlyAnalyzer.IsReportedInPlace(operation, containing, types, allowed))
                 {
                     return true;
                 }

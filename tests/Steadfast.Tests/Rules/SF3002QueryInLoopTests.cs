@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Testing;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
 using VerifySF3002 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF3002QueryInLoopAnalyzer, Steadfast.CodeFixes.Rules.SF3002QueryInLoopCodeFix>;
@@ -21,20 +22,7 @@ namespace Steadfast.Tests.Rules
         /// </summary>
         private static readonly string PreferredKey = PlannedCodeFixProvider.PreferredKey("SF3002");
 
-        private const string Usings = """
-            using System;
-            using System.Collections.Generic;
-            using System.Data;
-            using System.Data.Common;
-            using System.Linq;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Dapper;
-            using Microsoft.Data.Sqlite;
-            using Microsoft.EntityFrameworkCore;
-            using Npgsql;
-
-            """;
+        private const string Usings = DatabaseSources.Usings;
 
         private const string Model = """
 
@@ -90,6 +78,10 @@ namespace Steadfast.Tests.Rules
         [InlineData("""foreach (var lead in leads) [|conn.Execute("UPDATE leads SET score = @Score WHERE id = @Id", lead)|];""")]
         [InlineData("""foreach (var id in ids) { var n = [|dbc.ExecuteScalar<int>("SELECT count(*) FROM activities WHERE lead_id = @id", new { id })|]; }""")]
         [InlineData("""foreach (var id in ids) { var rows = [|idb.Query<Lead>($"SELECT id FROM leads WHERE owner_id = {id}")|]; }""")]
+        // the item fills a value of an interpolated text (after WHERE/SET/VALUES), directly or through a CommandDefinition: the same query N times
+        [InlineData("""foreach (var lead in leads) { var command = new CommandDefinition(commandText: $"SELECT id, text FROM activities WHERE lead_id = {lead.Id}"); var rows = await [|conn.QueryAsync(command)|]; }""")]
+        [InlineData("""foreach (var lead in leads) { var command = new CommandDefinition($"SELECT id, text FROM activities WHERE lead_id = @id", new { id = lead.Id }); var rows = await [|conn.QueryAsync(command)|]; }""")]
+        [InlineData("""foreach (var lead in leads) [|conn.Execute($"UPDATE leads SET name = '{lead.Name}' WHERE id = @id", new { id = lead.Id })|];""")]
         [InlineData("""foreach (var id in ids) { var sql = "SELECT id FROM leads WHERE owner_id = " + id; var rows = [|idb.Query<Lead>(sql)|]; }""")]
         [InlineData("""foreach (var (id, name) in leads.Select(l => (l.Id, l.Name))) [|conn.Execute("UPDATE leads SET name = @name WHERE id = @id", new { id, name })|];""")]
         [InlineData("""for (var i = 0; i < ids.Length; i++) { var lead = [|conn.QuerySingle<Lead>("SELECT id FROM leads WHERE id = @id", new { id = ids[i] })|]; }""")]
@@ -262,6 +254,9 @@ namespace Steadfast.Tests.Rules
         // each item carries its own SQL (btcpayserver's route-value look-ups): a different query per item, not N+1
         [InlineData("""var queries = new List<(string Sql, int Id)>(); foreach (var q in queries) { var store = conn.ExecuteScalar<string>(q.Sql, new { id = q.Id }); }""")]
         [InlineData("""var statements = new List<string>(); foreach (var sql in statements) { conn.Execute(sql); }""")]
+        // the item picks the query's columns or table (btcpayserver's wallet report: fee columns per wallet type): a different query per item
+        [InlineData("""foreach (var lead in leads) { var columns = lead.Name + "_fee"; var command = new CommandDefinition(commandText: $"SELECT id, {columns} FROM activities WHERE lead_id = @id", parameters: new { id = lead.Id }); var rows = await conn.QueryAsync(command); }""")]
+        [InlineData("""foreach (var lead in leads) { var rows = conn.Query<Activity>($"SELECT id FROM activities_{lead.Name} WHERE lead_id = @id", new { id = lead.Id }); }""")]
         // LINQ to objects and other loops' look-alikes
         [InlineData("""foreach (var lead in leads) { var mine = leads.Where(l => l.OwnerId == lead.Id).ToList(); var first = activities.First(a => a.LeadId == lead.Id); }""")]
         public Task DoesNotFlag_LookAlikes(string body) => VerifySF3002.AnalyzerAsync(Handler(body));

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis.Testing;
 using Steadfast.Analyzers.Rules;
 using Steadfast.CodeFixes.Internal;
 using Steadfast.CodeFixes.Rules;
+using Steadfast.Tests.Support;
 using Steadfast.Tests.Verification;
 using Xunit;
 using VerifySF3003 = Steadfast.Tests.Verification.Verify<Steadfast.Analyzers.Rules.SF3003SyncDatabaseCallAnalyzer, Steadfast.CodeFixes.Rules.SF3003SyncDatabaseCallCodeFix>;
@@ -13,20 +14,7 @@ namespace Steadfast.Tests.Rules
     {
         private static readonly string UseAsyncKey = PlannedCodeFixProvider.PreferredKey("SF3003");
 
-        private const string Usings = """
-            using System;
-            using System.Collections.Generic;
-            using System.Data;
-            using System.Data.Common;
-            using System.Linq;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using Dapper;
-            using Microsoft.Data.Sqlite;
-            using Microsoft.EntityFrameworkCore;
-            using Npgsql;
-
-            """;
+        private const string Usings = DatabaseSources.Usings;
 
         /// <summary>An EF Core model, written without the EF using so that a file can leave it out.</summary>
         private const string Model = """

@@ -158,6 +158,76 @@ namespace Steadfast.Tests.Rules
 
         // ---------------------------------------------------------------- not flagged
 
+        /// <summary>A console program with <paramref name="entryPoint"/> and a class whose method reads a file on every call.</summary>
+        private static string ConsoleProgram(string entryPoint, string read) =>
+            "using System;\nusing System.IO;\nusing System.Threading;\nusing System.Threading.Tasks;\n\n" + entryPoint + "\n\n" +
+            "public sealed class CertBuilder\n{\n    public string Config(string domain) => " + read + " + \"DNS:\" + domain;\n}\n";
+
+        [Theory]
+        // a command-line tool (SF2001's OneShotTool): reads its arguments, runs one command and exits, so each read runs once per process
+        [InlineData("""
+            public static class Program
+            {
+                public static void Main(string[] args) => Console.WriteLine(new CertBuilder().Config(args[0]));
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static int Main(string[] args) { if (args.Length == 0) return 1; foreach (var a in args) Console.WriteLine(new CertBuilder().Config(a)); return 0; }
+            }
+            """)]
+        public Task DoesNotFlag_CommandLineTool(string entryPoint) => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = ConsoleProgram(entryPoint, "File.ReadAllText(\"/etc/ssl/openssl.cnf\")"),
+        }.RunAsync();
+
+        [Theory]
+        // no arguments read: a bot or a demo started as is
+        [InlineData("""
+            public static class Program
+            {
+                public static void Main() => Console.WriteLine(new CertBuilder().Config("a"));
+            }
+            """)]
+        // reads its arguments but keeps running: loops until stopped, or waits forever
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task Main(string[] args) { while (true) { Console.WriteLine(new CertBuilder().Config(args[0])); await Task.Delay(1000); } }
+            }
+            """)]
+        [InlineData("""
+            public static class Program
+            {
+                public static async Task Main(string[] args) { Console.WriteLine(new CertBuilder().Config(args[0])); await Task.Delay(Timeout.Infinite); }
+            }
+            """)]
+        // reads its arguments and runs a host: a service
+        [InlineData("""
+            public static class Program
+            {
+                public static void Main(string[] args) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.Run(Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder(args).Build());
+            }
+            """)]
+        public Task Flags_ConsoleProgramsThatAreNotCommandLineTools(string entryPoint) => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            TestCode = ConsoleProgram(entryPoint, "[|File.ReadAllText(\"/etc/ssl/openssl.cnf\")|]"),
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_ALibraryWhoseMainLooksLikeATool() => new SteadfastAnalyzerTest<SF5001RepeatedFileReadAnalyzer>
+        {
+            TestCode = ConsoleProgram("""
+                public static class Program
+                {
+                    public static void Main(string[] args) => Console.WriteLine(new CertBuilder().Config(args[0]));
+                }
+                """, "[|File.ReadAllText(\"/etc/ssl/openssl.cnf\")|]"),
+        }.RunAsync();
+
         /// <summary>A method merely named like a cache's factory method (GetValue, GetOrAdd) runs its lambda on every call: still flagged.</summary>
         [Theory]
         [InlineData("public string Get() => Settings.GetValue(\"playbook\", () => [|File.ReadAllText(PlaybookPath)|]);")]

@@ -679,6 +679,11 @@ namespace Steadfast.Analyzers.Rules.SF3002
                                 return Dependence.None; // each item carries its own SQL (i.Sql): a different query per item, not the same one N times
                             }
 
+                            if (ShapedByItem(SqlText(value, call, symbols), taint, symbols))
+                            {
+                                return Dependence.None; // the item picks the columns or tables: a different query per item, which no IN list can merge
+                            }
+
                             perItem |= UsesAny(call.Arguments[i].Value, taint, perItemOnly: true, symbols);
                         }
 
@@ -733,6 +738,96 @@ namespace Steadfast.Analyzers.Rules.SF3002
                 default:
                     return Dependence.None;
             }
+        }
+
+        /// <summary>
+        /// The SQL text a Dapper argument gives: the argument itself (the <c>sql</c> string), or the <c>commandText</c> of a
+        /// <c>CommandDefinition</c> created there or in the local's declaration. Null for anything else.
+        /// </summary>
+        private static IOperation? SqlText(IOperation value, IOperation use, SF3002Symbols symbols)
+        {
+            if (value is ILocalReferenceOperation local && DeclarationValue(local.Local, use) is { } initial)
+            {
+                value = OperationHelpers.SkipConversions(initial);
+            }
+
+            if (value is IObjectCreationOperation { Type: INamedTypeSymbol created } creation &&
+                symbols.DapperSqlMapper is { } mapper && SymbolEqualityComparer.Default.Equals(created.ContainingAssembly, mapper.ContainingAssembly))
+            {
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.Parameter?.Name == "commandText")
+                    {
+                        return OperationHelpers.SkipConversions(argument.Value);
+                    }
+                }
+
+                return null;
+            }
+
+            return value.Type?.SpecialType == SpecialType.System_String ? value : null;
+        }
+
+        /// <summary>
+        /// True when a per-item value fills a hole of an interpolated SQL text before any <c>WHERE</c>, <c>SET</c>,
+        /// <c>VALUES</c>, <c>ON</c> or <c>HAVING</c>: in the select list or the table names (<c>$"SELECT id, {feeColumns}
+        /// FROM …"</c>, <c>$"… FROM {table}"</c>). Each item then asks a query of its own shape. A hole after those keywords
+        /// is a value (<c>$"… WHERE id = {id}"</c>): the same query N times, still flagged.
+        /// </summary>
+        private static bool ShapedByItem(IOperation? text, HashSet<ISymbol> taint, SF3002Symbols symbols)
+        {
+            if (text is not IInterpolatedStringOperation interpolated)
+            {
+                return false;
+            }
+
+            var before = new System.Text.StringBuilder();
+            foreach (var part in interpolated.Parts)
+            {
+                switch (part)
+                {
+                    case IInterpolatedStringTextOperation { Text: ILiteralOperation { ConstantValue: { HasValue: true, Value: string literal } } }:
+                        before.Append(literal);
+                        break;
+                    case IInterpolationOperation hole:
+                        if (UsesAny(hole.Expression, taint, perItemOnly: false, symbols))
+                        {
+                            return !ValuesStarted(before.ToString());
+                        }
+
+                        before.Append(" x ");
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] ValueClauses = { "WHERE", "SET", "VALUES", "ON", "HAVING" };
+
+        /// <summary>True when the SQL so far has reached a clause whose holes are values.</summary>
+        private static bool ValuesStarted(string sql)
+        {
+            var word = new System.Text.StringBuilder();
+            foreach (var c in sql + " ")
+            {
+                if (char.IsLetter(c))
+                {
+                    word.Append(char.ToUpperInvariant(c));
+                    continue;
+                }
+
+                if (word.Length > 0 && System.Array.IndexOf(ValueClauses, word.ToString()) >= 0)
+                {
+                    return true;
+                }
+
+                word.Clear();
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -430,7 +430,7 @@ namespace Steadfast.Tests.Rules
 
             public interface IProviderSource { IProvider Create(string name); IEnumerable<string> Names(); }
 
-            public interface IBus { void Subscribe(Action<IProvider> handler); }
+            public interface IBus { void Subscribe(Action<IProvider> handler); void Share(List<IProvider> providers); }
 
             """;
 
@@ -472,9 +472,14 @@ namespace Steadfast.Tests.Rules
                 private readonly Dictionary<string, IProvider> _byName = new();
                 private readonly List<IProvider> _subscribed = new();
                 private readonly List<Lead> _leads = new();
+                private readonly List<IProvider> _shared = new();
+                private readonly IEnumerable<IProvider> _lazy;
 
                 public Registry(IProviderSource source, IBus bus, IEnumerable<Lead> leads)
                 {
+                    bus.Share(_shared); // handed to something that may add later
+                    _lazy = source.Names().Select(source.Create); // a query, evaluated on each read
+
                     foreach (var name in source.Names())
                     {
                         _byName.Add(name, source.Create(name));
@@ -492,6 +497,10 @@ namespace Steadfast.Tests.Rules
                 public Task RefreshByNameAsync() => [|Task.WhenAll|](_byName.Values.Select(p => p.RefreshAsync()));
 
                 public Task RefreshSubscribedAsync() => [|Task.WhenAll|](_subscribed.Select(p => p.RefreshAsync()));
+
+                public Task RefreshSharedAsync() => [|Task.WhenAll|](_shared.Select(p => p.RefreshAsync()));
+
+                public Task RefreshLazyAsync() => [|Task.WhenAll|](_lazy.Select(p => p.RefreshAsync()));
 
                 public Task GreetAsync(Func<Lead, Task> send) => [|Task.WhenAll|](_leads.Select(lead => send(lead)));
 

@@ -17,8 +17,9 @@ namespace Steadfast.Analyzers.Rules.SF1003
         /// <summary>True when <paramref name="field"/> is such a collection (see the class).</summary>
         public static bool IsServicesBuiltInConstructor(IFieldSymbol field, IOperation site, SF1003Symbols types)
         {
+            // A concrete collection (a List, a Dictionary): an interface-typed field may hold a query evaluated on each read.
             if (field.IsStatic || !field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private ||
-                field.Type is not INamedTypeSymbol { TypeArguments.Length: > 0 } collection || !IsEnumerable(collection) ||
+                field.Type is not INamedTypeSymbol { TypeArguments.Length: > 0, TypeKind: not TypeKind.Interface } collection || !IsEnumerable(collection) ||
                 !IsService(collection.TypeArguments[collection.TypeArguments.Length - 1]) || site.SemanticModel is not { } model)
             {
                 return false;
@@ -33,13 +34,25 @@ namespace Steadfast.Analyzers.Rules.SF1003
                     continue;
                 }
 
-                if (InConstructorBody(name))
+                if (model.GetOperation(name) is not { } reference)
                 {
+                    return false;
+                }
+
+                var use = OperationHelpers.OutermostConversion(reference);
+                if (InConstructorBody(name, field.ContainingType, model))
+                {
+                    if (use.Parent is IArgumentOperation { Parent: IInvocationOperation or IObjectCreationOperation } argument &&
+                        !(argument.Parent is IInvocationOperation call && KnownTypes.Is(call.TargetMethod.ContainingType, types.Enumerable)))
+                    {
+                        return false; // handed to something that may keep it and add later
+                    }
+
                     writtenInConstructor = true;
                     continue; // built here: any writes
                 }
 
-                if (model.GetOperation(name) is not { } reference || !IsRead(OperationHelpers.OutermostConversion(reference), types))
+                if (!IsRead(use, types))
                 {
                     return false; // written, or handed elsewhere, after construction
                 }
@@ -90,8 +103,8 @@ namespace Steadfast.Analyzers.Rules.SF1003
         private static bool IsService(ITypeSymbol element) =>
             element.TypeKind == TypeKind.Interface || (element.TypeKind == TypeKind.Class && element.IsAbstract);
 
-        /// <summary>In a constructor's body or initializer, not inside a lambda or local function there.</summary>
-        private static bool InConstructorBody(SyntaxNode node)
+        /// <summary>In a constructor of <paramref name="type"/>, its body or initializer, not inside a lambda or local function there.</summary>
+        private static bool InConstructorBody(SyntaxNode node, INamedTypeSymbol type, SemanticModel model)
         {
             for (var current = node.Parent; current is not null; current = current.Parent)
             {
@@ -100,7 +113,8 @@ namespace Steadfast.Analyzers.Rules.SF1003
                     case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
                         return false;
                     case ConstructorDeclarationSyntax constructor:
-                        return !constructor.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword);
+                        return !constructor.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword) &&
+                            SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(constructor)?.ContainingType, type); // not a nested type's
                     case MemberDeclarationSyntax:
                         return false;
                 }

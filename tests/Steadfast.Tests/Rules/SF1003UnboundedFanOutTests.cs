@@ -330,6 +330,214 @@ namespace Steadfast.Tests.Rules
             }
             """);
 
+        // ---------------------------------------------------------------- round 6: real-code false positives (issue #15/#16)
+
+        private const string Round6Members = """
+
+                private readonly System.Collections.Concurrent.ConcurrentQueue<Lead> _due = new();
+
+                private List<Func<Task>> ChangedActions(List<Lead> leads)
+                {
+                    var actions = new List<Func<Task>>();
+                    if (leads.Count > 0)
+                    {
+                        actions.Add(() => SendAsync(leads[0]));
+                    }
+
+                    if (leads.Count > 1)
+                    {
+                        actions.Add(() => SendAsync(leads[1]));
+                    }
+
+                    return actions;
+                }
+
+                private List<Lead> Picked(List<Lead> leads)
+                {
+                    var picked = new List<Lead>();
+                    foreach (var lead in leads)
+                    {
+                        picked.Add(lead);
+                    }
+
+                    return picked;
+                }
+
+                private static void Fill(List<Lead> into) { }
+
+                private async Task DueAsync(Lead lead, bool startup)
+                {
+                    if (startup)
+                    {
+                        await Task.Delay(1000).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(lead.Name.Length);
+                    _due.Enqueue(lead);
+                }
+
+                private async Task RemindAsync(Lead lead)
+                {
+                    await Task.Delay(1000);
+                    await SendAsync(lead);
+                }
+
+                private static async Task PostAsync(Lead lead, SemaphoreSlim gate) => await PostLockedAsync(lead, gate);
+
+                private static async Task PostLockedAsync(Lead lead, SemaphoreSlim gate)
+                {
+                    await gate.WaitAsync();
+                    try { await Task.Delay(1); } finally { gate.Release(); }
+                }
+
+                private async Task PostUnlockedAsync(Lead lead, SemaphoreSlim gate)
+                {
+                    await SendAsync(lead);
+                    gate.Release();
+                }
+            """;
+
+        [Theory]
+        // one action per changed setting: a list that gets a handful of Adds outside any loop (server's OrganizationUpdateCollectionManagementCommand)
+        [InlineData("var actions = ChangedActions(leads); if (actions.Any()) { await Task.WhenAll(actions.Select(action => action())); }")]
+        [InlineData("await Task.WhenAll(ChangedActions(leads).Select(action => action()));")]
+        [InlineData("var actions = new List<Func<Task>>(); if (ct.CanBeCanceled) { actions.Add(() => SendAsync(leads[0])); } actions.Add(() => SendAsync(leads[1])); await Task.WhenAll(actions.Select(a => a()));")]
+        [InlineData("var byKind = new Dictionary<string, Lead>(); byKind[\"first\"] = leads[0]; byKind[\"last\"] = leads[^1]; await Task.WhenAll(byKind.Values.Select(SendAsync));")]
+        // one timer per item that hands off to a queue, no I/O (btcpayserver's InvoiceWatcher)
+        [InlineData("await Task.WhenAll(leads.Select(lead => DueAsync(lead, true)).ToArray());")]
+        [InlineData("await Task.WhenAll(leads.Select(async lead => { await Task.Delay(lead.Name.Length, ct); _due.Enqueue(lead); }));")]
+        // a semaphore handed to the callee, which hands it to the method that waits on it (ArchiSteamFarm's NLogController)
+        [InlineData("var gate = new SemaphoreSlim(1, 1); await Task.WhenAll(leads.Select(lead => PostAsync(lead, gate)));")]
+        public Task DoesNotFlag_Round6LookAlikes(string body) => VerifySF1003.AnalyzerAsync(Notifier(body, Round6Members));
+
+        [Theory]
+        [InlineData("await [|Task.WhenAll|](Picked(leads).Select(SendAsync));")] // the method fills its list in a loop
+        [InlineData("var picked = new List<Lead>(); foreach (var lead in leads) { picked.Add(lead); } await [|Task.WhenAll|](picked.Select(SendAsync));")]
+        [InlineData("var picked = new List<Lead>(); picked.Add(leads[0]); picked.AddRange(leads); await [|Task.WhenAll|](picked.Select(SendAsync));")]
+        [InlineData("var picked = new List<Lead>(); picked.Add(leads[0]); Fill(picked); await [|Task.WhenAll|](picked.Select(SendAsync));")] // handed elsewhere
+        [InlineData("var actions = new List<Func<Task>>(); leads.ForEach(lead => actions.Add(() => SendAsync(lead))); await [|Task.WhenAll|](actions.Select(a => a()));")] // added in a lambda
+        [InlineData("var byId = new Dictionary<long, Lead>(); foreach (var lead in leads) { byId[lead.ChatId] = lead; } await [|Task.WhenAll|](byId.Values.Select(SendAsync));")]
+        [InlineData("await [|Task.WhenAll|](leads.Select(lead => RemindAsync(lead)));")] // a delay, then I/O
+        [InlineData("await [|Task.WhenAll|](leads.Select(async lead => { await Task.Delay(10, ct); await SendAsync(lead); }));")]
+        [InlineData("var gate = new SemaphoreSlim(1, 1); await [|Task.WhenAll|](leads.Select(lead => PostUnlockedAsync(lead, gate)));")] // the semaphore is never waited on
+        public Task Flags_Round6NearMisses(string body) => VerifySF1003.AnalyzerAsync(Notifier(body, Round6Members));
+
+        private const string Providers = """
+
+            public sealed record Lead(long ChatId, string Name);
+
+            public interface IProvider { Task RefreshAsync(); }
+
+            public interface IProviderSource { IProvider Create(string name); IEnumerable<string> Names(); }
+
+            public interface IBus { void Subscribe(Action<IProvider> handler); void Share(List<IProvider> providers); }
+
+            """;
+
+        [Fact]
+        public Task DoesNotFlag_ServicesTheConstructorBuilds() => VerifySF1003.AnalyzerAsync(Usings + Providers + """
+            // btcpayserver's FeeProviderFactory: one provider per configured network, built once in the constructor
+            public sealed class Refresher
+            {
+                private readonly Dictionary<string, IProvider> _byName = new();
+                private readonly List<IProvider> _all;
+
+                public Refresher(IProviderSource source)
+                {
+                    _all = new List<IProvider>();
+                    foreach (var name in source.Names())
+                    {
+                        var provider = source.Create(name);
+                        _byName.Add(name, provider);
+                        _all.Add(provider);
+                    }
+                }
+
+                public IProvider Find(string name) => _byName.TryGetValue(name, out var found) ? found : null;
+
+                public Task RefreshAllAsync() => Task.WhenAll(_all.Select(p => p.RefreshAsync()));
+
+                public Task RefreshByNameAsync() => RefreshEach(_byName.Values);
+
+                public Task CountedAsync() => _all.Count > 0 ? RefreshEach(_all.Where(p => p != null)) : Task.CompletedTask;
+
+                private Task RefreshEach(IEnumerable<IProvider> providers) => Task.WhenAll(providers.Select(p => p.RefreshAsync()));
+            }
+            """);
+
+        [Fact]
+        public Task Flags_CollectionsBuiltOrPassedLater() => VerifySF1003.AnalyzerAsync(Usings + Providers + """
+            public sealed class Registry
+            {
+                private readonly Dictionary<string, IProvider> _byName = new();
+                private readonly List<IProvider> _subscribed = new();
+                private readonly List<Lead> _leads = new();
+                private readonly List<IProvider> _shared = new();
+                private readonly IEnumerable<IProvider> _lazy;
+
+                public Registry(IProviderSource source, IBus bus, IEnumerable<Lead> leads)
+                {
+                    bus.Share(_shared); // handed to something that may add later
+                    _lazy = source.Names().Select(source.Create); // a query, evaluated on each read
+
+                    foreach (var name in source.Names())
+                    {
+                        _byName.Add(name, source.Create(name));
+                    }
+
+                    bus.Subscribe(provider => _subscribed.Add(provider)); // added whenever the bus says, after construction
+                    foreach (var lead in leads)
+                    {
+                        _leads.Add(lead); // data, not services
+                    }
+                }
+
+                public void Register(string name, IProvider provider) => _byName[name] = provider; // grows after construction
+
+                public Task RefreshByNameAsync() => [|Task.WhenAll|](_byName.Values.Select(p => p.RefreshAsync()));
+
+                public Task RefreshSubscribedAsync() => [|Task.WhenAll|](_subscribed.Select(p => p.RefreshAsync()));
+
+                public Task RefreshSharedAsync() => [|Task.WhenAll|](_shared.Select(p => p.RefreshAsync()));
+
+                public Task RefreshLazyAsync() => [|Task.WhenAll|](_lazy.Select(p => p.RefreshAsync()));
+
+                public Task GreetAsync(Func<Lead, Task> send) => [|Task.WhenAll|](_leads.Select(lead => send(lead)));
+
+                public Task RefreshSomeAsync(IEnumerable<IProvider> providers) => RefreshEach(providers); // a caller's collection
+
+                private Task RefreshEach(IEnumerable<IProvider> providers) => [|Task.WhenAll|](providers.Select(p => p.RefreshAsync()));
+            }
+            """);
+
+        [Fact]
+        public Task DoesNotFlag_InjectedCollectionOfAnUnresolvedType() => new SteadfastAnalyzerTest<SF1003UnboundedFanOutAnalyzer>
+        {
+            // server's NotificationHubClientProxy, with its package not restored: services or data cannot be told
+            TestCode = Usings + """
+                public sealed class ClientProxy
+                {
+                    private readonly IEnumerable<{|#0:IHubClient|}> _clients;
+
+                    public ClientProxy(IEnumerable<{|#1:IHubClient|}> clients)
+                    {
+                        _clients = clients;
+                    }
+
+                    public async Task<int[]> SendAllAsync(Func<object, Task<int>> action)
+                    {
+                        var tasks = _clients.Select(async c => await action(c));
+                        return await Task.WhenAll(tasks);
+                    }
+                }
+                """,
+            ExpectedDiagnostics =
+            {
+                Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0246").WithLocation(0).WithArguments("IHubClient"),
+                Microsoft.CodeAnalysis.Testing.DiagnosticResult.CompilerError("CS0246").WithLocation(1).WithArguments("IHubClient"),
+            },
+        }.RunAsync();
+
         // ---------------------------------------------------------------- fix
 
         [Fact]

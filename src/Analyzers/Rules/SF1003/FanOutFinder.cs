@@ -46,6 +46,9 @@ namespace Steadfast.Analyzers.Rules.SF1003
     {
         private const int MaxDepth = 4;
 
+        /// <summary>How many levels of same-file calls a throttle (a SemaphoreSlim wait) is looked for in.</summary>
+        private const int MaxThrottleDepth = 2;
+
         /// <summary><c>Task.WhenAll</c>/<c>WaitAll</c> over a Select of an unfixed collection, directly or through a local, or over a list a loop fills.</summary>
         public static FanOut? OfWhenAll(IInvocationOperation call, SF1003Symbols types, int threshold)
         {
@@ -172,7 +175,7 @@ namespace Steadfast.Analyzers.Rules.SF1003
             }
 
             var source = select.Arguments[0].Value;
-            if (IsFixedSize(source, types, threshold, 0) || Throttled(selector.Target, types, 0))
+            if (IsFixedSize(source, types, threshold, 0) || Throttled(selector.Target, types, 0) || OnlyTimers(selector.Target, types, 0))
             {
                 return null;
             }
@@ -194,7 +197,7 @@ namespace Steadfast.Analyzers.Rules.SF1003
 
                 // The task added is started right there; Task.Run and the like are reported where they are.
                 if (OperationHelpers.SkipConversions(add.Arguments[0].Value) is not IInvocationOperation started || !types.IsTask(started.Type) ||
-                    StartsBackgroundWork(started.TargetMethod, types) || EnclosingLoop(add) is not { } loop || Throttled(add, types, 0))
+                    StartsBackgroundWork(started.TargetMethod, types) || EnclosingLoop(add) is not { } loop || Throttled(add, types, 0) || OnlyTimers(started, types, 0))
                 {
                     continue;
                 }
@@ -254,7 +257,8 @@ namespace Steadfast.Analyzers.Rules.SF1003
 
         /// <summary>
         /// A SemaphoreSlim wait in <paramref name="code"/> (a lambda, the started call and its arguments), or in a method of the
-        /// same file it calls (one level: <c>items.Select(i => SendThrottledAsync(i))</c>).
+        /// same file it calls, up to two levels (<c>items.Select(i => SendThrottledAsync(i))</c>, or a semaphore handed to a
+        /// method that hands it on to the one that waits on it).
         /// </summary>
         private static bool Throttled(IOperation code, SF1003Symbols types, int depth)
         {
@@ -281,7 +285,7 @@ namespace Steadfast.Analyzers.Rules.SF1003
                     return true;
                 }
 
-                if (depth == 0 && BodyInSameTree(called, operation) is { } body && Throttled(body, types, depth + 1))
+                if (depth < MaxThrottleDepth && BodyInSameTree(called, operation) is { } body && Throttled(body, types, depth + 1))
                 {
                     return true;
                 }
@@ -289,6 +293,74 @@ namespace Steadfast.Analyzers.Rules.SF1003
 
             return false;
         }
+
+        /// <summary>
+        /// True when the tasks <paramref name="code"/> starts only wait on timers: every task it awaits or starts is a
+        /// <c>Task.Delay</c>, or a call to a method of the same file (one level) that itself only awaits <c>Task.Delay</c>
+        /// and hands off synchronously (<c>await Task.Delay(due); queue.TryWrite(id);</c>). One timer per item holds no
+        /// connection or request, so a burst of them is no burst of I/O.
+        /// </summary>
+        private static bool OnlyTimers(IOperation code, SF1003Symbols types, int depth)
+        {
+            var timers = 0;
+            foreach (var operation in code.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IAwaitOperation awaited:
+                        var operand = OperationHelpers.SkipConversions(awaited.Operation);
+                        if (operand is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+                        {
+                            operand = OperationHelpers.SkipConversions(configured);
+                        }
+
+                        if (operand is not IInvocationOperation awaitedCall || !IsTimer(awaitedCall.TargetMethod, awaitedCall, types, depth))
+                        {
+                            return false; // awaits something that is not a timer (a task in a variable, a custom awaitable, I/O)
+                        }
+
+                        timers++;
+                        break;
+                    case IInvocationOperation invocation when types.IsTaskOrValueTask(invocation.TargetMethod.ReturnType):
+                        if (IsDelay(invocation.TargetMethod, types))
+                        {
+                            break; // a delay not awaited here (returned, say) waits for nothing by itself
+                        }
+
+                        if (!IsTimer(invocation.TargetMethod, invocation, types, depth))
+                        {
+                            return false;
+                        }
+
+                        timers++;
+                        break;
+                    case IMethodReferenceOperation reference when types.IsTaskOrValueTask(reference.Method.ReturnType):
+                        if (IsDelay(reference.Method, types) || !IsTimer(reference.Method, reference, types, depth))
+                        {
+                            return false;
+                        }
+
+                        timers++;
+                        break;
+                }
+            }
+
+            return timers > 0;
+        }
+
+        /// <summary><c>Task.Delay</c>, or a method of the same file whose tasks only wait on timers (<see cref="OnlyTimers"/>).</summary>
+        private static bool IsTimer(IMethodSymbol method, IOperation site, SF1003Symbols types, int depth)
+        {
+            if (IsDelay(method, types))
+            {
+                return true;
+            }
+
+            return depth == 0 && !method.IsVirtual && !method.IsAbstract && !method.IsOverride &&
+                BodyInSameTree(method, site) is { } body && OnlyTimers(body, types, depth + 1);
+        }
+
+        private static bool IsDelay(IMethodSymbol method, SF1003Symbols types) => method.Name == "Delay" && KnownTypes.Is(method.ContainingType, types.Task);
 
         /// <summary>The body of a source method declared in the same file as <paramref name="site"/>, or null.</summary>
         private static IOperation? BodyInSameTree(IMethodSymbol method, IOperation site)
@@ -352,18 +424,204 @@ namespace Steadfast.Analyzers.Rules.SF1003
                     return collection.Initializers.Length <= threshold;
                 case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is { } container && KnownTypes.Is(container, types.Enumerable):
                     return IsFixedEnumerable(invocation, types, threshold, depth);
+                case IInvocationOperation invocation:
+                    return ReturnsFixedSize(invocation, types, threshold, depth);
                 case ILocalReferenceOperation { Local: var local }:
                     if (local.DeclaringSyntaxReferences.Length == 1 && local.DeclaringSyntaxReferences[0].GetSyntax() is ForEachStatementSyntax)
                     {
                         return IsBatch(local, source, types);
                     }
 
-                    return InitialValue(local, source) is { } initial && IsFixedSize(initial, types, threshold, depth + 1);
-                case IFieldReferenceOperation { Field: { IsReadOnly: true, Type: IArrayTypeSymbol } field }:
-                    return FieldInitializer(field, source) is { } value && IsFixedSize(value, types, threshold, depth + 1);
+                    return InitialValue(local, source) is { } initial &&
+                        (IsFixedSize(initial, types, threshold, depth + 1) || FilledByAHandfulOfAdds(local, initial, types, threshold));
+                case IFieldReferenceOperation { Field: { IsReadOnly: true, Type: IArrayTypeSymbol } field } when FieldInitializer(field, source) is { } value:
+                    return IsFixedSize(value, types, threshold, depth + 1);
+                case IFieldReferenceOperation { Field: var field }:
+                    return ConstructorBuilt.IsServicesBuiltInConstructor(field, source, types);
+                case IPropertyReferenceOperation { Property: { Name: "Values" or "Keys", IsStatic: false }, Instance: { } dictionary }:
+                    return IsFixedSize(dictionary, types, threshold, depth + 1); // the values of a fixed dictionary
+                case IParameterReferenceOperation { Parameter: var parameter }:
+                    return PassedOnlyFixed(parameter, source, types, threshold, depth);
                 default:
                     return source.Syntax is CollectionExpressionSyntax written && written.Elements.Count <= threshold && !HasSpread(written);
             }
+        }
+
+        /// <summary>
+        /// A local that starts as an empty collection (<c>new List&lt;T&gt;()</c>, <c>[]</c>) and gets at most
+        /// <paramref name="threshold"/> items, each from an <c>Add</c> outside any loop or lambda (one per settings flag
+        /// that changed, say), and is otherwise only read: enumerated, counted, queried with LINQ or returned.
+        /// </summary>
+        private static bool FilledByAHandfulOfAdds(ILocalSymbol local, IOperation initial, SF1003Symbols types, int threshold)
+        {
+            initial = OperationHelpers.SkipConversions(initial);
+            int count;
+            switch (initial)
+            {
+                case IObjectCreationOperation { Arguments.Length: 0 } creation:
+                    count = creation.Initializer?.Initializers.Length ?? 0;
+                    break;
+                case var written when written.Syntax is CollectionExpressionSyntax expression && !HasSpread(expression):
+                    count = expression.Elements.Count;
+                    break;
+                default:
+                    return false;
+            }
+
+            var root = FunctionRoot(initial);
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                var use = OperationHelpers.OutermostConversion(reference);
+                switch (use.Parent)
+                {
+                    case IInvocationOperation { TargetMethod.Name: "Add", Arguments.Length: 1 or 2 } add when add.Instance == use:
+                        if (!InStraightLineCode(add, root))
+                        {
+                            return false; // added in a loop or a lambda: as many as it runs
+                        }
+
+                        count++;
+                        break;
+                    case IInvocationOperation { TargetMethod.Name: "ToArray" or "Contains" or "IndexOf" } read when read.Instance == use:
+                        break;
+                    case IArgumentOperation { Parent: IInvocationOperation call } when KnownTypes.Is(call.TargetMethod.ContainingType, types.Enumerable):
+                        break; // a LINQ read (Any, Select, Count, …)
+                    case IPropertyReferenceOperation property when property.Instance == use:
+                        if (property.Property.IsIndexer && property.Parent is IAssignmentOperation assignment && assignment.Target == property)
+                        {
+                            if (!InStraightLineCode(property, root))
+                            {
+                                return false; // dictionary[key] = value in a loop
+                            }
+
+                            count++; // an indexer set may add an item (a dictionary's)
+                        }
+
+                        break; // Count, an indexer read
+                    case IForEachLoopOperation loop when loop.Collection == use:
+                        break;
+                    case IReturnOperation:
+                        break;
+                    default:
+                        return false; // handed elsewhere, reassigned, or filled another way: not judged
+                }
+            }
+
+            return count <= threshold;
+        }
+
+        /// <summary>
+        /// A parameter of a private method that every call in its type (at least one, and no method-group use) gives a
+        /// fixed-size collection: <c>RefreshAsync(_providers.Values)</c> where <c>_providers</c> is fixed.
+        /// </summary>
+        private static bool PassedOnlyFixed(IParameterSymbol parameter, IOperation site, SF1003Symbols types, int threshold, int depth)
+        {
+            if (parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method ||
+                method.IsVirtual || method.IsAbstract || method.IsOverride || site.SemanticModel is not { } model)
+            {
+                return false;
+            }
+
+            var calls = 0;
+            foreach (var node in ConstructorBuilt.TypeSyntax(method.ContainingType, model))
+            {
+                if (node is not SimpleNameSyntax name || name.Identifier.ValueText != method.Name ||
+                    !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol?.OriginalDefinition, method.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                var invoked = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (SyntaxNode)access : name;
+                if (invoked.Parent is not InvocationExpressionSyntax invocationSyntax || invocationSyntax.Expression != invoked ||
+                    model.GetOperation(invocationSyntax) is not IInvocationOperation call)
+                {
+                    return false; // a method group, or code that does not bind: not judged
+                }
+
+                IOperation? value = null;
+                foreach (var argument in call.Arguments)
+                {
+                    if (argument.Parameter?.Ordinal == parameter.Ordinal)
+                    {
+                        value = argument.Value;
+                    }
+                }
+
+                if (value is null || !IsFixedSize(value, types, threshold, depth + 1))
+                {
+                    return false;
+                }
+
+                calls++;
+            }
+
+            return calls > 0;
+        }
+
+        /// <summary>No loop, lambda or local function between <paramref name="operation"/> and <paramref name="root"/>.</summary>
+        private static bool InStraightLineCode(IOperation operation, IOperation root)
+        {
+            for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+            {
+                if (current is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// A call to a non-virtual method of the same file whose every <c>return</c> gives a fixed-size collection (one call
+        /// deep within <see cref="MaxDepth"/>): <c>var actions = CreateActions(…)</c> where <c>CreateActions</c> builds a
+        /// list from a handful of <c>Add</c>s.
+        /// </summary>
+        private static bool ReturnsFixedSize(IInvocationOperation invocation, SF1003Symbols types, int threshold, int depth)
+        {
+            var method = invocation.TargetMethod;
+            if (method.MethodKind != MethodKind.Ordinary || method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern ||
+                BodyInSameTree(method, invocation) is not { } body)
+            {
+                return false;
+            }
+
+            var returns = 0;
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is not IReturnOperation returned || !IsOwnCode(returned, body))
+                {
+                    continue;
+                }
+
+                if (returned.Kind != OperationKind.Return || returned.ReturnedValue is not { } value || !IsFixedSize(value, types, threshold, depth + 1))
+                {
+                    return false; // an iterator, or a return of something unfixed
+                }
+
+                returns++;
+            }
+
+            return returns > 0;
+        }
+
+        /// <summary>The operation belongs to the method itself, not to a lambda or local function in it.</summary>
+        private static bool IsOwnCode(IOperation operation, IOperation root)
+        {
+            for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsFixedEnumerable(IInvocationOperation invocation, SF1003Symbols types, int threshold, int depth)

@@ -49,12 +49,18 @@ namespace Steadfast.Analyzers.Rules.SF1003
                 }
             }
 
-            return parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } && IsService(element);
+            return parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } && (IsService(element) || IsUnresolved(element));
         }
 
         /// <summary>A service type: an interface or an abstract class (what a container registers several implementations of).</summary>
         private static bool IsService(ITypeSymbol element) =>
             element.TypeKind == TypeKind.Interface || (element.TypeKind == TypeKind.Class && element.IsAbstract);
+
+        /// <summary>
+        /// An element type the compilation cannot resolve (a package not restored): whether the constructor receives
+        /// services or data cannot be told, and the rule never reports on the strength of a type it cannot resolve.
+        /// </summary>
+        private static bool IsUnresolved(ITypeSymbol element) => element.TypeKind == TypeKind.Error;
 
         /// <summary>The element type of an array, <c>IEnumerable&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c> or <c>IReadOnlyCollection&lt;T&gt;</c>; else null.</summary>
         private static ITypeSymbol? ElementType(ITypeSymbol type)

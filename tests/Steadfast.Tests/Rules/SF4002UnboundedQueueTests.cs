@@ -345,6 +345,82 @@ namespace Steadfast.Tests.Rules
             Dispatching("private readonly BlockingCollection<Func<CancellationToken, Task>> [|_jobs|] = new();", "_jobs.Add(job)",
                 "await Task.Yield(); foreach (var job in _jobs.GetConsumingEnumerable(ct)) { job(ct).Wait(); }"));
 
+        // ---------------------------------------------------------------- round 6: an owner held only by short-lived objects
+
+        private static string PerOperationLog(string field, string inCreate, string moreTypes) => Usings + """
+            public sealed class AuditLog
+            {
+                private readonly List<string> FIELD = new();
+                public void Write(string entry) { lock (_entries) _entries.Add(entry); }
+                public List<string> ToList() { lock (_entries) return _entries.ToList(); }
+                internal IDisposable Time(string what) => new Timing(this, what);
+
+                private sealed class Timing : IDisposable
+                {
+                    private readonly AuditLog _log;
+                    private readonly string _what;
+                    public Timing(AuditLog log, string what) { _log = log; _what = what; }
+                    public void Dispose() => _log.Write(_what + " done");
+                }
+            }
+
+            public sealed class OrderContext
+            {
+                public OrderContext(string id, AuditLog log) { Id = id; Log = log; }
+                public string Id { get; }
+                public AuditLog Log { get; }
+                public AuditLog Notes { get; } = new AuditLog();
+            }
+
+            public static class Keep
+            {
+                public static readonly List<IDisposable> All = new();
+            }
+
+            public static class Orders
+            {
+                public static async Task Create(string id, string note)
+                {
+                    var log = new AuditLog();
+                    log.Write(note);
+                    var context = new OrderContext(id, log);
+                    Process(context, note);
+                    using (log.Time("saving"))
+                    {
+                        await Task.Yield();
+                    }
+
+                    IN_CREATE
+                    await SaveLogs(id, log);
+                }
+
+                private static void Process(OrderContext context, string note) { context.Log.Write(note); context.Notes.Write(note); }
+
+                private static async Task SaveLogs(string id, AuditLog log) { await Task.Yield(); Console.WriteLine(id + log.ToList().Count); }
+            }
+
+            """.Replace("FIELD", field).Replace("IN_CREATE", inCreate) + moreTypes + Endpoint("(string id, string note) => Orders.Create(id, note)");
+
+        /// <summary>
+        /// The owner is made with <c>new</c> per operation, written a few lines, handed to a method and dropped (real code:
+        /// btcpayserver's <c>InvoiceLogs</c>). It is also held by objects that are themselves per operation: a context made
+        /// per call that keeps it in a property (and makes another in an initializer), and a helper it makes of itself
+        /// (<c>new Timing(this, …)</c>) that a factory returns straight into a <c>using</c>. A static list of
+        /// <c>IDisposable</c> elsewhere could hold a <c>Timing</c>, but none is ever handed to it.
+        /// </summary>
+        [Fact]
+        public Task DoesNotFlag_OwnerHeldOnlyByShortLivedObjects() => VerifySF4002.AnalyzerAsync(PerOperationLog("_entries", "", ""));
+
+        /// <summary>
+        /// Near misses: the per-operation context kept in a static field, the log handed to an object that lives for the
+        /// process, or the log's helper (and so the log) kept in a static list: the history lives as long as they do.
+        /// </summary>
+        [Theory]
+        [InlineData("Last.Context = context;", "public static class Last { public static OrderContext? Context; }")]
+        [InlineData("AuditSink.Shared.Attach(log);", "public sealed class AuditSink { public static readonly AuditSink Shared = new AuditSink(); private AuditLog? _current; public void Attach(AuditLog log) => _current = log; public int Count => _current?.ToList().Count ?? 0; }")]
+        [InlineData("Keep.All.Add(log.Time(\"kept\"));", "")]
+        public Task Flags_PerOperationOwnerKeptByALongLivedOne(string inCreate, string moreTypes) => VerifySF4002.AnalyzerAsync(PerOperationLog("[|_entries|]", inCreate, moreTypes));
+
         /// <summary>A collection type that does not resolve is never taken for one.</summary>
         [Fact]
         public Task DoesNotFlag_UnresolvedType() => VerifySF4002.AnalyzerAsync("""

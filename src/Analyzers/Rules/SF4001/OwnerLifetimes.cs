@@ -62,6 +62,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
         /// <summary>How far the decision follows holders and factories (a holder's holder, a factory's caller's caller).</summary>
         private const int MaxDepth = 4;
 
+        /// <summary>The most invocations (by the factory's simple name, before binding) a factory's callers are judged from.</summary>
+        private const int MaxFactoryCalls = 32;
+
         private readonly ConcurrentDictionary<ITypeSymbol, OwnerLifetime> _rootOnly = new ConcurrentDictionary<ITypeSymbol, OwnerLifetime>(SymbolEqualityComparer.Default);
 
         public OwnerLifetime Of(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -224,7 +227,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             // An object reaches a field or property only when it is handed on: passed as an argument where it is made, or
             // passing itself ('this') from its own code. Then each holder that could keep it must itself be short-lived
             // (a per-operation context that holds a per-operation log: both go when the operation ends).
-            if (handedOn || HandsItselfOn(type, cancellationToken))
+            if (heldBy.Count > 0 && (handedOn || HandsItselfOn(type, cancellationToken)))
             {
                 foreach (var (holder, isStatic) in heldBy)
                 {
@@ -366,9 +369,15 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 return Fate.Kept; // callers out of sight
             }
 
+            var candidates = _index.Invocations(method.Name);
+            if (candidates.Count > MaxFactoryCalls)
+            {
+                return Fate.Kept; // a common name (Create, Get): too many calls to bind for this one question
+            }
+
             var calls = 0;
             var worst = Fate.PerOperation;
-            foreach (var invocation in _index.Invocations(method.Name))
+            foreach (var invocation in candidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var callModel = Model(invocation.SyntaxTree);

@@ -15,7 +15,7 @@ namespace Steadfast.Analyzers.Internal
     {
         private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new ConditionalWeakTable<Compilation, KnownTypes>();
 
-        private const int Count = 239;
+        private const int Count = 240;
 
         private readonly Compilation _compilation;
         private readonly INamedTypeSymbol?[] _types = new INamedTypeSymbol?[Count];
@@ -375,6 +375,9 @@ namespace Steadfast.Analyzers.Internal
         // SF2001: a URL of the application's own routes (a request to itself is not a remote call).
         public INamedTypeSymbol? UrlHelper => Get(237, "Microsoft.AspNetCore.Mvc.IUrlHelper");
         public INamedTypeSymbol? UrlHelperExtensions => Get(238, "Microsoft.AspNetCore.Mvc.UrlHelperExtensions");
+
+        // SF6003: a GET action (a GET that takes no credential is no login, registration or token endpoint to guess against).
+        public INamedTypeSymbol? HttpGetAttribute => Get(239, "Microsoft.AspNetCore.Mvc.HttpGetAttribute");
 
         public static KnownTypes GetOrCreate(Compilation compilation) =>
             Cache.GetValue(compilation, static c => new KnownTypes(c));

@@ -247,6 +247,9 @@ namespace Steadfast.Analyzers.Rules.SF4002
 
         public INamedTypeSymbol? UnboundedChannelOptions => Types.UnboundedChannelOptions;
 
+        /// <summary>A task or value task (a dispatch loop starts one per item and does not await it).</summary>
+        public bool IsTaskOrValueTask(ITypeSymbol? type) => Types.IsTaskOrValueTask(type);
+
         public static SF4002Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF4002Symbols(types));
     }
 }

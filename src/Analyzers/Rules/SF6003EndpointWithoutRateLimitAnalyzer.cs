@@ -52,6 +52,11 @@ namespace Steadfast.Analyzers.Rules
             "Route segments (or their parts between `-`, `_` and `.`), compared ignoring case, that make an endpoint a login, registration or token endpoint: flagged whatever its verb and given the auth tier.",
             "login", "logon", "signin", "sign-in", "signup", "sign-up", "register", "registration", "token", "password", "otp", "mfa", "2fa");
 
+        internal static readonly OptionDefinition<ImmutableHashSet<string>> CredentialWords = OptionDefinition.List(
+            "SF6003.credential_parameter_words",
+            "Words of a parameter's name (its camelCase parts, compared ignoring case), or of a property of a request model it binds, that make a GET endpoint with an auth route take a credential, and so flagged; a GET that takes none (a form, a code issued to a signed-in caller) is a read.",
+            "password", "passwd", "pwd", "passcode", "passphrase", "pin", "otp", "totp", "code", "token", "secret", "key", "apikey", "credential", "credentials", "authorization", "signature", "ticket", "nonce");
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SF6003EndpointWithoutRateLimit);
 
         public override void Initialize(AnalysisContext context)
@@ -117,6 +122,41 @@ namespace Steadfast.Analyzers.Rules
             return false;
         }
 
+        /// <summary>True when <paramref name="name"/> (an identifier), or one of its camelCase or <c>_</c>-separated parts, is one of <paramref name="words"/>.</summary>
+        internal static bool NameHasWord(string name, ImmutableHashSet<string> words)
+        {
+            if (words.Count == 0 || name.Length == 0)
+            {
+                return false;
+            }
+
+            if (Matches(name, words))
+            {
+                return true;
+            }
+
+            var start = 0;
+            for (var i = 1; i <= name.Length; i++)
+            {
+                var boundary = i == name.Length || name[i] == '_' || name[i - 1] == '_' ||
+                               (char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))));
+                if (!boundary)
+                {
+                    continue;
+                }
+
+                var part = name.Substring(start, i - start).Trim('_');
+                if (part.Length > 0 && Matches(part, words))
+                {
+                    return true;
+                }
+
+                start = i;
+            }
+
+            return false;
+        }
+
         private static bool Matches(string text, ImmutableHashSet<string> words)
         {
             foreach (var word in words)
@@ -133,14 +173,18 @@ namespace Steadfast.Analyzers.Rules
         /// <summary>One endpoint nothing visible limits; <see cref="DependsOn"/>: the parameter whose argument, if limited somewhere, limits it.</summary>
         private sealed class Candidate
         {
-            public Candidate(Location location, string name, bool auth, bool controller, (IMethodSymbol Method, int Ordinal)? dependsOn)
+            public Candidate(Location location, string name, bool auth, bool controller, (IMethodSymbol Method, int Ordinal)? dependsOn, IMethodSymbol? unlessBodyReadsNoRequest = null)
             {
                 Location = location;
                 Name = name;
                 Auth = auth;
                 Controller = controller;
                 DependsOn = dependsOn;
+                UnlessBodyReadsNoRequest = unlessBodyReadsNoRequest;
             }
+
+            /// <summary>A GET action with an auth route and no credential parameter: reported only when its body reads the request itself.</summary>
+            public IMethodSymbol? UnlessBodyReadsNoRequest { get; }
 
             public Location Location { get; }
 
@@ -339,6 +383,12 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
+                if (verb == "GET" && HandlerSymbol(handler) is IMethodSymbol handlerMethod &&
+                    !TakesCredential(handlerMethod.Parameters, CredentialWords.Get(context.Options, call.Syntax.SyntaxTree)))
+                {
+                    return; // a GET that takes no credential: nothing to guess, a read (the read tier, not flagged)
+                }
+
                 var receiver = ReceiverLimit(call, 0);
                 if (receiver.Limited)
                 {
@@ -369,6 +419,7 @@ namespace Steadfast.Analyzers.Rules
                 string? verb = null;
                 string? template = null;
                 string? methodRoute = null;
+                var onlyGet = true;
                 foreach (var attribute in method.GetAttributes())
                 {
                     var attributeType = attribute.AttributeClass;
@@ -379,6 +430,7 @@ namespace Steadfast.Analyzers.Rules
 
                     if (KnownTypes.DerivesFrom(attributeType, _symbols.HttpMethodAttribute))
                     {
+                        onlyGet &= KnownTypes.DerivesFrom(attributeType, _symbols.HttpGetAttribute);
                         template ??= FirstString(attribute);
                         verb ??= KnownTypes.DerivesFrom(attributeType, _symbols.HttpPostAttribute) ? "POST"
                             : KnownTypes.DerivesFrom(attributeType, _symbols.HttpPutAttribute) ? "PUT"
@@ -422,8 +474,14 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
+                IMethodSymbol? unlessBodyReadsNoRequest = null;
+                if (verb.Length == 0 && onlyGet && !TakesCredential(method.Parameters, CredentialWords.Get(context.Options, method.Locations[0].SourceTree!)))
+                {
+                    unlessBodyReadsNoRequest = method; // a GET with no credential parameter: a read, unless its body reads the request
+                }
+
                 var name = (verb.Length > 0 ? verb + " " : "") + type.Name + "." + method.Name;
-                _candidates.Enqueue(new Candidate(method.Locations[0], name, auth, controller: true, dependsOn: null));
+                _candidates.Enqueue(new Candidate(method.Locations[0], name, auth, controller: true, dependsOn: null, unlessBodyReadsNoRequest));
             }
 
             /// <summary>An MVC controller: derived from <c>ControllerBase</c>, or marked <c>[ApiController]</c>/<c>[Controller]</c> (on it or a base class).</summary>
@@ -474,7 +532,8 @@ namespace Steadfast.Analyzers.Rules
                 foreach (var candidate in _candidates)
                 {
                     if ((candidate.Controller && controllersLimited) ||
-                        (candidate.DependsOn is { } parameter && _limitedArguments.ContainsKey(parameter)))
+                        (candidate.DependsOn is { } parameter && _limitedArguments.ContainsKey(parameter)) ||
+                        (candidate.UnlessBodyReadsNoRequest is { } action && !BodyReadsRequest(action, context.Compilation, context.CancellationToken)))
                     {
                         continue;
                     }
@@ -522,21 +581,116 @@ namespace Steadfast.Analyzers.Rules
                 return false;
             }
 
-            /// <summary>A handler lambda or method with <c>[EnableRateLimiting]</c> or <c>[DisableRateLimiting]</c>.</summary>
-            private bool HandlerLimited(IOperation? handler)
+            /// <summary>The handler's lambda or method, or null when it is not written here (a delegate variable, a call).</summary>
+            private static IMethodSymbol? HandlerSymbol(IOperation? handler)
             {
                 if (handler is null)
                 {
-                    return false;
+                    return null;
                 }
 
                 var target = OperationHelpers.SkipConversions(handler) is IDelegateCreationOperation creation ? creation.Target : OperationHelpers.SkipConversions(handler);
-                ISymbol? symbol = target switch
+                return target switch
                 {
                     IAnonymousFunctionOperation function => function.Symbol,
                     IMethodReferenceOperation reference => reference.Method,
                     _ => null,
                 };
+            }
+
+            /// <summary>
+            /// A parameter that can carry a credential: the request itself (<c>HttpContext</c>, <c>HttpRequest</c>), a
+            /// parameter whose name has one of <paramref name="words"/>, or a request model declared here with such a
+            /// property. Services (interfaces) and the <c>CancellationToken</c> are no input.
+            /// </summary>
+            private bool TakesCredential(ImmutableArray<IParameterSymbol> parameters, ImmutableHashSet<string> words)
+            {
+                foreach (var parameter in parameters)
+                {
+                    var type = parameter.Type;
+                    if (type is null || type.TypeKind == TypeKind.Error || KnownTypes.Is(type, _symbols.HttpContext) || KnownTypes.Is(type, _symbols.HttpRequest))
+                    {
+                        return true; // reads anything the request carries (or cannot be resolved: say the worst)
+                    }
+
+                    if (type.TypeKind == TypeKind.Interface || KnownTypes.Is(type, _symbols.CancellationToken))
+                    {
+                        continue;
+                    }
+
+                    if (NameHasWord(parameter.Name, words))
+                    {
+                        return true;
+                    }
+
+                    if (type is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } model && IsInSource(model))
+                    {
+                        foreach (var member in model.GetMembers())
+                        {
+                            if (member is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public } property && NameHasWord(property.Name, words))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            private static bool IsInSource(ISymbol symbol)
+            {
+                foreach (var location in symbol.Locations)
+                {
+                    if (location.IsInSource)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>
+            /// The action's body reads the request through the controller (<c>Request</c>, <c>HttpContext</c>,
+            /// <c>ControllerContext</c> of <c>ControllerBase</c>): a credential may come in a header or a form. Bound only
+            /// for the rare GET action with an auth route and no credential parameter, at the compilation's end.
+            /// </summary>
+            private bool BodyReadsRequest(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+            {
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    var syntax = reference.GetSyntax(cancellationToken);
+                    if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                    {
+                        return true;
+                    }
+
+#pragma warning disable RS1030 // One action's body, at compilation end, only for a GET with an auth route and no credential parameter (rare).
+                    var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+                    if (model.GetOperation(syntax, cancellationToken) is not { } body)
+                    {
+                        return true; // cannot tell: say the worst
+                    }
+
+                    foreach (var operation in body.DescendantsAndSelf())
+                    {
+                        if (operation is IPropertyReferenceOperation { Property: { Name: "Request" or "HttpContext" or "ControllerContext" } property } &&
+                            KnownTypes.DerivesFrom(property.ContainingType, _symbols.ControllerBase))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>A handler lambda or method with <c>[EnableRateLimiting]</c> or <c>[DisableRateLimiting]</c>.</summary>
+            private bool HandlerLimited(IOperation? handler)
+            {
+                var symbol = HandlerSymbol(handler);
                 if (symbol is null)
                 {
                     return false;
@@ -721,6 +875,14 @@ namespace Steadfast.Analyzers.Rules.SF6003
         public INamedTypeSymbol? HttpMethodAttribute => Types.HttpMethodAttribute;
 
         public INamedTypeSymbol? HttpPutAttribute => Types.HttpPutAttribute;
+
+        public INamedTypeSymbol? HttpGetAttribute => Types.HttpGetAttribute;
+
+        public INamedTypeSymbol? HttpContext => Types.HttpContext;
+
+        public INamedTypeSymbol? HttpRequest => Types.HttpRequest;
+
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
         public INamedTypeSymbol? HttpPatchAttribute => Types.HttpPatchAttribute;
 

@@ -411,6 +411,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddTransient(typeof(Parser)); }")]
         [InlineData("using Microsoft.Extensions.DependencyInjection; public static class Setup { public static void Add(IServiceCollection s) => s.AddScoped<System.IDisposable, Parser>(); }")]
         [InlineData("using Microsoft.Extensions.DependencyInjection; using Microsoft.Extensions.DependencyInjection.Extensions; public static class Setup { public static void Add(IServiceCollection s) => s.TryAddScoped<Parser>(); }")]
+        // kept by a callee, in a field of an object that is itself made per call and dropped (round 6)
+        [InlineData("public static class Use { public static void Run(string text) => new Keeper().Keep(new Parser(text)); } public sealed class Keeper { private System.IDisposable? _kept; public void Keep(System.IDisposable d) => _kept = d; }")]
         public Task DoesNotFlag_ShortLivedOwner(string use) => VerifySF4001.AnalyzerAsync("using System.Collections.Generic;\n" + use + Parser.Replace("[|_memo|]", "_memo"));
 
         [Theory]
@@ -427,7 +429,7 @@ namespace Steadfast.Tests.Rules
         [InlineData("public sealed class Holder { private readonly Parser _parser; public Holder(string text) { var p = new Parser(text); _parser = p; } public int N => _parser.Parse(\"a\"); }")]
         // passed on to code that could keep it: a field of a type it implements, a list of them
         [InlineData("public static class Use { public static int Run(string text) => Keep(new Parser(text)); private static int Keep(object p) { Kept.Add((Parser)p); return 0; } private static readonly List<Parser> Kept = new(); }")]
-        [InlineData("public static class Use { public static void Run(string text) => new Keeper().Keep(new Parser(text)); } public sealed class Keeper { private System.IDisposable? _kept; public void Keep(System.IDisposable d) => _kept = d; }")]
+        [InlineData("public static class Use { public static void Run(string text) => Keeper.Shared.Keep(new Parser(text)); } public sealed class Keeper { public static readonly Keeper Shared = new Keeper(); private System.IDisposable? _kept; public void Keep(System.IDisposable d) => _kept = d; }")]
         public Task Flags_OwnerNotShortLived(string use) => VerifySF4001.AnalyzerAsync("using System.Collections.Generic;\n" + use + Parser);
 
         [Fact]

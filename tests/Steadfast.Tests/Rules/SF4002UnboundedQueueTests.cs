@@ -271,6 +271,156 @@ namespace Steadfast.Tests.Rules
         [InlineData("private readonly List<string> _ids = new(); public void Tick() => Remember(Guid.NewGuid().ToString()); private void Remember(string id) => _ids.Add(id);")]
         public Task DoesNotFlag_NoEvidenceOfInput(string members) => VerifySF4002.AnalyzerAsync(Bot(members));
 
+        // ---------------------------------------------------------------- round 6: a consumer that only dispatches
+
+        private const string Scheduler = """
+                private readonly HashSet<Task> _running = new();
+                public void Schedule(Func<CancellationToken, Task> job) => QUEUE_WRITE;
+                public async Task ProcessAsync(CancellationToken ct)
+                {
+                    LOOP
+                }
+                private void Track(Task t) { lock (_running) _running.Add(t); }
+            """;
+
+        private static string Dispatching(string field, string write, string loop) => Usings + """
+            public sealed class JobQueue
+            {
+                FIELD
+            """.Replace("FIELD", field) + Scheduler.Replace("QUEUE_WRITE", write).Replace("LOOP", loop) + """
+            }
+            """;
+
+        /// <summary>
+        /// The queue's only consumer reads an item, starts its work without awaiting it and loops (real code:
+        /// btcpayserver's <c>BackgroundJobClient.ProcessJobs</c>): the queue is drained as fast as it is written, so it
+        /// holds no backlog. The work may pile up, but not in the queue (an unbounded fan-out is SF1003's concern).
+        /// </summary>
+        [Theory]
+        // WaitToReadAsync, then TryRead in the body; the task kept in a set
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { var t = job(ct); Track(t); } }")]
+        // TryRead drained in an inner loop, the task discarded
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct).ConfigureAwait(false)) { while (_jobs.Reader.TryRead(out var job)) { _ = job(ct); } }")]
+        // await foreach over ReadAllAsync, each item handed to Task.Run
+        [InlineData("await foreach (var job in _jobs.Reader.ReadAllAsync(ct)) { Track(Task.Run(() => job(ct))); }")]
+        // ReadAsync in the loop
+        [InlineData("while (!ct.IsCancellationRequested) { var job = await _jobs.Reader.ReadAsync(ct); _ = job(ct).ContinueWith(t => Console.WriteLine(t.Exception), TaskScheduler.Default); }")]
+        public Task DoesNotFlag_ConsumerOnlyDispatches(string loop) => VerifySF4002.AnalyzerAsync(
+            Dispatching("private readonly Channel<Func<CancellationToken, Task>> _jobs = Channel.CreateUnbounded<Func<CancellationToken, Task>>();", "_jobs.Writer.TryWrite(job)", loop));
+
+        /// <summary>A blocking collection drained the same way: each item's work started on the thread pool, not waited for.</summary>
+        [Fact]
+        public Task DoesNotFlag_BlockingCollectionConsumerOnlyDispatches() => VerifySF4002.AnalyzerAsync(
+            Dispatching("private readonly BlockingCollection<Func<CancellationToken, Task>> _jobs = new();", "_jobs.Add(job)",
+                "await Task.Yield(); foreach (var job in _jobs.GetConsumingEnumerable(ct)) { Track(Task.Run(() => job(ct))); }"));
+
+        /// <summary>
+        /// Near misses: a consumer that awaits (or blocks on) each item's work, does other awaited work per item, starts
+        /// nothing, reads outside a loop or inside a lambda, or a reader handed out besides the dispatch loop: each can
+        /// fall behind its producers, so the unbounded queue fills.
+        /// </summary>
+        [Theory]
+        // awaits each item's work
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { await job(ct); } }", "")]
+        [InlineData("await foreach (var job in _jobs.Reader.ReadAllAsync(ct)) { await job(ct).ConfigureAwait(false); }", "")]
+        // starts it, then awaits it
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { var t = job(ct); Track(t); await t; } }", "")]
+        // blocks on it
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { job(ct).Wait(); } }", "")]
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { job(ct).GetAwaiter().GetResult(); } }", "")]
+        // awaits something else per item (a delay, a throttle)
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { _ = job(ct); await Task.Delay(100, ct); } }", "")]
+        // starts nothing: the work is done in the loop
+        [InlineData("while (await _jobs.Reader.WaitToReadAsync(ct)) { if (_jobs.Reader.TryRead(out var job)) { Console.WriteLine(job.Method.Name); } }", "")]
+        // one read, no loop (the caller's loop is out of sight)
+        [InlineData("var job = await _jobs.Reader.ReadAsync(ct); _ = job(ct);", "")]
+        // the reader also handed out: another consumer out of sight
+        [InlineData("await foreach (var job in _jobs.Reader.ReadAllAsync(ct)) { _ = job(ct); }", "public ChannelReader<Func<CancellationToken, Task>> Reader => _jobs.Reader;")]
+        public Task Flags_ConsumerThatCanFallBehind(string loop, string extra) => VerifySF4002.AnalyzerAsync(
+            Dispatching("private readonly Channel<Func<CancellationToken, Task>> [|_jobs|] = Channel.CreateUnbounded<Func<CancellationToken, Task>>(); " + extra, "_jobs.Writer.TryWrite(job)", loop));
+
+        /// <summary>A blocking collection whose consumer runs each item's work before taking the next.</summary>
+        [Fact]
+        public Task Flags_BlockingCollectionConsumerThatWaits() => VerifySF4002.AnalyzerAsync(
+            Dispatching("private readonly BlockingCollection<Func<CancellationToken, Task>> [|_jobs|] = new();", "_jobs.Add(job)",
+                "await Task.Yield(); foreach (var job in _jobs.GetConsumingEnumerable(ct)) { job(ct).Wait(); }"));
+
+        // ---------------------------------------------------------------- round 6: an owner held only by short-lived objects
+
+        private static string PerOperationLog(string field, string inCreate, string moreTypes) => Usings + """
+            public sealed class AuditLog
+            {
+                private readonly List<string> FIELD = new();
+                public void Write(string entry) { lock (_entries) _entries.Add(entry); }
+                public List<string> ToList() { lock (_entries) return _entries.ToList(); }
+                internal IDisposable Time(string what) => new Timing(this, what);
+
+                private sealed class Timing : IDisposable
+                {
+                    private readonly AuditLog _log;
+                    private readonly string _what;
+                    public Timing(AuditLog log, string what) { _log = log; _what = what; }
+                    public void Dispose() => _log.Write(_what + " done");
+                }
+            }
+
+            public sealed class OrderContext
+            {
+                public OrderContext(string id, AuditLog log) { Id = id; Log = log; }
+                public string Id { get; }
+                public AuditLog Log { get; }
+                public AuditLog Notes { get; } = new AuditLog();
+            }
+
+            public static class Keep
+            {
+                public static readonly List<IDisposable> All = new();
+            }
+
+            public static class Orders
+            {
+                public static async Task Create(string id, string note)
+                {
+                    var log = new AuditLog();
+                    log.Write(note);
+                    var context = new OrderContext(id, log);
+                    Process(context, note);
+                    using (log.Time("saving"))
+                    {
+                        await Task.Yield();
+                    }
+
+                    IN_CREATE
+                    await SaveLogs(id, log);
+                }
+
+                private static void Process(OrderContext context, string note) { context.Log.Write(note); context.Notes.Write(note); }
+
+                private static async Task SaveLogs(string id, AuditLog log) { await Task.Yield(); Console.WriteLine(id + log.ToList().Count); }
+            }
+
+            """.Replace("FIELD", field).Replace("IN_CREATE", inCreate) + moreTypes + Endpoint("(string id, string note) => Orders.Create(id, note)");
+
+        /// <summary>
+        /// The owner is made with <c>new</c> per operation, written a few lines, handed to a method and dropped (real code:
+        /// btcpayserver's <c>InvoiceLogs</c>). It is also held by objects that are themselves per operation: a context made
+        /// per call that keeps it in a property (and makes another in an initializer), and a helper it makes of itself
+        /// (<c>new Timing(this, …)</c>) that a factory returns straight into a <c>using</c>. A static list of
+        /// <c>IDisposable</c> elsewhere could hold a <c>Timing</c>, but none is ever handed to it.
+        /// </summary>
+        [Fact]
+        public Task DoesNotFlag_OwnerHeldOnlyByShortLivedObjects() => VerifySF4002.AnalyzerAsync(PerOperationLog("_entries", "", ""));
+
+        /// <summary>
+        /// Near misses: the per-operation context kept in a static field, the log handed to an object that lives for the
+        /// process, or the log's helper (and so the log) kept in a static list: the history lives as long as they do.
+        /// </summary>
+        [Theory]
+        [InlineData("Last.Context = context;", "public static class Last { public static OrderContext? Context; }")]
+        [InlineData("AuditSink.Shared.Attach(log);", "public sealed class AuditSink { public static readonly AuditSink Shared = new AuditSink(); private AuditLog? _current; public void Attach(AuditLog log) => _current = log; public int Count => _current?.ToList().Count ?? 0; }")]
+        [InlineData("Keep.All.Add(log.Time(\"kept\"));", "")]
+        public Task Flags_PerOperationOwnerKeptByALongLivedOne(string inCreate, string moreTypes) => VerifySF4002.AnalyzerAsync(PerOperationLog("[|_entries|]", inCreate, moreTypes));
+
         /// <summary>A collection type that does not resolve is never taken for one.</summary>
         [Fact]
         public Task DoesNotFlag_UnresolvedType() => VerifySF4002.AnalyzerAsync("""

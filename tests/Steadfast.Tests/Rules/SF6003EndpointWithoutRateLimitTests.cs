@@ -88,8 +88,8 @@ namespace Steadfast.Tests.Rules
         [InlineData("""app.[|MapPost|]("/leads", () => Results.Ok());""")]
         [InlineData("""app.[|MapPatch|]("/leads/{id}", (int id) => Results.Ok());""")]
         [InlineData("""app.[|MapDelete|]("/leads/{id}", (int id) => Results.Ok());""")]
-        [InlineData("""app.[|MapGet|]("/auth/token", () => Results.Ok());""")] // a token endpoint, whatever its verb
-        [InlineData("""app.[|MapGet|]("/account/sign-in", () => Results.Ok());""")]
+        [InlineData("""app.[|MapGet|]("/auth/token", (string code) => Results.Ok());""")] // a token endpoint, whatever its verb, when it takes a credential
+        [InlineData("""app.[|MapGet|]("/account/sign-in", (HttpRequest request) => Results.Ok());""")]
         [InlineData("""app.[|MapMethods|]("/register", new[] { "POST" }, () => Results.Ok());""")]
         [InlineData("""app.[|MapPost|]("/leads", () => Results.Ok()).WithName("CreateLead");""")]
         [InlineData("""var leads = app.MapGroup("/leads"); leads.[|MapPost|]("/", () => Results.Ok());""")]
@@ -130,7 +130,8 @@ namespace Steadfast.Tests.Rules
             [Route("api/account")]
             public class AccountController : ControllerBase
             {
-                [HttpGet("login")] public IActionResult [|LoginPage|]() => Ok();
+                [HttpGet("login")] public IActionResult [|LoginWithCode|](string code) => Ok();
+                [HttpGet("login-page")] public IActionResult LoginPage() => Ok();
                 [HttpGet("profile")] public IActionResult Profile() => Ok();
             }
             """);
@@ -318,13 +319,67 @@ namespace Steadfast.Tests.Rules
             }
             """);
 
+        // ---------------------------------------------------------------- round 6: a GET that takes no credential is a read
+
+        /// <summary>
+        /// A GET whose route has an auth word but that takes no credential from the request (real code: ArchiSteamFarm's
+        /// <c>TokenGet</c>, which hands the signed-in caller the bot's current two-factor code; a sign-in page; an OAuth
+        /// challenge): there is nothing to guess, so it belongs to the read tier, which SF6003 does not flag.
+        /// </summary>
+        [Theory]
+        [InlineData("""app.MapGet("/auth/token", () => Results.Ok());""", "")]
+        [InlineData("""app.MapGet("/account/sign-in", (string? returnUrl) => Results.Ok());""", "")]
+        [InlineData("""app.MapGet("/bots/{names}/2fa/token", (string names, System.Threading.CancellationToken cancellationToken) => Results.Ok());""", "")]
+        [InlineData("""app.MapGet("/login", (IServiceProvider tokenServices) => Results.Ok());""", "")] // a service, however named
+        [InlineData("""app.MapGet("/login", ([AsParameters] Paging paging) => Results.Ok());""", "public record Paging(int Page, int Size);")]
+        [InlineData("""app.MapGet("/token", Handlers.Issue);""", "public static class Handlers { public static IResult Issue(string botNames) => Results.Ok(); }")]
+        public Task DoesNotFlag_GetWithoutCredential(string endpoints, string types) => AnalyzeAsync(App(endpoints), Usings + types);
+
+        /// <summary>Near misses: a GET with an auth route that takes a credential (a parameter, a request model's property, the request itself) is still one to guess against.</summary>
+        [Theory]
+        [InlineData("""app.[|MapGet|]("/login", (string user, string password) => Results.Ok());""", "")]
+        [InlineData("""app.[|MapGet|]("/verify-otp", (int code) => Results.Ok());""", "")]
+        [InlineData("""app.[|MapGet|]("/reset-password", (string resetToken) => Results.Ok());""", "")]
+        [InlineData("""app.[|MapGet|]("/2fa/verify", (string OTPCode) => Results.Ok());""", "")]
+        [InlineData("""app.[|MapGet|]("/login", (HttpContext context) => Results.Ok());""", "")]
+        [InlineData("""app.[|MapGet|]("/login", ([AsParameters] LoginQuery query) => Results.Ok());""", "public record LoginQuery(string User, string Password);")]
+        [InlineData("""app.[|MapGet|]("/token", Handlers.Issue);""", "public static class Handlers { public static IResult Issue(string apiKey) => Results.Ok(); }")]
+        [InlineData("""app.[|MapPost|]("/token", () => Results.Ok());""", "")] // any other verb: as before
+        public Task Flags_GetThatTakesACredential(string endpoints, string types) => AnalyzeAsync(App(endpoints), Usings + types);
+
+        [Fact]
+        public Task Flags_ControllerGetActions_OnlyWithACredential() => AnalyzeAsync(
+            App("app.MapControllers();", "builder.Services.AddControllers();"),
+            Usings + """
+            [ApiController]
+            [Route("api/bots/{botNames}/2fa")]
+            public class TwoFactorController : ControllerBase
+            {
+                [HttpGet("token")] public IActionResult TokenGet(string botNames) => Ok();
+                [HttpGet("login")] public IActionResult SignInPage(System.Threading.CancellationToken cancellationToken) => Ok();
+                [HttpGet("token/verify")] public IActionResult [|Verify|](string botNames, string code) => Ok();
+                [HttpGet("login/basic")] public IActionResult [|Basic|]() => Ok(Request.Headers["Authorization"].ToString());
+                [HttpGet("login/context")] public IActionResult [|Context|]() => Ok(HttpContext.Connection.RemoteIpAddress);
+                [HttpGet("login/model")] public IActionResult [|Model|]([FromQuery] LoginQuery query) => Ok();
+                [HttpPost("token")] public IActionResult [|TokenPost|](string botNames) => Ok();
+            }
+
+            public record LoginQuery(string User, string Password);
+            """);
+
         // ---------------------------------------------------------------- options
 
         [Theory]
-        [InlineData("SF6003.auth_path_words = connexion", """app.[|MapGet|]("/connexion", () => Results.Ok()); app.MapGet("/login", () => Results.Ok());""")]
-        [InlineData("SF6003.auth_path_words = login;otp", """app.[|MapGet|]("/login", () => Results.Ok()); app.MapGet("/token", () => Results.Ok());""")]
+        [InlineData("SF6003.auth_path_words = connexion", """app.[|MapGet|]("/connexion", (string password) => Results.Ok()); app.MapGet("/login", (string password) => Results.Ok());""")]
+        [InlineData("SF6003.auth_path_words = login;otp", """app.[|MapGet|]("/login", (string password) => Results.Ok()); app.MapGet("/token", (string password) => Results.Ok());""")]
         [InlineData("SF6003.auth_path_words =", """app.MapGet("/login", () => Results.Ok()); app.[|MapPost|]("/login", () => Results.Ok());""")] // empty: no auth words; mutations still flagged
         public Task Option_AuthPathWords(string setting, string endpoints) => AnalyzeWithConfigAsync("[*.cs]\n" + setting, App(endpoints));
+
+        [Theory]
+        [InlineData("SF6003.credential_parameter_words = pseudo", """app.[|MapGet|]("/login", (string pseudo) => Results.Ok()); app.MapGet("/token", (string password) => Results.Ok());""")]
+        [InlineData("SF6003.credential_parameter_words = pin, otp", """app.[|MapGet|]("/login", (int otp) => Results.Ok()); app.MapGet("/token", (string code) => Results.Ok());""")]
+        [InlineData("SF6003.credential_parameter_words =", """app.MapGet("/login", (string password) => Results.Ok()); app.[|MapGet|]("/token", (HttpContext context) => Results.Ok());""")] // empty: only the request itself counts
+        public Task Option_CredentialParameterWords(string setting, string endpoints) => AnalyzeWithConfigAsync("[*.cs]\n" + setting, App(endpoints));
 
         [Theory]
         [InlineData("SF6003.include_test_code = true", true)]

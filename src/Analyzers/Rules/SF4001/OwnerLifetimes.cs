@@ -59,7 +59,35 @@ namespace Steadfast.Analyzers.Rules.SF4001
             _entryPoint = entryPoint;
         }
 
+        /// <summary>How far the decision follows holders and factories (a holder's holder, a factory's caller's caller).</summary>
+        private const int MaxDepth = 4;
+
+        /// <summary>The most invocations (by the factory's simple name, before binding) a factory's callers are judged from.</summary>
+        private const int MaxFactoryCalls = 32;
+
+        private readonly ConcurrentDictionary<ITypeSymbol, OwnerLifetime> _rootOnly = new ConcurrentDictionary<ITypeSymbol, OwnerLifetime>(SymbolEqualityComparer.Default);
+
         public OwnerLifetime Of(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            type = type.OriginalDefinition;
+            if (_known.TryGetValue(type, out var known) || _rootOnly.TryGetValue(type, out known))
+            {
+                return known;
+            }
+
+            var assumed = false;
+            known = Of(type, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default), ref assumed, cancellationToken);
+            _rootOnly[type] = known; // a root's answer depends on nothing but the type (cycles back to it counted as unknown)
+            return known;
+        }
+
+        /// <summary>
+        /// The lifetime of <paramref name="type"/> while deciding the types in <paramref name="visiting"/> (a holder's or a
+        /// factory's chain). A cycle back to one of them, or a chain deeper than <see cref="MaxDepth"/>, is taken as
+        /// unknown, and sets <paramref name="assumed"/>: such an answer depends on where the question came from, so it is
+        /// not kept (answers kept in <see cref="_known"/> are the same from any starting point, so the result is deterministic).
+        /// </summary>
+        private OwnerLifetime Of(INamedTypeSymbol type, HashSet<ITypeSymbol> visiting, ref bool assumed, CancellationToken cancellationToken)
         {
             type = type.OriginalDefinition;
             if (_known.TryGetValue(type, out var known))
@@ -67,12 +95,48 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 return known;
             }
 
-            known = Decide(type, cancellationToken);
-            _known[type] = known;
+            if (visiting.Count >= MaxDepth || !visiting.Add(type))
+            {
+                assumed = true;
+                return OwnerLifetime.Unknown;
+            }
+
+            var assumedHere = false;
+            try
+            {
+                known = Decide(type, visiting, ref assumedHere, cancellationToken);
+            }
+            finally
+            {
+                visiting.Remove(type);
+            }
+
+            if (assumedHere)
+            {
+                assumed = true;
+            }
+            else
+            {
+                _known[type] = known;
+            }
+
             return known;
         }
 
-        private OwnerLifetime Decide(INamedTypeSymbol type, CancellationToken cancellationToken)
+        /// <summary>What becomes of one object made with <c>new</c> (or returned by a factory).</summary>
+        private enum Fate
+        {
+            /// <summary>Used and dropped where it is made.</summary>
+            PerOperation,
+
+            /// <summary>Per operation, but passed as an argument: the callee could keep it, in a field or property that can hold it.</summary>
+            HandedOn,
+
+            /// <summary>Stored, returned out of sight, captured, or made in the entry point: it may live long.</summary>
+            Kept,
+        }
+
+        private OwnerLifetime Decide(INamedTypeSymbol type, HashSet<ITypeSymbol> visiting, ref bool assumed, CancellationToken cancellationToken)
         {
             if (_singletons.Contains(type) || KnownTypes.Implements(type, _types.HostedService))
             {
@@ -92,7 +156,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             var created = 0;
-            var heldOrEscapes = false;
+            var kept = false;
+            var handedOn = false;
+            var heldBy = new List<(INamedTypeSymbol? Holder, bool IsStatic)>();
             var seen = new HashSet<SyntaxNode>();
             foreach (var holder in holders)
             {
@@ -104,13 +170,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
                         continue;
                     }
 
-                    var model = _models.GetOrAdd(node.SyntaxTree, tree =>
-                    {
-#pragma warning disable RS1030 // A compilation-wide fact, computed once, binding only the candidates of the type in question (see remarks).
-                        return _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                    });
-
+                    var model = Model(node.SyntaxTree);
                     var (declaredType, modifiers) = node switch
                     {
                         BaseFieldDeclarationSyntax field => (field.Declaration.Type, field.Modifiers),
@@ -126,7 +186,13 @@ namespace Steadfast.Analyzers.Rules.SF4001
                             return OwnerLifetime.LongLived; // held in a static field: lives as long as the process
                         }
 
-                        heldOrEscapes |= MentionsAny(held, holders, 0); // held by another object: lives as long as that one
+                        if (MentionsAny(held, holders, 0))
+                        {
+                            // held by another object: lives as long as that one
+                            var holderType = node.Parent is TypeDeclarationSyntax declaration ? model.GetDeclaredSymbol(declaration, cancellationToken) : null;
+                            heldBy.Add((holderType, IsStatic(modifiers)));
+                        }
+
                         continue;
                     }
 
@@ -134,7 +200,15 @@ namespace Steadfast.Analyzers.Rules.SF4001
                         SymbolEqualityComparer.Default.Equals(creation.Type?.OriginalDefinition, type))
                     {
                         created++;
-                        heldOrEscapes |= !IsPerOperation(creation, model, cancellationToken);
+                        switch (FateOf(creation, model, visiting, 0, ref assumed, cancellationToken))
+                        {
+                            case Fate.Kept:
+                                kept = true;
+                                break;
+                            case Fate.HandedOn:
+                                handedOn = true;
+                                break;
+                        }
                     }
                 }
             }
@@ -145,7 +219,58 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 return OwnerLifetime.ShortLived; // the container or the framework makes one per request (or per call)
             }
 
-            return created > 0 && !heldOrEscapes ? OwnerLifetime.ShortLived : OwnerLifetime.Unknown;
+            if (created == 0 || kept)
+            {
+                return OwnerLifetime.Unknown;
+            }
+
+            // An object reaches a field or property only when it is handed on: passed as an argument where it is made, or
+            // passing itself ('this') from its own code. Then each holder that could keep it must itself be short-lived
+            // (a per-operation context that holds a per-operation log: both go when the operation ends).
+            if (heldBy.Count > 0 && (handedOn || HandsItselfOn(type, cancellationToken)))
+            {
+                foreach (var (holder, isStatic) in heldBy)
+                {
+                    if (isStatic || holder is null || SymbolEqualityComparer.Default.Equals(holder.OriginalDefinition, type) ||
+                        Of(holder, visiting, ref assumed, cancellationToken) != OwnerLifetime.ShortLived)
+                    {
+                        return OwnerLifetime.Unknown;
+                    }
+                }
+            }
+
+            return OwnerLifetime.ShortLived;
+        }
+
+        private SemanticModel Model(SyntaxTree tree) => _models.GetOrAdd(tree, t =>
+        {
+#pragma warning disable RS1030 // A compilation-wide fact, computed once, binding only the candidates of the type in question (see remarks).
+            return _compilation.GetSemanticModel(t);
+#pragma warning restore RS1030
+        });
+
+        /// <summary>
+        /// The type's own code passes <c>this</c> on: as an argument, in an assignment, a return, a collection or a
+        /// tuple (anything but <c>this.Member</c> and <c>this[…]</c>). Such an object can reach a holder without being
+        /// passed where it is made.
+        /// </summary>
+        private static bool HandsItselfOn(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    if (node is ThisExpressionSyntax self &&
+                        !(self.Parent is MemberAccessExpressionSyntax access && access.Expression == self) &&
+                        !(self.Parent is ElementAccessExpressionSyntax element && element.Expression == self) &&
+                        !(self.Parent is ConditionalAccessExpressionSyntax conditional && conditional.Expression == self))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The creations and the field and property declarations that name <paramref name="typeName"/>, as the scan's one list did.</summary>
@@ -163,29 +288,35 @@ namespace Steadfast.Analyzers.Rules.SF4001
         }
 
         /// <summary>
-        /// A creation whose object is used and dropped where it is made: the receiver of a call (<c>new Parser(text).Parse()</c>),
-        /// a <c>using</c> resource, an argument, or a local of a method other than the entry point that is only ever a
-        /// receiver or an argument. An argument could be kept by the callee, but only in a field or property that can hold
-        /// the type (its own, a base's or an interface's, or a collection of them), and any such declaration in the
-        /// compilation makes the owner not short-lived.
+        /// What becomes of an object made here (<paramref name="made"/>: its creation, or a call of a factory that returns
+        /// one): the receiver of a call (<c>new Parser(text).Parse()</c>), a <c>using</c> resource, or a local of a method
+        /// other than the entry point that is only ever a receiver or an argument is used and dropped; an argument is
+        /// handed on (the callee could keep it, but only in a field or property that can hold the type: checked apart);
+        /// stored in a field or property of the object being built (an initializer, or <c>this.X = …</c>) it lives as
+        /// long as that object, so it is per operation when that object's type is short-lived; returned from a factory
+        /// method, it is what that method's callers make of it, when every call of the method is visible (an ordinary,
+        /// non-virtual method of an application, or one not visible outside the assembly, called at least once).
+        /// Anything else is kept.
         /// </summary>
-        private bool IsPerOperation(IObjectCreationOperation creation, SemanticModel model, CancellationToken cancellationToken)
+        private Fate FateOf(IOperation made, SemanticModel model, HashSet<ITypeSymbol> visiting, int depth, ref bool assumed, CancellationToken cancellationToken)
         {
-            var node = OperationHelpers.OutermostConversion(creation);
+            var node = OperationHelpers.OutermostConversion(made);
             switch (node.Parent)
             {
                 case IInvocationOperation call when call.Instance == node:
                 case IPropertyReferenceOperation property when property.Instance == node:
                 case IUsingOperation:
+                    return InEntryPoint(made, model, cancellationToken) ? Fate.Kept : Fate.PerOperation;
                 case IArgumentOperation:
-                    return !InEntryPoint(creation, model, cancellationToken); // an argument is kept only in a field that can hold it (checked apart)
+                    return InEntryPoint(made, model, cancellationToken) ? Fate.Kept : Fate.HandedOn; // kept only in a field that can hold it (checked apart)
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }:
-                    if (InEntryPoint(creation, model, cancellationToken))
+                    if (InEntryPoint(made, model, cancellationToken))
                     {
-                        return false; // a local of Main or top-level statements lives as long as the program
+                        return Fate.Kept; // a local of Main or top-level statements lives as long as the program
                     }
 
-                    foreach (var use in OperationHelpers.Root(creation).Descendants())
+                    var fate = Fate.PerOperation;
+                    foreach (var use in OperationHelpers.Root(made).Descendants())
                     {
                         if (use is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
                         {
@@ -193,26 +324,113 @@ namespace Steadfast.Analyzers.Rules.SF4001
                         }
 
                         var at = OperationHelpers.OutermostConversion(reference);
-                        var receiver = at.Parent switch
+                        switch (at.Parent)
                         {
-                            IInvocationOperation call => call.Instance == at,
-                            IPropertyReferenceOperation property => property.Instance == at,
-                            IFieldReferenceOperation field => field.Instance == at,
-                            IEventReferenceOperation handler => handler.Instance == at,
-                            IArgumentOperation => true, // kept only in a field that can hold it (checked apart)
-                            _ => false,
-                        };
-
-                        if (!receiver)
-                        {
-                            return false; // returned, stored, passed on, captured: it may outlive the operation
+                            case IInvocationOperation call when call.Instance == at:
+                            case IPropertyReferenceOperation property when property.Instance == at:
+                            case IFieldReferenceOperation field when field.Instance == at:
+                            case IEventReferenceOperation handler when handler.Instance == at:
+                                break;
+                            case IArgumentOperation:
+                                fate = Fate.HandedOn; // kept only in a field that can hold it (checked apart)
+                                break;
+                            default:
+                                return Fate.Kept; // returned, stored, passed on, captured: it may outlive the operation
                         }
                     }
 
-                    return true;
+                    return fate;
+                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: var member } } assignment when assignment.Value == node:
+                    return HeldByShortLived(member, visiting, ref assumed, cancellationToken) ? Fate.PerOperation : Fate.Kept;
+                case IFieldInitializerOperation fieldInitializer when fieldInitializer.InitializedFields.Length == 1:
+                    return HeldByShortLived(fieldInitializer.InitializedFields[0], visiting, ref assumed, cancellationToken) ? Fate.PerOperation : Fate.Kept;
+                case IPropertyInitializerOperation propertyInitializer when propertyInitializer.InitializedProperties.Length == 1:
+                    return HeldByShortLived(propertyInitializer.InitializedProperties[0], visiting, ref assumed, cancellationToken) ? Fate.PerOperation : Fate.Kept;
+                case IReturnOperation:
+                    return depth < 2 ? FateOfFactory(made, model, visiting, depth, ref assumed, cancellationToken) : Fate.Kept;
                 default:
-                    return false;
+                    return Fate.Kept;
             }
+        }
+
+        /// <summary>An instance field or property of a short-lived type: what it holds goes with its owner.</summary>
+        private bool HeldByShortLived(ISymbol member, HashSet<ITypeSymbol> visiting, ref bool assumed, CancellationToken cancellationToken) =>
+            member is IFieldSymbol or IPropertySymbol && !member.IsStatic && member.ContainingType is { } holder &&
+            Of(holder, visiting, ref assumed, cancellationToken) == OwnerLifetime.ShortLived;
+
+        /// <summary>A value returned by an ordinary method: what every visible call of that method makes of it (the worst of them).</summary>
+        private Fate FateOfFactory(IOperation made, SemanticModel model, HashSet<ITypeSymbol> visiting, int depth, ref bool assumed, CancellationToken cancellationToken)
+        {
+            if (model.GetEnclosingSymbol(made.Syntax.SpanStart, cancellationToken) is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method ||
+                method.IsVirtual || method.IsAbstract || method.IsOverride || method.ExplicitInterfaceImplementations.Length > 0 ||
+                ImplementsAnInterface(method) ||
+                (IsVisibleOutside(method) && _compilation.Options.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication)))
+            {
+                return Fate.Kept; // callers out of sight
+            }
+
+            var candidates = _index.Invocations(method.Name);
+            if (candidates.Count > MaxFactoryCalls)
+            {
+                return Fate.Kept; // a common name (Create, Get): too many calls to bind for this one question
+            }
+
+            var calls = 0;
+            var worst = Fate.PerOperation;
+            foreach (var invocation in candidates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var callModel = Model(invocation.SyntaxTree);
+                if (callModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation call ||
+                    !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                calls++;
+                var fate = FateOf(call, callModel, visiting, depth + 1, ref assumed, cancellationToken);
+                if (fate == Fate.Kept)
+                {
+                    return Fate.Kept;
+                }
+
+                if (fate == Fate.HandedOn)
+                {
+                    worst = Fate.HandedOn;
+                }
+            }
+
+            return calls > 0 ? worst : Fate.Kept; // no visible call: used as a method group, or by code out of sight
+        }
+
+        private static bool ImplementsAnInterface(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            foreach (var implemented in type.AllInterfaces)
+            {
+                foreach (var member in implemented.GetMembers(method.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsVisibleOutside(ISymbol symbol)
+        {
+            for (var s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
+            {
+                if (s.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The type itself, or a generic (a list, a dictionary, a task) with it among its type arguments.</summary>

@@ -118,6 +118,18 @@ namespace Steadfast.Analyzers.Rules.SF4002
         /// <summary>A <c>TryWrite</c>/<c>TryAdd</c> whose result is dropped: a bounded queue would lose that item silently when full.</summary>
         public bool UncheckedTry { get; private set; }
 
+        /// <summary>Reads of the queue (the channel's reader, a blocking collection's take) each inside a loop that only dispatches (see <see cref="DispatchLoops"/>).</summary>
+        public int DispatchReads { get; private set; }
+
+        /// <summary>A read of the queue outside a dispatch-only loop, or a reader handed out: a consumer that may fall behind.</summary>
+        public bool OtherReads { get; private set; }
+
+        /// <summary>
+        /// Every consumer the type has only dispatches: each read is in a loop that starts each item's work without awaiting
+        /// it or blocking on it, and awaits nothing but the next read, so the queue is drained as fast as it is written.
+        /// </summary>
+        public bool DrainedByDispatch => DispatchReads > 0 && !OtherReads;
+
         public void RecordCreation(IOperation value, SF4002Symbols types)
         {
             if (Kind != QueueKind.History && QueueFields.IsUnboundedCreation(value, types))
@@ -146,15 +158,57 @@ namespace Steadfast.Analyzers.Rules.SF4002
                     RecordCreation(assignment.Value, types);
                     return;
                 case IInvocationOperation call when call.Instance == node:
-                    RecordCall(call, new Site(use.AtConstruction, FieldUse.EnclosingFunction(reference, containingSymbol).Function));
+                    RecordCall(call, types, new Site(use.AtConstruction, FieldUse.EnclosingFunction(reference, containingSymbol).Function));
                     return;
                 case IPropertyReferenceOperation { Property.Name: "Writer" } writer when writer.Instance == node && Kind == QueueKind.Channel:
                     RecordWriter(writer, new Site(use.AtConstruction, FieldUse.EnclosingFunction(reference, containingSymbol).Function));
                     return;
+                case IPropertyReferenceOperation { Property.Name: "Reader" } reader when reader.Instance == node && Kind == QueueKind.Channel:
+                    RecordReader(reader, types);
+                    return;
             }
         }
 
-        private void RecordCall(IInvocationOperation call, Site use)
+        /// <summary>A use of the channel's <c>Reader</c>: a read in a dispatch-only loop, a harmless look (<c>Count</c>, <c>Completion</c>), or a consumer that may fall behind.</summary>
+        private void RecordReader(IPropertyReferenceOperation reader, SF4002Symbols types)
+        {
+            var node = OperationHelpers.OutermostConversion(reader);
+            switch (node.Parent)
+            {
+                case IInvocationOperation call when call.Instance == node:
+                    switch (call.TargetMethod.Name)
+                    {
+                        case "ReadAsync":
+                        case "TryRead":
+                        case "WaitToReadAsync":
+                        case "ReadAllAsync":
+                            RecordRead(call, types);
+                            return;
+                        case "TryPeek":
+                            return;
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "Count" or "Completion" or "CanCount" or "CanPeek" } look when look.Instance == node:
+                    return;
+            }
+
+            OtherReads = true; // handed out, stored, or used in a way not understood: a consumer out of sight
+        }
+
+        private void RecordRead(IInvocationOperation read, SF4002Symbols types)
+        {
+            if (DispatchLoops.InDispatchLoop(read, Field, types))
+            {
+                DispatchReads++;
+            }
+            else
+            {
+                OtherReads = true;
+            }
+        }
+
+        private void RecordCall(IInvocationOperation call, SF4002Symbols types, Site use)
         {
             var name = call.TargetMethod.Name;
             var arguments = call.Arguments;
@@ -164,6 +218,10 @@ namespace Steadfast.Analyzers.Rules.SF4002
                 {
                     _adds.Add((use, arguments[0].Value));
                     UncheckedTry |= name == "TryAdd" && IsDropped(call);
+                }
+                else if (name is "Take" or "TryTake" or "GetConsumingEnumerable")
+                {
+                    RecordRead(call, types);
                 }
 
                 return;
@@ -303,6 +361,11 @@ namespace Steadfast.Analyzers.Rules.SF4002
                     return false;
                 }
 
+                if (DrainedByDispatch)
+                {
+                    return false; // every consumer starts each item's work and loops: the queue holds no backlog
+                }
+
                 if (WriterEscapes)
                 {
                     return true;
@@ -339,6 +402,139 @@ namespace Steadfast.Analyzers.Rules.SF4002
             }
 
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A consumer loop that only dispatches: it reads an item, starts its work (a call that returns a task, not awaited),
+    /// and loops. Such a loop awaits nothing but the next read of the same queue (the channel's <c>WaitToReadAsync</c>,
+    /// <c>ReadAsync</c>, an <c>await foreach</c> over its <c>ReadAllAsync</c>) and never blocks on a task (<c>Wait</c>,
+    /// <c>Result</c>, <c>GetAwaiter().GetResult()</c>); code inside lambdas and local functions runs elsewhere and is not
+    /// looked at. A loop that awaits each item's work, or starts nothing, is a consumer that can fall behind.
+    /// </summary>
+    internal static class DispatchLoops
+    {
+        /// <summary>True when <paramref name="read"/> (a read of <paramref name="field"/>) is inside a loop of the same function that only dispatches.</summary>
+        public static bool InDispatchLoop(IOperation read, IFieldSymbol field, SF4002Symbols types)
+        {
+            for (var op = read.Parent; op is not null; op = op.Parent)
+            {
+                switch (op)
+                {
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        return false; // read in a function whose caller is out of sight
+                    case ILoopOperation loop:
+                        return IsDispatchOnly(loop, field, types);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsDispatchOnly(ILoopOperation loop, IFieldSymbol field, SF4002Symbols types)
+        {
+            if (loop is IForEachLoopOperation { IsAsynchronous: true } asyncLoop && !ReadsQueue(asyncLoop.Collection, field))
+            {
+                return false; // awaits each element of something else
+            }
+
+            var starts = false;
+            var pending = new Stack<IOperation>();
+            pending.Push(loop);
+            while (pending.Count > 0)
+            {
+                var op = pending.Pop();
+                switch (op)
+                {
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        continue; // runs when called, not here
+                    case IAwaitOperation awaited when !ReadsQueue(awaited.Operation, field):
+                        return false; // waits for something other than the next item
+                    case IForEachLoopOperation { IsAsynchronous: true } nested when nested != loop:
+                        return false;
+                    case IUsingOperation { IsAsynchronous: true }:
+                    case IUsingDeclarationOperation { IsAsynchronous: true }:
+                        return false;
+                    case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } when types.IsTaskOrValueTask(instance.Type):
+                        return false; // blocks on the item's work
+                    case IInvocationOperation call:
+                        if (Blocks(call, types))
+                        {
+                            return false;
+                        }
+
+                        if (types.IsTaskOrValueTask(call.TargetMethod.ReturnType) && !IsAwaited(call))
+                        {
+                            starts = true; // the item's work, started and left to run
+                        }
+
+                        break;
+                }
+
+                foreach (var child in op.ChildOperations)
+                {
+                    pending.Push(child);
+                }
+            }
+
+            return starts;
+        }
+
+        /// <summary><c>task.Wait(…)</c>, <c>Task.WaitAll/WaitAny</c>, <c>task.GetAwaiter().GetResult()</c>.</summary>
+        private static bool Blocks(IInvocationOperation call, SF4002Symbols types)
+        {
+            var method = call.TargetMethod;
+            switch (method.Name)
+            {
+                case "Wait":
+                case "WaitAll":
+                case "WaitAny":
+                    return types.IsTaskOrValueTask(method.ContainingType);
+                case "GetResult":
+                    return call.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } && types.IsTaskOrValueTask(awaited.Type);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsAwaited(IOperation call)
+        {
+            var node = OperationHelpers.OutermostConversion(call);
+            for (var depth = 0; depth < 3 && node.Parent is not null; depth++)
+            {
+                if (node.Parent is IAwaitOperation)
+                {
+                    return true;
+                }
+
+                // task.ConfigureAwait(false) awaited
+                if (node.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == node)
+                {
+                    node = OperationHelpers.OutermostConversion(configure);
+                    continue;
+                }
+
+                break;
+            }
+
+            return false;
+        }
+
+        /// <summary>The awaited or enumerated value is a read of the same queue: <c>field.Reader.WaitToReadAsync(…)</c>, <c>ReadAsync</c>, <c>ReadAllAsync</c> (with <c>ConfigureAwait</c>).</summary>
+        private static bool ReadsQueue(IOperation value, IFieldSymbol field)
+        {
+            var op = OperationHelpers.SkipConversions(value);
+            if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WithCancellation", Instance: { } inner })
+            {
+                op = OperationHelpers.SkipConversions(inner);
+            }
+
+            return op is IInvocationOperation { TargetMethod.Name: "WaitToReadAsync" or "ReadAsync" or "ReadAllAsync", Instance: { } reader } &&
+                   OperationHelpers.SkipConversions(reader) is IPropertyReferenceOperation { Property.Name: "Reader", Instance: { } channel } &&
+                   OperationHelpers.SkipConversions(channel) is IFieldReferenceOperation reference &&
+                   SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition);
         }
     }
 }

@@ -1129,6 +1129,19 @@ namespace Steadfast.Tests.Rules
             SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
 
         [Theory]
+        // btcpayserver's NFC controller on real code: a route value of a type from a package that did not restore
+        [InlineData("var path = Url.Action(nameof(Invoice), \"Pay\", new { id, amount = {|CS0103:Missing|}.LightMoney.Zero }); await Http.GetAsync(Request.GetAbsoluteUri(path));")]
+        [InlineData("await Http.GetStringAsync(Url.Action(nameof(Invoice), \"Pay\", new { amount = {|CS0103:missing|} }, Request.Scheme));")]
+        public Task DoesNotFlag_RequestToTheApplicationsOwnRoute_WithAnUnresolvedRouteValue(string body) => VerifySF2001.AnalyzerAsync(
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Theory]
+        // an unresolved call that is not a route method: nothing known of the URL, so the call stays judged by its client
+        [InlineData("string url = {|CS0103:Build|}(id); await [|Http.GetAsync(url)|];")]
+        public Task Flags_RequestToAnUnresolvedUrl(string body) => VerifySF2001.AnalyzerAsync(
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Theory]
         // the route URL with a null-forgiving '!' (Url.Action returns string?): '!' changes no value, so it is the same request to self
         [InlineData("await Http.GetStringAsync(Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme)!);")]
         [InlineData("var path = Url.Action(nameof(Invoice), \"Pay\", new { id })!; await Http.GetAsync(Request.GetAbsoluteUri(path));")]

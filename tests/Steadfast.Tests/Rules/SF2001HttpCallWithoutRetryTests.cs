@@ -1135,6 +1135,13 @@ namespace Steadfast.Tests.Rules
         public Task DoesNotFlag_RequestToTheApplicationsOwnRoute_WithAnUnresolvedRouteValue(string body) => VerifySF2001.AnalyzerAsync(
             SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
 
+        [Fact]
+        public Task DoesNotFlag_RequestToTheApplicationsOwnRoute_WhenTheAppDeclaresItsOwnUrlHelperExtensions() => VerifySF2001.AnalyzerAsync(
+            // btcpayserver declares a Microsoft.AspNetCore.Mvc.UrlHelperExtensions of its own, which shadows ASP.NET Core's for
+            // a look-up by metadata name: ASP.NET Core's Url.Action is still known by its IUrlHelper 'this' parameter
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { var path = Url.Action(nameof(Invoice), \"Pay\", new { id }); await Http.GetAsync(Request.GetAbsoluteUri(path)); return Ok(); }\n}\n" +
+            "namespace Microsoft.AspNetCore.Mvc { public static class UrlHelperExtensions { public static string Home(this IUrlHelper url) => \"/\"; } }\n");
+
         [Theory]
         // an unresolved call that is not a route method: nothing known of the URL, so the call stays judged by its client
         [InlineData("string url = {|CS0103:Build|}(id); await [|Http.GetAsync(url)|];")]

@@ -47,7 +47,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
             {
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-                    if (KnownTypes.Is(method.ContainingType, types.UrlHelper) || KnownTypes.Is(method.ContainingType, types.UrlHelperExtensions))
+                    if (IsRouteMethod(method, types))
                     {
                         return method.ReturnType.SpecialType == SpecialType.System_String;
                     }
@@ -61,8 +61,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     {
                         var candidateMethod = candidate as IMethodSymbol;
                         var definition = candidateMethod?.ReducedFrom ?? candidateMethod;
-                        if (definition is null || definition.ReturnType.SpecialType != SpecialType.System_String ||
-                            !(KnownTypes.Is(definition.ContainingType, types.UrlHelper) || KnownTypes.Is(definition.ContainingType, types.UrlHelperExtensions)))
+                        if (definition is null || definition.ReturnType.SpecialType != SpecialType.System_String || !IsRouteMethod(definition, types))
                         {
                             return false;
                         }
@@ -90,6 +89,16 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     return false;
             }
         }
+
+        /// <summary>
+        /// A method of <c>IUrlHelper</c>, or an extension method of it (<c>UrlHelperExtensions.Action(this IUrlHelper, …)</c>,
+        /// or an application's own): by the <c>this</c> parameter's type, since an application may declare a class of
+        /// the same full name (btcpayserver's <c>Microsoft.AspNetCore.Mvc.UrlHelperExtensions</c>), which then shadows
+        /// ASP.NET Core's for a look-up by metadata name.
+        /// </summary>
+        private static bool IsRouteMethod(IMethodSymbol method, SF2001Symbols types) =>
+            KnownTypes.Is(method.ContainingType, types.UrlHelper) || KnownTypes.Is(method.ContainingType, types.UrlHelperExtensions) ||
+            (method.IsExtensionMethod && method.Parameters.Length > 0 && KnownTypes.Is(method.Parameters[0].Type, types.UrlHelper));
 
         /// <summary>The first argument of type <c>string</c> (an extension's receiver of another type is passed over).</summary>
         private static IOperation? FirstString(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)

@@ -1261,7 +1261,7 @@ namespace Steadfast.Tests.Rules
 
                 public Task<Result> SendNow(string url) => SendAndSave(url, CancellationToken.None);
             """)]
-        // the retry loop is in a lambda handed to someone else, and the method is used as a delegate: its callers are not known
+        // a caller retries, but the method is also handed out as a delegate: its other callers are not known
         [InlineData("""
                 public Func<string, CancellationToken, Task<Result>> Sender => SendAndSave;
 

@@ -228,6 +228,8 @@ namespace Steadfast.Analyzers.Rules
             private readonly Dictionary<ISymbol, List<IOperation>> _memberValues = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
             private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> _privateCalls = new Dictionary<IMethodSymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _delegatedMethods = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> _ownCallSites = new Dictionary<IMethodSymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IMethodSymbol> _ownReferenced = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
             public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, RetryableLazy<object> oneShot, Compilation compilation)
             {
@@ -242,11 +244,15 @@ namespace Steadfast.Analyzers.Rules
             public void OnMethodReference(OperationAnalysisContext context)
             {
                 var method = ((IMethodReferenceOperation)context.Operation).Method.OriginalDefinition;
-                if (IsPrivateHelper(method))
+                if (CallerRetry.IsOwnPrivate(method, _type))
                 {
                     lock (_gate)
                     {
-                        _delegatedMethods.Add(method);
+                        _ownReferenced.Add(method); // its callers are not all known (CallerRetry)
+                        if (IsPrivateHelper(method))
+                        {
+                            _delegatedMethods.Add(method);
+                        }
                     }
                 }
             }
@@ -275,6 +281,19 @@ namespace Steadfast.Analyzers.Rules
             {
                 var invocation = (IInvocationOperation)context.Operation;
                 var method = invocation.TargetMethod;
+                if (CallerRetry.IsOwnPrivate(method.OriginalDefinition, _type))
+                {
+                    lock (_gate)
+                    {
+                        if (!_ownCallSites.TryGetValue(method.OriginalDefinition, out var sites))
+                        {
+                            _ownCallSites[method.OriginalDefinition] = sites = new List<IInvocationOperation>();
+                        }
+
+                        sites.Add(invocation); // the callers of the type's private methods (CallerRetry)
+                    }
+                }
+
                 if (IsPrivateHelper(method.OriginalDefinition))
                 {
                     lock (_gate)
@@ -306,9 +325,9 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var options = Options.Get(context.Options, invocation.Syntax.SyntaxTree);
-                if (RetryScope.Contains(invocation, _types, options, _compilation) || OwnRoute.IsRequestToSelf(invocation, _types))
+                if (RetryScope.Contains(invocation, _types, options, _compilation) || OwnRoute.IsRequestToSelf(invocation, _types) || StatusProbe.Is(invocation, _types))
                 {
-                    return; // already retried, or a request to the application itself
+                    return; // already retried, a request to the application itself, or a probe whose failure is its answer
                 }
 
                 lock (_gate)
@@ -381,6 +400,7 @@ namespace Steadfast.Analyzers.Rules
                 }
 
                 var otherMembers = new Dictionary<ISymbol, ClientOrigin>(SymbolEqualityComparer.Default);
+                var callerRetry = new CallerRetry(_type, _types, _ownCallSites, _ownReferenced);
                 if (_calls.Count > 0 && IsOneShotTool(_oneShot, context.CancellationToken))
                 {
                     return;
@@ -422,6 +442,11 @@ namespace Steadfast.Analyzers.Rules
                         }
                     }
 
+                    if (callerRetry.Contains(call, context.CancellationToken))
+                    {
+                        continue; // its callers send it again in a retry loop written by hand
+                    }
+
                     var properties = origin.Kind == OriginKind.NewClient
                         ? ImmutableDictionary<string, string?>.Empty.Add(NewClientProperty, "true")
                         : ImmutableDictionary<string, string?>.Empty;
@@ -458,96 +483,71 @@ namespace Steadfast.Analyzers.Rules.SF2001
         private SF2001Symbols(KnownTypes types)
             : base(types)
         {
-            CancellationToken = types.CancellationToken;
-            Timeout = types.Timeout;
-            UrlHelper = types.UrlHelper;
-            UrlHelperExtensions = types.UrlHelperExtensions;
-            HttpClient = types.HttpClient;
-            HttpClientBuilder = types.HttpClientBuilder;
-            HttpClientBuilderExtensions = types.HttpClientBuilderExtensions;
-            HttpClientFactory = types.HttpClientFactory;
-            HttpClientFactoryExtensions = types.HttpClientFactoryExtensions;
-            HttpClientFactoryServiceCollectionExtensions = types.HttpClientFactoryServiceCollectionExtensions;
-            HttpClientJsonExtensions = types.HttpClientJsonExtensions;
-            PolicyHttpMessageHandler = types.PolicyHttpMessageHandler;
-            PollyHttpClientBuilderExtensions = types.PollyHttpClientBuilderExtensions;
-            ResilienceHandler = types.ResilienceHandler;
-            ResilienceHttpClientBuilderExtensions = types.ResilienceHttpClientBuilderExtensions;
-            SteadfastResilientHttp = types.SteadfastResilientHttp;
-            SteadfastResilientHttpClientBuilderExtensions = types.SteadfastResilientHttpClientBuilderExtensions;
-            SteadfastResilientHttpHandler = types.SteadfastResilientHttpHandler;
-            HttpResponseMessage = types.HttpResponseMessage;
-            TestServer = types.TestServer;
-            HostBuilderTestServerExtensions = types.HostBuilderTestServerExtensions;
-            WebApplicationFactory = types.WebApplicationFactory;
-            PollyAsyncPolicy = types.PollyAsyncPolicy;
-            PollyAsyncPolicyOfT = types.PollyAsyncPolicyOfT;
-            PollySyncPolicy = types.PollySyncPolicy;
-            PollySyncPolicyOfT = types.PollySyncPolicyOfT;
-            PollyResiliencePipeline = types.PollyResiliencePipeline;
-            PollyResiliencePipelineOfT = types.PollyResiliencePipelineOfT;
         }
 
-        public INamedTypeSymbol? HttpResponseMessage { get; }
+        public INamedTypeSymbol? HttpResponseMessage => Types.HttpResponseMessage;
 
         /// <summary>Microsoft.AspNetCore.TestHost's in-memory server: <c>CreateClient()</c>, <c>CreateHandler()</c>.</summary>
-        public INamedTypeSymbol? TestServer { get; }
+        public INamedTypeSymbol? TestServer => Types.TestServer;
 
         /// <summary>Microsoft.AspNetCore.TestHost: <c>IHost.GetTestClient()</c>.</summary>
-        public INamedTypeSymbol? HostBuilderTestServerExtensions { get; }
+        public INamedTypeSymbol? HostBuilderTestServerExtensions => Types.HostBuilderTestServerExtensions;
 
         /// <summary>Microsoft.AspNetCore.Mvc.Testing: <c>CreateClient(…)</c>, <c>CreateDefaultClient(…)</c>.</summary>
-        public INamedTypeSymbol? WebApplicationFactory { get; }
+        public INamedTypeSymbol? WebApplicationFactory => Types.WebApplicationFactory;
 
-        public INamedTypeSymbol? PollyAsyncPolicy { get; }
+        /// <summary><c>Task.Delay</c>: the wait of a retry loop written by hand (<see cref="CallerRetry"/>).</summary>
+        public INamedTypeSymbol? Task => Types.Task;
 
-        public INamedTypeSymbol? PollyAsyncPolicyOfT { get; }
+        public INamedTypeSymbol? PollyAsyncPolicy => Types.PollyAsyncPolicy;
 
-        public INamedTypeSymbol? PollySyncPolicy { get; }
+        public INamedTypeSymbol? PollyAsyncPolicyOfT => Types.PollyAsyncPolicyOfT;
 
-        public INamedTypeSymbol? PollySyncPolicyOfT { get; }
+        public INamedTypeSymbol? PollySyncPolicy => Types.PollySyncPolicy;
 
-        public INamedTypeSymbol? PollyResiliencePipeline { get; }
+        public INamedTypeSymbol? PollySyncPolicyOfT => Types.PollySyncPolicyOfT;
 
-        public INamedTypeSymbol? PollyResiliencePipelineOfT { get; }
+        public INamedTypeSymbol? PollyResiliencePipeline => Types.PollyResiliencePipeline;
 
-        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? PollyResiliencePipelineOfT => Types.PollyResiliencePipelineOfT;
+
+        public INamedTypeSymbol? CancellationToken => Types.CancellationToken;
 
         /// <summary><c>System.Threading.Timeout</c>: a registration whose client has <c>Timeout.InfiniteTimeSpan</c> is for requests that stay open.</summary>
-        public INamedTypeSymbol? Timeout { get; }
+        public INamedTypeSymbol? Timeout => Types.Timeout;
 
         /// <summary>ASP.NET Core's <c>IUrlHelper</c> and its extensions: URLs of the application's own routes (<see cref="OwnRoute"/>).</summary>
-        public INamedTypeSymbol? UrlHelper { get; }
+        public INamedTypeSymbol? UrlHelper => Types.UrlHelper;
 
-        public INamedTypeSymbol? UrlHelperExtensions { get; }
+        public INamedTypeSymbol? UrlHelperExtensions => Types.UrlHelperExtensions;
 
-        public INamedTypeSymbol? HttpClient { get; }
+        public INamedTypeSymbol? HttpClient => Types.HttpClient;
 
-        public INamedTypeSymbol? HttpClientBuilder { get; }
+        public INamedTypeSymbol? HttpClientBuilder => Types.HttpClientBuilder;
 
-        public INamedTypeSymbol? HttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? HttpClientBuilderExtensions => Types.HttpClientBuilderExtensions;
 
-        public INamedTypeSymbol? HttpClientFactory { get; }
+        public INamedTypeSymbol? HttpClientFactory => Types.HttpClientFactory;
 
-        public INamedTypeSymbol? HttpClientFactoryExtensions { get; }
+        public INamedTypeSymbol? HttpClientFactoryExtensions => Types.HttpClientFactoryExtensions;
 
-        public INamedTypeSymbol? HttpClientFactoryServiceCollectionExtensions { get; }
+        public INamedTypeSymbol? HttpClientFactoryServiceCollectionExtensions => Types.HttpClientFactoryServiceCollectionExtensions;
 
-        public INamedTypeSymbol? HttpClientJsonExtensions { get; }
+        public INamedTypeSymbol? HttpClientJsonExtensions => Types.HttpClientJsonExtensions;
 
-        public INamedTypeSymbol? PolicyHttpMessageHandler { get; }
+        public INamedTypeSymbol? PolicyHttpMessageHandler => Types.PolicyHttpMessageHandler;
 
-        public INamedTypeSymbol? PollyHttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? PollyHttpClientBuilderExtensions => Types.PollyHttpClientBuilderExtensions;
 
-        public INamedTypeSymbol? ResilienceHandler { get; }
+        public INamedTypeSymbol? ResilienceHandler => Types.ResilienceHandler;
 
-        public INamedTypeSymbol? ResilienceHttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? ResilienceHttpClientBuilderExtensions => Types.ResilienceHttpClientBuilderExtensions;
 
-        public INamedTypeSymbol? SteadfastResilientHttp { get; }
+        public INamedTypeSymbol? SteadfastResilientHttp => Types.SteadfastResilientHttp;
 
-        public INamedTypeSymbol? SteadfastResilientHttpClientBuilderExtensions { get; }
+        public INamedTypeSymbol? SteadfastResilientHttpClientBuilderExtensions => Types.SteadfastResilientHttpClientBuilderExtensions;
 
-        public INamedTypeSymbol? SteadfastResilientHttpHandler { get; }
+        public INamedTypeSymbol? SteadfastResilientHttpHandler => Types.SteadfastResilientHttpHandler;
 
         public static SF2001Symbols GetOrCreate(Compilation compilation) => GetOrCreate(compilation, static types => new SF2001Symbols(types));
     }

@@ -1127,5 +1127,220 @@ namespace Steadfast.Tests.Rules
         [InlineData("var url = Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme); if (id.Length > 3) url = \"https://remote.example.com\"; await [|Http.GetAsync(url)|];")]
         public Task Flags_RequestToARemoteUrlInAController(string body) => VerifySF2001.AnalyzerAsync(
             SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Theory]
+        // btcpayserver's NFC controller on real code: a route value of a type from a package that did not restore
+        [InlineData("var path = Url.Action(nameof(Invoice), \"Pay\", new { id, amount = {|CS0103:Missing|}.LightMoney.Zero }); await Http.GetAsync(Request.GetAbsoluteUri(path));")]
+        [InlineData("await Http.GetStringAsync(Url.Action(nameof(Invoice), \"Pay\", new { amount = {|CS0103:missing|} }, Request.Scheme));")]
+        public Task DoesNotFlag_RequestToTheApplicationsOwnRoute_WithAnUnresolvedRouteValue(string body) => VerifySF2001.AnalyzerAsync(
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Fact]
+        public Task DoesNotFlag_RequestToTheApplicationsOwnRoute_WhenTheAppDeclaresItsOwnUrlHelperExtensions() => VerifySF2001.AnalyzerAsync(
+            // btcpayserver declares a Microsoft.AspNetCore.Mvc.UrlHelperExtensions of its own, which shadows ASP.NET Core's for
+            // a look-up by metadata name: ASP.NET Core's Url.Action is still known by its IUrlHelper 'this' parameter
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { var path = Url.Action(nameof(Invoice), \"Pay\", new { id }); await Http.GetAsync(Request.GetAbsoluteUri(path)); return Ok(); }\n}\n" +
+            "namespace Microsoft.AspNetCore.Mvc { public static class UrlHelperExtensions { public static string Home(this IUrlHelper url) => \"/\"; } }\n");
+
+        [Theory]
+        // an unresolved call that is not a route method: nothing known of the URL, so the call stays judged by its client
+        [InlineData("string url = {|CS0103:Build|}(id); await [|Http.GetAsync(url)|];")]
+        public Task Flags_RequestToAnUnresolvedUrl(string body) => VerifySF2001.AnalyzerAsync(
+            SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Theory]
+        // the route URL with a null-forgiving '!' (Url.Action returns string?): '!' changes no value, so it is the same request to self
+        [InlineData("await Http.GetStringAsync(Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme)!);")]
+        [InlineData("var path = Url.Action(nameof(Invoice), \"Pay\", new { id })!; await Http.GetAsync(Request.GetAbsoluteUri(path));")]
+        public Task DoesNotFlag_RequestToTheApplicationsOwnRoute_NullForgiving(string body) => VerifySF2001.AnalyzerAsync(
+            "#nullable enable\n" + SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        [Theory]
+        // the '!' on a remote URL next to an own route: still a remote service
+        [InlineData("var self = Url.Action(nameof(Invoice), \"Pay\", new { id }, Request.Scheme)!; await [|Http.GetAsync($\"https://lnurl.example.com/pay?callback={self}\")|];")]
+        [InlineData("string? remote = Request.Headers[\"X-Callback\"]; await [|Http.GetAsync(remote!)|];")]
+        public Task Flags_RequestToARemoteUrlInAController_NullForgiving(string body) => VerifySF2001.AnalyzerAsync(
+            "#nullable enable\n" + SelfCallController + "    public async Task<IActionResult> Pay(string id) { " + body + " return Ok(); }\n}\n");
+
+        // ---------------------------------------------------------------- round 6: a retry written by hand in the callers
+
+        /// <summary>btcpayserver's webhook sender: the send is two private methods below a loop that waits, sends again and stops when the result says so.</summary>
+        private const string RedeliveryLoop = """
+                private static readonly HttpClient Http = new HttpClient();
+                public sealed record Result(bool ShouldRetry);
+
+                private async Task<Result> Send(string url, CancellationToken ct)
+                {
+                    try
+                    {
+                        using var response = await Http.PostAsync(url, new StringContent("{}"), ct);
+                        return new Result((int)response.StatusCode >= 500);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return new Result(true);
+                    }
+                }
+
+                private async Task<Result> SendAndSave(string url, CancellationToken ct)
+                {
+                    var result = await Send(url, ct);
+                    Console.WriteLine(result);
+                    return result;
+                }
+
+            """;
+
+        [Theory]
+        // the first attempt before the loop, the next ones in it
+        [InlineData("""
+                public async Task Deliver(string url, CancellationToken ct)
+                {
+                    var result = await SendAndSave(url, ct);
+                    foreach (var wait in new[] { TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1) })
+                    {
+                        if (!result.ShouldRetry)
+                            return;
+                        await Task.Delay(wait, ct);
+                        result = await SendAndSave(url, ct);
+                    }
+                }
+            """)]
+        // a counted loop left with break when the result is good
+        [InlineData("""
+                public async Task Deliver(string url, CancellationToken ct)
+                {
+                    for (var attempt = 0; attempt < 5; attempt++)
+                    {
+                        var result = await SendAndSave(url, ct);
+                        if (!result.ShouldRetry)
+                            break;
+                        await Task.Delay(1000 * attempt, ct);
+                    }
+                }
+            """)]
+        // the condition is the call itself
+        [InlineData("""
+                public async Task Deliver(string url, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        if (!(await SendAndSave(url, ct)).ShouldRetry)
+                            return;
+                        await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                    }
+                }
+            """)]
+        public Task DoesNotFlag_CallRetriedByItsCallers(string caller) => VerifySF2001.AnalyzerAsync(Api(RedeliveryLoop + caller));
+
+        [Theory]
+        // one item after another with a pause between (a rate limit), never left on the result: each item sent once
+        [InlineData("""
+                public async Task DeliverAll(string[] urls, CancellationToken ct)
+                {
+                    foreach (var url in urls)
+                    {
+                        var result = await SendAndSave(url, ct);
+                        Console.WriteLine(result.ShouldRetry);
+                        await Task.Delay(100, ct);
+                    }
+                }
+            """)]
+        // one caller retries, another sends once
+        [InlineData("""
+                public async Task Deliver(string url, CancellationToken ct)
+                {
+                    for (var attempt = 0; attempt < 5; attempt++)
+                    {
+                        var result = await SendAndSave(url, ct);
+                        if (!result.ShouldRetry)
+                            break;
+                        await Task.Delay(1000, ct);
+                    }
+                }
+
+                public Task<Result> SendNow(string url) => SendAndSave(url, CancellationToken.None);
+            """)]
+        // a caller retries, but the method is also handed out as a delegate: its other callers are not known
+        [InlineData("""
+                public Func<string, CancellationToken, Task<Result>> Sender => SendAndSave;
+
+                public async Task Deliver(string url, CancellationToken ct)
+                {
+                    for (var attempt = 0; attempt < 5; attempt++)
+                    {
+                        var result = await SendAndSave(url, ct);
+                        if (!result.ShouldRetry)
+                            break;
+                        await Task.Delay(1000, ct);
+                    }
+                }
+            """)]
+        // a loop left on the result that never waits before the next round is no redelivery: a poll of pages
+        [InlineData("""
+                public async Task Deliver(string url, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        var result = await SendAndSave(url, ct);
+                        if (!result.ShouldRetry)
+                            return;
+                    }
+                }
+            """)]
+        public Task Flags_CallInAPrivateMethodItsCallersDoNotRetry(string caller) => VerifySF2001.AnalyzerAsync(
+            Api(RedeliveryLoop.Replace("await Http.PostAsync(url, new StringContent(\"{}\"), ct)", "await [|Http.PostAsync(url, new StringContent(\"{}\"), ct)|]") + caller));
+
+        // ---------------------------------------------------------------- round 6: a status probe
+
+        [Theory]
+        // bitwarden's keep-alive job: the status is logged, the body never read
+        [InlineData("public async Task Ping(string url) { var response = await Http.GetAsync(url); Console.WriteLine(response.StatusCode); }")]
+        [InlineData("public async Task<bool> IsUp(string url) { using var response = await Http.GetAsync(url).ConfigureAwait(false); return response.IsSuccessStatusCode; }")]
+        [InlineData("public async Task<bool> IsUp(string url) => (await Http.GetAsync(url)).IsSuccessStatusCode;")]
+        [InlineData("public async Task<string> Status(string url) { try { var r = await Http.GetAsync(url); return r.IsSuccessStatusCode ? \"up\" : \"down: \" + (int)r.StatusCode; } catch (HttpRequestException) { return \"unreachable\"; } }")]
+        public Task DoesNotFlag_StatusProbe(string members) => VerifySF2001.AnalyzerAsync(
+            Api("private static readonly HttpClient Http = new HttpClient();\n" + members));
+
+        [Theory]
+        // the body is read: the answer is the content, not the status
+        [InlineData("public async Task<string> Version(string url) { var response = await [|Http.GetAsync(url)|]; return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : \"-\"; }")]
+        // a POST whose status alone is checked still sends something that can be lost
+        [InlineData("public async Task Notify(string url) { var response = await [|Http.PostAsync(url, new StringContent(\"hi\"))|]; Console.WriteLine(response.StatusCode); }")]
+        // failure as an exception, a response dropped (a GET used as a command), one handed on
+        [InlineData("public async Task Check(string url) { var response = await [|Http.GetAsync(url)|]; response.EnsureSuccessStatusCode(); }")]
+        [InlineData("public async Task Trigger(string url) { await [|Http.GetAsync(url)|]; }")]
+        [InlineData("public async Task<HttpResponseMessage> Fetch(string url) { var response = await [|Http.GetAsync(url)|]; Console.WriteLine(response.StatusCode); return response; }")]
+        public Task Flags_GetWhoseResponseIsMoreThanAStatus(string members) => VerifySF2001.AnalyzerAsync(
+            Api("private static readonly HttpClient Http = new HttpClient();\n" + members));
+
+        // ---------------------------------------------------------------- round 6: registrations by symbol
+
+        [Fact]
+        public Task DoesNotFlag_CallOnANamedClientRegisteredByAStaticCall() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // the extension called as a static method: the same registration, found by symbol (its name after the services)
+            Sources =
+            {
+                Api("public Task Run(IHttpClientFactory f, string url) => f.CreateClient(\"webhook\").GetAsync(url);"),
+                "using Microsoft.Extensions.DependencyInjection; static class Setup { public static void Add(IServiceCollection s) { [|HttpClientFactoryServiceCollectionExtensions.AddHttpClient(s, \"webhook\")|]; } }",
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task Flags_CallOnANamedClientRegisteredByALookAlike() => new SteadfastAnalyzerTest<SF2001HttpCallWithoutRetryAnalyzer>
+        {
+            // an AddHttpClient of another type (same name, same shape) registers nothing with IHttpClientFactory: the call is
+            // judged as one whose registration is not here, and the look-alike is not reported
+            Sources =
+            {
+                Api("public Task Run(IHttpClientFactory f, string url) => [|f.CreateClient(\"webhook\").GetAsync(url)|];"),
+                """
+                using Microsoft.Extensions.DependencyInjection;
+                namespace Mine { public static class Registrations { public static IServiceCollection AddHttpClient(this IServiceCollection s, string name) => s; } }
+                static class Setup { public static void Add(IServiceCollection s) { Mine.Registrations.AddHttpClient(s, "webhook"); } }
+                """,
+            },
+        }.RunAsync();
     }
 }

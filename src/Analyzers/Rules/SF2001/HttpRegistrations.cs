@@ -229,12 +229,15 @@ namespace Steadfast.Analyzers.Rules.SF2001
     /// </summary>
     /// <remarks>
     /// A call's client and its registration are usually in different files, and the IDE analyses one file at a time, so
-    /// this is a compilation-wide fact: computed once per compilation, on first need. It costs a search of each file's text
-    /// (already in memory) for <c>AddHttpClient</c> or <c>ConfigureHttpClientDefaults</c>, a walk of the syntax of the few
-    /// files that hold one, and a speculative binding of each registration's type arguments and name (see
-    /// <see cref="AddKeys"/>); only a <c>ConfigureHttpClientDefaults</c> is bound in full and confirmed by symbol. Binding
-    /// the start-up methods that hold the registrations was this rule's main cost on real code (round 4 in
-    /// docs/precision.md). Options (<c>SF2001.resilient_handler_types</c>) are read for the tree each registration is in.
+    /// this is a compilation-wide fact: computed once per compilation, on first need. The candidates are the invocations
+    /// the shared <see cref="SyntaxIndex"/> (one walk of the compilation's syntax, shared with SF4001, SF4002 and SF6001)
+    /// keeps under the simple names <c>AddHttpClient</c> and <c>ConfigureHttpClientDefaults</c>; each is confirmed by
+    /// symbol: the invocation is bound speculatively at its own position (the invocation alone, not the method around
+    /// it) and its method must be one of <c>HttpClientFactoryServiceCollectionExtensions</c>'s. Binding the start-up
+    /// methods that hold the registrations was this rule's main cost on real code (round 4 in docs/precision.md); a
+    /// speculative binding of the invocation costs what binding its receiver and arguments costs. Only a
+    /// <c>ConfigureHttpClientDefaults</c> (rare) is bound in full, to judge what its lambda adds. Options
+    /// (<c>SF2001.resilient_handler_types</c>) are read for the tree each registration is in.
     /// </remarks>
     internal sealed class HttpRegistrations
     {
@@ -291,48 +294,40 @@ namespace Steadfast.Analyzers.Rules.SF2001
             var defaults = false;
             var typed = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             var named = new HashSet<string>();
-            if (types.HttpClientFactoryServiceCollectionExtensions is null)
+            var extensions = types.HttpClientFactoryServiceCollectionExtensions;
+            if (extensions is null)
             {
                 return new HttpRegistrations(defaults, typed, named);
             }
 
-            foreach (var tree in compilation.SyntaxTrees)
+            var index = SyntaxIndex.Get(compilation, cancellationToken);
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            foreach (var candidate in index.Invocations("AddHttpClient"))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!Mentions(tree, cancellationToken))
+                var model = ModelOf(compilation, candidate.SyntaxTree, models);
+                if (BoundMethod(model, candidate, extensions, cancellationToken) is { } method)
                 {
-                    continue; // neither name occurs in the file: no registration can be in it
+                    AddKeys(model, candidate, method, typed, named);
                 }
+            }
 
-                SemanticModel? model = null;
-                ResilienceRecognizer? recognizer = null;
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            foreach (var candidate in index.Invocations("ConfigureHttpClientDefaults"))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var tree = candidate.SyntaxTree;
+                var model = ModelOf(compilation, tree, models);
+
+                // Factory-wide defaults: rare, so bound in full and judged by symbol like a registration.
+                var recognizer = new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(options, tree).HandlerNames);
+                if (model.GetOperation(candidate, cancellationToken) is IInvocationOperation call && recognizer.IsDefaultsConfiguration(call))
                 {
-                    if (node is not InvocationExpressionSyntax candidate || NameOf(candidate) is not ({ } name and ("AddHttpClient" or "ConfigureHttpClientDefaults")))
+                    foreach (var inner in call.Descendants())
                     {
-                        continue;
-                    }
-
-#pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register clients (see remarks).
-                    model ??= compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                    if (name == "AddHttpClient")
-                    {
-                        AddKeys(model, candidate, typed, named, cancellationToken);
-                        continue;
-                    }
-
-                    // Factory-wide defaults: rare, so bound in full and judged by symbol like a registration.
-                    recognizer ??= new ResilienceRecognizer(types, SF2001HttpCallWithoutRetryAnalyzer.Options.Get(options, tree).HandlerNames);
-                    if (model.GetOperation(candidate, cancellationToken) is IInvocationOperation call && recognizer.IsDefaultsConfiguration(call))
-                    {
-                        foreach (var inner in call.Descendants())
+                        if (inner is IInvocationOperation configured && recognizer.AddsResilience(configured))
                         {
-                            if (inner is IInvocationOperation configured && recognizer.AddsResilience(configured))
-                            {
-                                defaults = true;
-                                break;
-                            }
+                            defaults = true;
+                            break;
                         }
                     }
                 }
@@ -341,65 +336,82 @@ namespace Steadfast.Analyzers.Rules.SF2001
             return new HttpRegistrations(defaults, typed, named);
         }
 
-        /// <summary>
-        /// Whether the tree's text holds either name at all: a string search of text already in memory, far cheaper than a
-        /// walk of the tree's nodes; the nodes, then the symbols, decide for the few files that do. (An identifier spelled
-        /// with Unicode escapes would be missed; the registration is then treated as elsewhere, as one in another project.)
-        /// </summary>
-        private static bool Mentions(SyntaxTree tree, CancellationToken cancellationToken)
+        private static SemanticModel ModelOf(Compilation compilation, SyntaxTree tree, Dictionary<SyntaxTree, SemanticModel> models)
         {
-            var text = tree.GetText(cancellationToken).ToString();
-            return text.IndexOf("AddHttpClient", System.StringComparison.Ordinal) >= 0 || text.IndexOf("ConfigureHttpClientDefaults", System.StringComparison.Ordinal) >= 0;
+            if (!models.TryGetValue(tree, out var model))
+            {
+#pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that hold a candidate registration (see remarks).
+                models[tree] = model = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+            }
+
+            return model;
         }
 
         /// <summary>
-        /// <c>AddHttpClient&lt;TClient[, TImplementation]&gt;(…)</c> registers typed clients; a name argument (a string
-        /// constant, <c>nameof</c>, or a string field or property) a named one. Read without binding the method around
-        /// the registration (a start-up method that registers a whole application can be thousands of lines, and binding
-        /// it here would be this rule's cost): the type arguments and the name are bound speculatively at the call, each
-        /// alone. The called method is known by its name only here; a look-alike of your own would count as a
-        /// registration, which only keeps calls on its client from being reported (the registrations themselves are
-        /// reported by symbol, see <see cref="ResilienceRecognizer.IsRegistration"/>).
+        /// The <c>AddHttpClient</c> overload an invocation calls, when it is one of
+        /// <c>HttpClientFactoryServiceCollectionExtensions</c>'s (as an extension or as a static call); null for a
+        /// look-alike of another type, or a call that does not bind (broken code, a missing reference).
         /// </summary>
-        private static void AddKeys(SemanticModel model, InvocationExpressionSyntax registration, HashSet<ITypeSymbol> typed, HashSet<string> named, CancellationToken cancellationToken)
+        private static IMethodSymbol? BoundMethod(SemanticModel model, InvocationExpressionSyntax candidate, INamedTypeSymbol extensions, CancellationToken cancellationToken)
         {
-            var position = registration.SpanStart;
-            var method = registration.Expression switch
+            cancellationToken.ThrowIfCancellationRequested();
+            var symbol = model.GetSpeculativeSymbolInfo(candidate.SpanStart, candidate, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
+            var definition = symbol?.ReducedFrom ?? symbol;
+            return definition is not null && definition.Name == "AddHttpClient" && KnownTypes.Is(definition.ContainingType, extensions) ? symbol : null;
+        }
+
+        /// <summary>
+        /// <c>AddHttpClient&lt;TClient[, TImplementation]&gt;(…)</c> registers typed clients (read from the bound method's
+        /// type arguments); a name argument (a string constant, <c>nameof</c>, or a string field or property) a named one,
+        /// found by the bound method's <c>name</c> parameter and bound speculatively alone.
+        /// </summary>
+        private static void AddKeys(SemanticModel model, InvocationExpressionSyntax registration, IMethodSymbol method, HashSet<ITypeSymbol> typed, HashSet<string> named)
+        {
+            foreach (var typeArgument in method.TypeArguments)
             {
-                MemberAccessExpressionSyntax access => access.Name,
-                SimpleNameSyntax simple => simple,
-                _ => null,
-            };
-            if (method is GenericNameSyntax generic)
-            {
-                foreach (var typeArgument in generic.TypeArgumentList.Arguments)
+                if (typeArgument is not IErrorTypeSymbol and not ITypeParameterSymbol)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (model.GetSpeculativeSymbolInfo(position, typeArgument, SpeculativeBindingOption.BindAsTypeOrNamespace).Symbol is ITypeSymbol type and not IErrorTypeSymbol)
-                    {
-                        typed.Add(type.OriginalDefinition);
-                    }
+                    typed.Add(typeArgument.OriginalDefinition);
                 }
             }
 
+            var definition = method.ReducedFrom ?? method;
+            var nameParameter = -1;
+            foreach (var parameter in definition.Parameters)
+            {
+                if (parameter.Name == "name" && parameter.Type.SpecialType == SpecialType.System_String)
+                {
+                    nameParameter = parameter.Ordinal;
+                }
+            }
+
+            if (nameParameter < 0)
+            {
+                return;
+            }
+
+            // Positional arguments map to the definition's parameters after the services when called as an extension.
+            var offset = method.ReducedFrom is not null ? 1 : 0;
             var arguments = registration.ArgumentList.Arguments;
             ArgumentSyntax? nameArgument = null;
-            foreach (var argument in arguments)
+            for (var i = 0; i < arguments.Count; i++)
             {
-                if (argument.NameColon?.Name.Identifier.ValueText == "name")
+                var argument = arguments[i];
+                if (argument.NameColon is { } nameColon)
+                {
+                    if (nameColon.Name.Identifier.ValueText == "name")
+                    {
+                        nameArgument = argument;
+                    }
+                }
+                else if (i + offset == nameParameter)
                 {
                     nameArgument = argument;
                 }
             }
 
-            // The name comes first (after the services, for the extension called as a static method).
-            var first = registration.Expression is MemberAccessExpressionSyntax ? 0 : 1;
-            if (nameArgument is null && arguments.Count > first && arguments[first].NameColon is null)
-            {
-                nameArgument = arguments[first];
-            }
-
-            if (nameArgument is not null && SpeculativeNameKey(model, position, nameArgument.Expression) is { } key)
+            if (nameArgument is not null && SpeculativeNameKey(model, registration.SpanStart, nameArgument.Expression) is { } key)
             {
                 named.Add(key);
             }
@@ -432,12 +444,5 @@ namespace Steadfast.Analyzers.Rules.SF2001
                     return null;
             }
         }
-
-        private static string? NameOf(InvocationExpressionSyntax invocation) => invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            _ => null,
-        };
     }
 }

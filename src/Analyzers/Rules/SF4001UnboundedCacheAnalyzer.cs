@@ -57,20 +57,9 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
-                var compilation = start.Compilation;
-                start.RegisterSymbolStartAction(
-                    symbolStart =>
-                    {
-                        var owner = (INamedTypeSymbol)symbolStart.Symbol;
-                        var candidates = CacheFields.Find(owner, types);
-                        if (candidates is null)
-                        {
-                            return; // the usual case: no private dictionary field worth watching, nothing registered
-                        }
-
-                        new TypeState(owner, candidates, types, compilation).Register(symbolStart);
-                    },
-                    SymbolKind.NamedType);
+                // Per type: its watched fields, or nothing registered (the usual case).
+                WatchedFields<FieldUsage>.OnEachType(start, (owner, compilation) =>
+                    CacheFields.Find(owner, types) is { } candidates ? new TypeState(owner, candidates, types, compilation) : null);
             });
         }
 
@@ -89,6 +78,12 @@ namespace Steadfast.Analyzers.Rules
 
             protected override Diagnostic? Judge(IFieldSymbol field, FieldUsage usage, SymbolAnalysisContext context)
             {
+                // The owner's lifetime first when it is at hand: the keys' judgement (their callers bound) is the costly part.
+                if (usage.MayGrow && KnownToLiveWithShortLivedOwner(field, context.CancellationToken))
+                {
+                    return null;
+                }
+
                 var shape = usage.Verdict(Calls, Domain, _types);
 
                 // An instance field lives as long as its owner: one made per request or per operation takes its map with it.

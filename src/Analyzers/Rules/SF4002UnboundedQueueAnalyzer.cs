@@ -69,20 +69,9 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
-                var compilation = start.Compilation;
-                start.RegisterSymbolStartAction(
-                    symbolStart =>
-                    {
-                        var owner = (INamedTypeSymbol)symbolStart.Symbol;
-                        var candidates = QueueFields.Find(owner, types);
-                        if (candidates is null)
-                        {
-                            return; // the usual case: nothing registered
-                        }
-
-                        new TypeState(owner, candidates, types, compilation).Register(symbolStart);
-                    },
-                    SymbolKind.NamedType);
+                // Per type: its watched fields, or nothing registered (the usual case).
+                WatchedFields<QueueUsage>.OnEachType(start, (owner, compilation) =>
+                    QueueFields.Find(owner, types) is { } candidates ? new TypeState(owner, candidates, types, compilation) : null);
             });
         }
 
@@ -124,7 +113,10 @@ namespace Steadfast.Analyzers.Rules
             protected override Diagnostic? Judge(IFieldSymbol field, QueueUsage usage, SymbolAnalysisContext context)
             {
                 // An instance field lives as long as its owner: one made per request or per operation takes its queue with it.
-                if (!usage.IsUnbounded(Calls, Domain) || LivesWithShortLivedOwner(field, context.CancellationToken))
+                // The owner's lifetime first when it is at hand: the items' judgement (their callers bound) is the costly part.
+                var judgesItems = usage.Kind == QueueKind.History && !usage.Escapes && !usage.Removes;
+                if ((judgesItems && KnownToLiveWithShortLivedOwner(field, context.CancellationToken)) ||
+                    !usage.IsUnbounded(Calls, Domain) || LivesWithShortLivedOwner(field, context.CancellationToken))
                 {
                     return null;
                 }

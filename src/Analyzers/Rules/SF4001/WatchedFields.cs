@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -34,6 +35,18 @@ namespace Steadfast.Analyzers.Rules.SF4001
             Calls = new CallSites(owner);
         }
 
+        /// <summary>
+        /// At each type's symbol start, the rule's state for the type, registered when <paramref name="create"/> makes one
+        /// (null in the usual case: no watched field, nothing registered).
+        /// </summary>
+        public static void OnEachType(CompilationStartAnalysisContext start, Func<INamedTypeSymbol, Compilation, WatchedFields<TUsage>?> create)
+        {
+            var compilation = start.Compilation;
+            start.RegisterSymbolStartAction(
+                symbolStart => create((INamedTypeSymbol)symbolStart.Symbol, compilation)?.Register(symbolStart),
+                SymbolKind.NamedType);
+        }
+
         /// <summary>The type whose fields are watched.</summary>
         protected INamedTypeSymbol Owner { get; }
 
@@ -67,6 +80,15 @@ namespace Steadfast.Analyzers.Rules.SF4001
         /// </summary>
         protected bool LivesWithShortLivedOwner(IFieldSymbol field, CancellationToken cancellationToken) =>
             !field.IsStatic && OwnerLifetimes.Get(_compilation, _symbols, cancellationToken).Of(Owner, cancellationToken) == OwnerLifetime.ShortLived;
+
+        /// <summary>
+        /// True when the owner's lifetime is already at hand (some rule has scanned the compilation's registrations) and
+        /// the field is an instance field of a short-lived owner: asked before the costly judgement of the field's keys or
+        /// items, which the finding would be dropped for anyway. False says nothing (not scanned yet, or not short-lived).
+        /// </summary>
+        protected bool KnownToLiveWithShortLivedOwner(IFieldSymbol field, CancellationToken cancellationToken) =>
+            !field.IsStatic && OwnerLifetimes.TryGetScanned(_compilation, out var lifetimes) &&
+            lifetimes!.Of(Owner, cancellationToken) == OwnerLifetime.ShortLived;
 
         private void OnInvocation(OperationAnalysisContext context) => Calls.OnInvocation(context, Domain);
 

@@ -113,10 +113,7 @@ namespace Steadfast.Analyzers.Rules
             protected override Diagnostic? Judge(IFieldSymbol field, QueueUsage usage, SymbolAnalysisContext context)
             {
                 // An instance field lives as long as its owner: one made per request or per operation takes its queue with it.
-                // The owner's lifetime first when it is at hand: the items' judgement (their callers bound) is the costly part.
-                var judgesItems = usage.Kind == QueueKind.History && !usage.Escapes && !usage.Removes;
-                if ((judgesItems && KnownToLiveWithShortLivedOwner(field, context.CancellationToken)) ||
-                    !usage.IsUnbounded(Calls, Domain) || LivesWithShortLivedOwner(field, context.CancellationToken))
+                if (!usage.IsUnbounded(Calls, Domain) || LivesWithShortLivedOwner(field, context.CancellationToken))
                 {
                     return null;
                 }

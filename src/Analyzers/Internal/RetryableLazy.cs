@@ -19,6 +19,13 @@ namespace Steadfast.Analyzers.Internal
 
         public RetryableLazy(Func<CancellationToken, T> factory) => _factory = factory;
 
+        /// <summary>The value when it has been computed already; never computes it.</summary>
+        public bool TryGetComputed(out T? value)
+        {
+            value = Volatile.Read(ref _value);
+            return value is not null;
+        }
+
         public T GetValue(CancellationToken cancellationToken)
         {
             var value = Volatile.Read(ref _value);

@@ -57,124 +57,67 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
-                var compilation = start.Compilation;
-                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Get(compilation, types, cancellationToken));
-                var inputs = InputSources.GetOrCreate(compilation);
-
-                start.RegisterSymbolStartAction(
-                    symbolStart =>
-                    {
-                        var owner = (INamedTypeSymbol)symbolStart.Symbol;
-                        var candidates = CacheFields.Find(owner, types);
-                        if (candidates is null)
-                        {
-                            return; // the usual case: no private dictionary field worth watching, nothing registered
-                        }
-
-                        var state = new TypeState(owner, candidates, types, lifetimes, inputs);
-                        symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
-                        symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
-                        symbolStart.RegisterOperationAction(state.Calls.OnMethodReference, OperationKind.MethodReference);
-                        symbolStart.RegisterSymbolEndAction(state.OnEnd);
-                    },
-                    SymbolKind.NamedType);
+                // Per type: its watched fields, or nothing registered (the usual case).
+                WatchedFields<FieldUsage>.OnEachType(start, (owner, compilation) =>
+                    CacheFields.Find(owner, types) is { } candidates ? new TypeState(owner, candidates, types, compilation) : null);
             });
         }
 
-        private sealed class TypeState
+        private sealed class TypeState : WatchedFields<FieldUsage>
         {
-            private readonly INamedTypeSymbol _owner;
-            private readonly Dictionary<IFieldSymbol, FieldUsage> _fields;
             private readonly SF4001Symbols _types;
-            private readonly RetryableLazy<OwnerLifetimes> _lifetimes;
-            private readonly KeyDomain _domain;
 
-            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, FieldUsage> fields, SF4001Symbols types, RetryableLazy<OwnerLifetimes> lifetimes, InputSources inputs)
+            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, FieldUsage> fields, SF4001Symbols types, Compilation compilation)
+                : base(owner, fields, compilation)
             {
-                _owner = owner;
-                _fields = fields;
                 _types = types;
-                _lifetimes = lifetimes;
-                _domain = new KeyDomain(types, owner, inputs);
-                Calls = new CallSites(owner);
             }
 
-            public CallSites Calls { get; }
+            protected override void Record(FieldUsage usage, IFieldReferenceOperation reference, ISymbol containingSymbol) =>
+                usage.Record(FieldUse.Classify(reference, containingSymbol));
 
-            public void OnInvocation(OperationAnalysisContext context) => Calls.OnInvocation(context, _domain);
-
-            public void OnFieldReference(OperationAnalysisContext context)
+            protected override Diagnostic? Judge(IFieldSymbol field, FieldUsage usage, SymbolAnalysisContext context)
             {
-                var reference = (IFieldReferenceOperation)context.Operation;
-                if (!_fields.TryGetValue(reference.Field.OriginalDefinition, out var usage))
+                // The owner's lifetime first when it is at hand: the keys' judgement (their callers bound) is the costly part.
+                if (usage.MayGrow && KnownToLiveWithShortLivedOwner(field, context.CancellationToken))
                 {
-                    return;
+                    return null;
                 }
 
-                var use = FieldUse.Classify(reference, context.ContainingSymbol);
-                lock (usage)
+                var shape = usage.Verdict(Calls, Domain, _types);
+
+                // An instance field lives as long as its owner: one made per request or per operation takes its map with it.
+                if (shape == CacheShape.None || LivesWithShortLivedOwner(field, context.CancellationToken))
                 {
-                    usage.Record(use);
+                    return null;
                 }
-            }
 
-            public void OnEnd(SymbolAnalysisContext context)
-            {
-                _domain.CancellationToken = context.CancellationToken;
-                foreach (var pair in _fields)
+                var location = field.Locations[0];
+                var capacity = Capacity.Get(context.Options, location.SourceTree!);
+
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture));
+                if (shape == CacheShape.Locks)
                 {
-                    var field = pair.Key;
-                    var usage = pair.Value;
-                    if (field.Locations.Length == 0 || !field.Locations[0].IsInSource)
-                    {
-                        continue;
-                    }
-
-                    CacheShape shape;
-                    lock (usage)
-                    {
-                        lock (Calls)
-                        {
-                            shape = usage.Verdict(Calls, _domain, _types);
-                        }
-                    }
-
-                    // An instance field lives as long as its owner: one made per request or per operation takes its map with it.
-                    if (shape == CacheShape.None ||
-                        (!field.IsStatic && _lifetimes.GetValue(context.CancellationToken).Of(_owner, context.CancellationToken) == OwnerLifetime.ShortLived))
-                    {
-                        continue;
-                    }
-
-                    var holdsLocks = shape == CacheShape.Locks;
-
-                    var location = field.Locations[0];
-                    var capacity = Capacity.Get(context.Options, location.SourceTree!);
-
-                    var properties = ImmutableDictionary<string, string?>.Empty
-                        .Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture));
-                    if (holdsLocks)
-                    {
-                        properties = properties.Add(HoldsLocksProperty, "true");
-                    }
-                    else if (shape == CacheShape.PinsKeys)
-                    {
-                        properties = properties.Add(PinsKeysProperty, "true");
-                    }
-
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.SF4001UnboundedCache,
-                        location,
-                        properties,
-                        field.Name,
-                        shape switch
-                        {
-                            CacheShape.Locks => "holds a lock per key",
-                            CacheShape.PinsKeys => "keeps every key object alive",
-                            CacheShape.TimePerKey => "records a time per key",
-                            _ => "is used as a cache",
-                        }));
+                    properties = properties.Add(HoldsLocksProperty, "true");
                 }
+                else if (shape == CacheShape.PinsKeys)
+                {
+                    properties = properties.Add(PinsKeysProperty, "true");
+                }
+
+                return Diagnostic.Create(
+                    Descriptors.SF4001UnboundedCache,
+                    location,
+                    properties,
+                    field.Name,
+                    shape switch
+                    {
+                        CacheShape.Locks => "holds a lock per key",
+                        CacheShape.PinsKeys => "keeps every key object alive",
+                        CacheShape.TimePerKey => "records a time per key",
+                        _ => "is used as a cache",
+                    });
             }
         }
     }

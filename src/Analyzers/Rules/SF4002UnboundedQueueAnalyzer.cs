@@ -69,63 +69,38 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
-                var compilation = start.Compilation;
-
-                // SF4001's escape rules, reused as they are: its owner lifetimes and key domain read SF4001's symbol context,
-                // and an item counts as outside input only on SF4001's evidence (InputSources, built once per compilation).
-                var sf4001Symbols = SF4001Symbols.GetOrCreate(compilation);
-                var lifetimes = new RetryableLazy<OwnerLifetimes>(cancellationToken => OwnerLifetimes.Get(compilation, sf4001Symbols, cancellationToken));
-                var inputs = InputSources.GetOrCreate(compilation);
-
-                start.RegisterSymbolStartAction(
-                    symbolStart =>
-                    {
-                        var owner = (INamedTypeSymbol)symbolStart.Symbol;
-                        var candidates = QueueFields.Find(owner, types);
-                        if (candidates is null)
-                        {
-                            return; // the usual case: nothing registered
-                        }
-
-                        var state = new TypeState(owner, candidates, types, lifetimes, new KeyDomain(sf4001Symbols, owner, inputs));
-                        symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
-                        symbolStart.RegisterOperationAction(state.OnFieldInitializer, OperationKind.FieldInitializer);
-                        symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
-                        symbolStart.RegisterOperationAction(state.Calls.OnMethodReference, OperationKind.MethodReference);
-                        symbolStart.RegisterSymbolEndAction(state.OnEnd);
-                    },
-                    SymbolKind.NamedType);
+                // Per type: its watched fields, or nothing registered (the usual case).
+                WatchedFields<QueueUsage>.OnEachType(start, (owner, compilation) =>
+                    QueueFields.Find(owner, types) is { } candidates ? new TypeState(owner, candidates, types, compilation) : null);
             });
         }
 
-        private sealed class TypeState
+        /// <summary>SF4002's per-type state: SF4001's (<see cref="WatchedFields{TUsage}"/>: its escape rules, owner lifetimes and input evidence), plus field initializers.</summary>
+        private sealed class TypeState : WatchedFields<QueueUsage>
         {
-            private readonly INamedTypeSymbol _owner;
-            private readonly Dictionary<IFieldSymbol, QueueUsage> _fields;
             private readonly SF4002Symbols _types;
-            private readonly RetryableLazy<OwnerLifetimes> _lifetimes;
-            private readonly KeyDomain _domain;
 
-            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, QueueUsage> fields, SF4002Symbols types, RetryableLazy<OwnerLifetimes> lifetimes, KeyDomain domain)
+            public TypeState(INamedTypeSymbol owner, Dictionary<IFieldSymbol, QueueUsage> fields, SF4002Symbols types, Compilation compilation)
+                : base(owner, fields, compilation)
             {
-                _owner = owner;
-                _fields = fields;
                 _types = types;
-                _lifetimes = lifetimes;
-                _domain = domain;
-                Calls = new CallSites(owner);
             }
 
-            public CallSites Calls { get; }
+            public override void Register(SymbolStartAnalysisContext context)
+            {
+                base.Register(context);
+                context.RegisterOperationAction(OnFieldInitializer, OperationKind.FieldInitializer);
+            }
 
-            public void OnInvocation(OperationAnalysisContext context) => Calls.OnInvocation(context, _domain);
+            protected override void Record(QueueUsage usage, IFieldReferenceOperation reference, ISymbol containingSymbol) =>
+                usage.Record(reference, containingSymbol, _types);
 
-            public void OnFieldInitializer(OperationAnalysisContext context)
+            private void OnFieldInitializer(OperationAnalysisContext context)
             {
                 var initializer = (IFieldInitializerOperation)context.Operation;
                 foreach (var field in initializer.InitializedFields)
                 {
-                    if (_fields.TryGetValue(field.OriginalDefinition, out var usage))
+                    if (TryGetUsage(field, out var usage))
                     {
                         lock (usage)
                         {
@@ -135,69 +110,35 @@ namespace Steadfast.Analyzers.Rules
                 }
             }
 
-            public void OnFieldReference(OperationAnalysisContext context)
+            protected override Diagnostic? Judge(IFieldSymbol field, QueueUsage usage, SymbolAnalysisContext context)
             {
-                var reference = (IFieldReferenceOperation)context.Operation;
-                if (!_fields.TryGetValue(reference.Field.OriginalDefinition, out var usage))
+                // An instance field lives as long as its owner: one made per request or per operation takes its queue with it.
+                if (!usage.IsUnbounded(Calls, Domain) || LivesWithShortLivedOwner(field, context.CancellationToken))
                 {
-                    return;
+                    return null;
                 }
 
-                lock (usage)
+                var location = field.Locations[0];
+                var capacity = Capacity.Get(context.Options, location.SourceTree!);
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture))
+                    .Add(KindProperty, usage.Kind.ToString());
+                if (FullMode(usage) is { } mode)
                 {
-                    usage.Record(reference, context.ContainingSymbol, _types);
+                    properties = properties.Add(FullModeProperty, mode);
                 }
-            }
 
-            public void OnEnd(SymbolAnalysisContext context)
-            {
-                foreach (var pair in _fields)
-                {
-                    var field = pair.Key;
-                    var usage = pair.Value;
-                    if (field.Locations.Length == 0 || !field.Locations[0].IsInSource)
+                return Diagnostic.Create(
+                    Descriptors.SF4002UnboundedQueue,
+                    location,
+                    properties,
+                    field.Name,
+                    usage.Kind switch
                     {
-                        continue;
-                    }
-
-                    bool unbounded;
-                    lock (usage)
-                    {
-                        lock (Calls)
-                        {
-                            unbounded = usage.IsUnbounded(Calls, _domain);
-                        }
-                    }
-
-                    // An instance field lives as long as its owner: one made per request or per operation takes its queue with it.
-                    if (!unbounded ||
-                        (!field.IsStatic && _lifetimes.GetValue(context.CancellationToken).Of(_owner, context.CancellationToken) == OwnerLifetime.ShortLived))
-                    {
-                        continue;
-                    }
-
-                    var location = field.Locations[0];
-                    var capacity = Capacity.Get(context.Options, location.SourceTree!);
-                    var properties = ImmutableDictionary<string, string?>.Empty
-                        .Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture))
-                        .Add(KindProperty, usage.Kind.ToString());
-                    if (FullMode(usage) is { } mode)
-                    {
-                        properties = properties.Add(FullModeProperty, mode);
-                    }
-
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.SF4002UnboundedQueue,
-                        location,
-                        properties,
-                        field.Name,
-                        usage.Kind switch
-                        {
-                            QueueKind.Channel => "is an unbounded channel written at run time, and a consumer slower than its producers lets it fill",
-                            QueueKind.BlockingCollection => "is an unbounded BlockingCollection added to at run time, and a consumer slower than its producers lets it fill",
-                            _ => "is a history that gains an item for every outside input and never loses one",
-                        }));
-                }
+                        QueueKind.Channel => "is an unbounded channel written at run time, and a consumer slower than its producers lets it fill",
+                        QueueKind.BlockingCollection => "is an unbounded BlockingCollection added to at run time, and a consumer slower than its producers lets it fill",
+                        _ => "is a history that gains an item for every outside input and never loses one",
+                    });
             }
 
             /// <summary>

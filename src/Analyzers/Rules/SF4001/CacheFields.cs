@@ -162,6 +162,9 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         public bool HoldsLocks { get; }
 
+        /// <summary>Stored to after construction, never removed from, never escapes: only then are the keys judged.</summary>
+        public bool MayGrow => !_escapes && !_removes && _adds.Count > 0;
+
         public void Record(FieldUse use)
         {
             switch (use.Kind)
@@ -186,9 +189,15 @@ namespace Steadfast.Analyzers.Rules.SF4001
         /// lock maps and times per key, fetched data), never shrinks, never escapes, and is a cache
         /// (by name or by the look-up/compute/store shape), a lock map, a static map pinning key objects, or a time per key.
         /// </summary>
+        /// <remarks>
+        /// Whether a key is outside input is the costly fact (a public method's parameter is judged by binding its callers in
+        /// the whole compilation, see <see cref="InputSources"/>), so it is asked last and only of the stores that would
+        /// decide the shape: first the cheap facts of the field and of each store, then the stores in the order of the
+        /// shapes, stopping at the first that settles it. The result is the one of judging every store first.
+        /// </remarks>
         public CacheShape Verdict(CallSites calls, KeyDomain domain, SF4001Symbols types)
         {
-            if (_escapes || _removes || _adds.Count == 0)
+            if (!MayGrow)
             {
                 return CacheShape.None;
             }
@@ -196,44 +205,47 @@ namespace Steadfast.Analyzers.Rules.SF4001
             var fieldType = (INamedTypeSymbol)Field.Type;
             var timePerKey = IsTime(fieldType.TypeArguments[1], types);
             var fetchedCounts = HoldsLocks || timePerKey;
-            var external = new List<FieldUse>();
-            foreach (var add in _adds)
+
+            // Null: not judged yet; else whether the store's key is outside input (or fetched data, where that counts).
+            var external = new bool?[_adds.Count];
+            bool IsExternal(int i)
             {
-                var origin = calls.Resolve(domain.Classify(add.Key!), Field.IsStatic, domain);
-                if (origin == KeyOrigin.Input || (origin == KeyOrigin.Fetched && fetchedCounts))
+                if (external[i] is not { } known)
                 {
-                    external.Add(add);
+                    var origin = calls.Resolve(domain.Classify(_adds[i].Key!), Field.IsStatic, domain);
+                    external[i] = known = origin == KeyOrigin.Input || (origin == KeyOrigin.Fetched && fetchedCounts);
                 }
+
+                return known;
             }
 
-            if (external.Count == 0)
-            {
-                return CacheShape.None;
-            }
-
+            // A lock map: any store of an outside key settles it.
             if (HoldsLocks)
             {
-                return CacheShape.Locks;
+                return AnyExternal(IsExternal) ? CacheShape.Locks : CacheShape.None;
             }
 
-            foreach (var add in external)
+            // A cache: a store named or shaped as one (memoised, or looked up first) with an outside key.
+            for (var i = 0; i < _adds.Count; i++)
             {
-                if (NameSaysCache || add.Memoises || IsLookedUp(add, calls))
+                var add = _adds[i];
+                if ((NameSaysCache || add.Memoises || IsLookedUp(add, calls)) && IsExternal(i))
                 {
                     return CacheShape.Cache;
                 }
             }
 
+            // A static map pinning its key objects: likewise.
             if (Field.IsStatic && ComparesByReference(fieldType.TypeArguments[0], domain, types))
             {
-                return CacheShape.PinsKeys;
+                return AnyExternal(IsExternal) ? CacheShape.PinsKeys : CacheShape.None;
             }
 
             if (timePerKey)
             {
-                foreach (var add in external)
+                for (var i = 0; i < _adds.Count; i++)
                 {
-                    if (add.IndexerStore)
+                    if (_adds[i].IndexerStore && IsExternal(i))
                     {
                         return CacheShape.TimePerKey;
                     }
@@ -241,6 +253,19 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             return CacheShape.None;
+        }
+
+        private bool AnyExternal(Func<int, bool> isExternal)
+        {
+            for (var i = 0; i < _adds.Count; i++)
+            {
+                if (isExternal(i))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A look-up of the same value as the store: in the same body, or across a call of a private method or local function that passes it on.</summary>

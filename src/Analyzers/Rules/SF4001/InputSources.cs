@@ -34,8 +34,8 @@ namespace Steadfast.Analyzers.Rules.SF4001
         private readonly SF4001Symbols _types;
         private static readonly ConditionalWeakTable<Compilation, InputSources> Cache = new ConditionalWeakTable<Compilation, InputSources>();
 
-        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal, int Level), bool> _receives =
-            new ConcurrentDictionary<(IMethodSymbol, int, int), bool>(new ReceivesComparer());
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), Answers> _receives =
+            new ConcurrentDictionary<(IMethodSymbol, int), Answers>(new ReceivesComparer());
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
 
         private InputSources(Compilation compilation, SF4001Symbols types)
@@ -125,16 +125,50 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             method = method.OriginalDefinition;
-            var key = (method, parameter.Ordinal, level);
-            if (_receives.TryGetValue(key, out var known))
+            var answers = _receives.GetOrAdd((method, parameter.Ordinal), static _ => new Answers());
+            if (answers.TryGet(level) is { } known)
             {
                 return known;
             }
 
             // Each step asks about the next level only, so a cycle of calls ends at MaxLevels.
             known = Decide(method, parameter.Ordinal, level, cancellationToken);
-            _receives[key] = known;
+            answers.Set(level, known);
             return known;
+        }
+
+        /// <summary>
+        /// The answers for one parameter. An answer at a level holds at every level nearer the key (more calls left to
+        /// follow can only find more input), and a "no" at a level holds at every level further away, so one answer
+        /// serves the levels it settles.
+        /// </summary>
+        private sealed class Answers
+        {
+            private int _yesUpTo = -1;
+            private int _noFrom = int.MaxValue;
+
+            public bool? TryGet(int level)
+            {
+                lock (this)
+                {
+                    return level <= _yesUpTo ? true : level >= _noFrom ? false : null;
+                }
+            }
+
+            public void Set(int level, bool receives)
+            {
+                lock (this)
+                {
+                    if (receives)
+                    {
+                        _yesUpTo = level > _yesUpTo ? level : _yesUpTo;
+                    }
+                    else
+                    {
+                        _noFrom = level < _noFrom ? level : _noFrom;
+                    }
+                }
+            }
         }
 
         private bool Decide(IMethodSymbol method, int ordinal, int level, CancellationToken cancellationToken)
@@ -142,6 +176,11 @@ namespace Steadfast.Analyzers.Rules.SF4001
             foreach (var node in SyntaxIndex.Get(_compilation, cancellationToken).Invocations(method.Name))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (!MayPass(node, method, ordinal))
+                {
+                    continue; // no explicit argument for the parameter, or a literal: nothing to bind
+                }
+
                 var model = _models.GetOrAdd(node.SyntaxTree, tree =>
                 {
 #pragma warning disable RS1030 // A compilation-wide fact, computed once, binding only the calls of the method in question (see remarks).
@@ -177,6 +216,32 @@ namespace Steadfast.Analyzers.Rules.SF4001
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A syntactic prefilter, before a call is bound: false when, were the call one of <paramref name="method"/>, it
+        /// could not give the parameter at <paramref name="ordinal"/> an explicit argument that is input: it has too few
+        /// arguments and none named (the parameter is left out: its default, or the call is of another overload), or
+        /// the argument in that place is a literal (a constant: bounded). An extension method's receiver is its first
+        /// parameter when called as <c>x.M(…)</c>, so for one the place is not known and only the count is read.
+        /// </summary>
+        internal static bool MayPass(InvocationExpressionSyntax call, IMethodSymbol method, int ordinal)
+        {
+            var arguments = call.ArgumentList.Arguments;
+            foreach (var argument in arguments)
+            {
+                if (argument.NameColon is not null)
+                {
+                    return true;
+                }
+            }
+
+            if (method.IsExtensionMethod)
+            {
+                return arguments.Count >= ordinal; // x.M(a) passes a for ordinal 1; Extensions.M(x, a) passes more
+            }
+
+            return arguments.Count > ordinal && arguments[ordinal].Expression is not LiteralExpressionSyntax;
         }
 
         /// <summary>The call reaches <paramref name="method"/>: it calls it, or an interface member or virtual method it implements or overrides.</summary>
@@ -237,13 +302,13 @@ namespace Steadfast.Analyzers.Rules.SF4001
             return false;
         }
 
-        private sealed class ReceivesComparer : IEqualityComparer<(IMethodSymbol Method, int Ordinal, int Level)>
+        private sealed class ReceivesComparer : IEqualityComparer<(IMethodSymbol Method, int Ordinal)>
         {
-            public bool Equals((IMethodSymbol Method, int Ordinal, int Level) x, (IMethodSymbol Method, int Ordinal, int Level) y) =>
-                x.Ordinal == y.Ordinal && x.Level == y.Level && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+            public bool Equals((IMethodSymbol Method, int Ordinal) x, (IMethodSymbol Method, int Ordinal) y) =>
+                x.Ordinal == y.Ordinal && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
 
-            public int GetHashCode((IMethodSymbol Method, int Ordinal, int Level) obj) =>
-                (SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31 + obj.Ordinal) * 7 + obj.Level;
+            public int GetHashCode((IMethodSymbol Method, int Ordinal) obj) =>
+                SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31 + obj.Ordinal;
         }
     }
 }

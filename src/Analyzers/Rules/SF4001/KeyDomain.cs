@@ -163,6 +163,11 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 }
 
                 var part = Classify(child, depth + 1);
+                if (part.Origin == KeyOrigin.Input)
+                {
+                    return part; // the largest origin: the other parts cannot change it, and may be costly to judge
+                }
+
                 result = result is { } soFar ? KeyClass.Combine(soFar, part) : part;
             }
 
@@ -242,6 +247,11 @@ namespace Steadfast.Analyzers.Rules.SF4001
                 }
 
                 var part = Classify(source, depth + 1, byParts);
+                if (part.Origin == KeyOrigin.Input)
+                {
+                    return part; // the largest origin: the other sources cannot change it
+                }
+
                 result = result is { } soFar ? KeyClass.Combine(soFar, part) : part;
             }
 

@@ -495,6 +495,13 @@ namespace Steadfast.Analyzers.Rules.SF4001
             return false;
         }
 
+        /// <summary>The lifetimes of <paramref name="compilation"/> when some rule has scanned them already; never scans.</summary>
+        public static bool TryGetScanned(Compilation compilation, out OwnerLifetimes? lifetimes)
+        {
+            lifetimes = null;
+            return Cache.TryGetValue(compilation, out var lazy) && lazy.TryGetComputed(out lifetimes);
+        }
+
         /// <summary>The lifetimes of <paramref name="compilation"/>, shared by SF4001 and SF4002 and scanned on first use (a cancelled scan is not kept).</summary>
         public static OwnerLifetimes Get(Compilation compilation, SF4001Symbols types, CancellationToken cancellationToken) =>
             Cache.GetValue(compilation, c => new RetryableLazy<OwnerLifetimes>(token => Scan(c, types, token))).GetValue(cancellationToken);

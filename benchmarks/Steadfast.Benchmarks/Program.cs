@@ -13,7 +13,7 @@ namespace Steadfast.Benchmarks
         /// <c>runtime [BenchmarkDotNet arguments]</c>: the runtime suites (BenchmarkDotNet).
         /// <c>interleaved [--rounds N]</c>: BoundedCache and BackgroundTasks against their peers, A/B per round (for a busy machine).
         /// <c>hitratio</c>: BoundedCache (SIEVE) against a textbook LRU and BitFaster's ConcurrentLru and ConcurrentLfu on Zipf traces, same capacity.
-        /// <c>fixes [--lines N] [--runs N] [--only SFxxxx]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
+        /// <c>fixes [--lines N] [--runs N] [--only SFxxxx] [--counts 50,500] [--repeat 3] [--no-lightbulb]</c>: the lightbulb's cost for one diagnostic, and Fix All of 50 against 500 findings.
         /// <c>load --url http://127.0.0.1:PORT --request "GET /path" […]</c>: a bounded HTTP load test with latency percentiles (LoadTest).
         /// <c>ide --path DIR --document FILE [--sizes 200,2000] [--runs N] [--analyzers DLL]</c>: the IDE's per-document cost in a small and a large project (IdeCost).
         /// <c>analyzers [--size N] [--plant-every N] [--scaling] [--peers] [--path DIR] [--iterations N]</c>: analyzer cost on a synthetic corpus or a folder of .cs files.

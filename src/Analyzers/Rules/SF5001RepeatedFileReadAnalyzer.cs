@@ -240,12 +240,6 @@ namespace Steadfast.Analyzers.Rules
                     candidates = new List<Candidate>(_candidates);
                 }
 
-                // A command-line tool runs one command and exits (OneShotTool): every read in it is a read once per process.
-                if (candidates.Count > 0 && ReferenceEquals(_oneShot.GetValue(context.CancellationToken), OneShotYes))
-                {
-                    return;
-                }
-
                 foreach (var candidate in candidates)
                 {
                     context.CancellationToken.ThrowIfCancellationRequested();
@@ -259,6 +253,13 @@ namespace Steadfast.Analyzers.Rules
                     if (candidate.Path.Constant is { } constant && StartsWithAny(constant, options.FreshPrefixes))
                     {
                         continue;
+                    }
+
+                    // A command-line tool runs one command and exits (OneShotTool): every read in it is a read once per process.
+                    // Asked last, for a read that would be reported: the answer costs the entry point's calls, once per compilation.
+                    if (ReferenceEquals(_oneShot.GetValue(context.CancellationToken), OneShotYes))
+                    {
+                        return;
                     }
 
                     var method = candidate.Read.TargetMethod;

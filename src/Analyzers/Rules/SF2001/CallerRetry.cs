@@ -99,7 +99,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
         /// <summary>A loop in the body that calls <paramref name="method"/>, waits with <c>Task.Delay</c>, and is left on a condition that reads the result of a call to it.</summary>
         private bool HasRetryLoop(IOperation body, IMethodSymbol method)
         {
-            foreach (var op in Descendants(body))
+            foreach (var op in RetryScope.Descendants(body))
             {
                 if (op is not ILoopOperation loop)
                 {
@@ -109,7 +109,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
                 var calls = false;
                 var waits = false;
                 var leavesOnResult = false;
-                foreach (var inner in Descendants(loop.Body))
+                foreach (var inner in RetryScope.Descendants(loop.Body))
                 {
                     switch (inner)
                     {
@@ -177,7 +177,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
         /// <summary>A <c>return</c>, a <c>throw</c> or a <c>break</c> of this loop in the branch.</summary>
         private static bool Leaves(IOperation branch, ILoopOperation loop)
         {
-            foreach (var op in Descendants(branch))
+            foreach (var op in RetryScope.Descendants(branch))
             {
                 switch (op)
                 {
@@ -209,25 +209,6 @@ namespace Steadfast.Analyzers.Rules.SF2001
             }
 
             return false;
-        }
-
-        /// <summary>The operations under <paramref name="scope"/>, not entering lambdas or local functions (their code runs elsewhere).</summary>
-        private static IEnumerable<IOperation> Descendants(IOperation scope)
-        {
-            var stack = new Stack<IOperation>();
-            stack.Push(scope);
-            while (stack.Count > 0)
-            {
-                var op = stack.Pop();
-                yield return op;
-                foreach (var child in op.ChildOperations)
-                {
-                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                    {
-                        stack.Push(child);
-                    }
-                }
-            }
         }
     }
 }

@@ -408,7 +408,7 @@ namespace Steadfast.Analyzers.Rules.SF2001
         }
 
         /// <summary>The operations under <paramref name="scope"/>, not entering lambdas or local functions (their code runs elsewhere).</summary>
-        private static System.Collections.Generic.IEnumerable<IOperation> Descendants(IOperation scope)
+        internal static System.Collections.Generic.IEnumerable<IOperation> Descendants(IOperation scope)
         {
             var stack = new System.Collections.Generic.Stack<IOperation>();
             stack.Push(scope);

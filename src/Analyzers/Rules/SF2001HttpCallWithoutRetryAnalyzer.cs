@@ -91,7 +91,7 @@ namespace Steadfast.Analyzers.Rules
                     start.RegisterOperationAction(context => OnRegistration(context, types, registrations, oneShot), OperationKind.Invocation);
                 }
 
-                var candidates = new CandidateCalls();
+                var candidates = new CandidateCalls(start.Compilation);
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {

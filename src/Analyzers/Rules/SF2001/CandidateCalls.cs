@@ -1,45 +1,39 @@
-using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Steadfast.Analyzers.Internal;
 
 namespace Steadfast.Analyzers.Rules.SF2001
 {
     /// <summary>
     /// Whether a type could hold an <c>HttpClient</c> call SF2001 judges: one of the files it is declared in names one of
-    /// the judged methods (<c>GetAsync</c>, <c>SendAsync</c>, <c>GetFromJsonAsync</c>, …) anywhere in its text. A type
-    /// without one gets no per-type state and no operation callbacks: on real code most types, so the rule's cost is paid
-    /// where HTTP calls are. The symbols decide afterwards, for the candidates only.
+    /// the judged methods (<see cref="SF2001HttpCallWithoutRetryAnalyzer.ClientMethods"/> and
+    /// <see cref="SF2001HttpCallWithoutRetryAnalyzer.JsonMethods"/>) as a simple name, by the compilation's
+    /// <see cref="SyntaxIndex"/>. A type without one gets no per-type state and no operation callbacks: on real code most
+    /// types, so the rule's cost is paid where HTTP calls are. The symbols decide afterwards, for the candidates only.
     /// </summary>
     /// <remarks>
-    /// A search of text already in memory, once per file and compilation (cached here). Round 4 measured a walk of each
-    /// type's syntax nodes instead at more than the rest of the rule together on btcpayserver: method bodies' nodes are
-    /// rebuilt on every walk (the tree holds them weakly). A method name spelled with Unicode escapes would be missed,
-    /// and the call with it.
+    /// The index is one walk of every tree per compilation, shared with the other rules that ask it (and with SF2001's own
+    /// registrations); the set of trees is made once, on the first type asked about. Round 4 measured a walk of each
+    /// type's own nodes instead at more than the rest of the rule together on btcpayserver.
     /// </remarks>
     internal sealed class CandidateCalls
     {
-        private static readonly string[] Names =
-        {
-            // every name in SF2001HttpCallWithoutRetryAnalyzer.ClientMethods and JsonMethods, by a part they share
-            "GetAsync", "SendAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "GetStringAsync", "GetByteArrayAsync",
-            "GetStreamAsync", "JsonAsync",
-        };
+        private readonly Compilation _compilation;
+        private readonly RetryableLazy<HashSet<SyntaxTree>> _trees;
 
-        private readonly ConcurrentDictionary<SyntaxTree, bool> _trees = new ConcurrentDictionary<SyntaxTree, bool>();
+        public CandidateCalls(Compilation compilation)
+        {
+            _compilation = compilation;
+            _trees = new RetryableLazy<HashSet<SyntaxTree>>(Collect);
+        }
 
         public bool In(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
+            var trees = _trees.GetValue(cancellationToken);
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                var tree = reference.SyntaxTree;
-                if (!_trees.TryGetValue(tree, out var mentions))
-                {
-                    mentions = Mentions(tree, cancellationToken);
-                    _trees.TryAdd(tree, mentions);
-                }
-
-                if (mentions)
+                if (trees.Contains(reference.SyntaxTree))
                 {
                     return true;
                 }
@@ -48,18 +42,19 @@ namespace Steadfast.Analyzers.Rules.SF2001
             return false;
         }
 
-        private static bool Mentions(SyntaxTree tree, CancellationToken cancellationToken)
+        private HashSet<SyntaxTree> Collect(CancellationToken cancellationToken)
         {
-            var text = tree.GetText(cancellationToken).ToString();
-            foreach (var name in Names)
+            var index = SyntaxIndex.Get(_compilation, cancellationToken);
+            var trees = new HashSet<SyntaxTree>();
+            foreach (var names in new[] { SF2001HttpCallWithoutRetryAnalyzer.ClientMethods, SF2001HttpCallWithoutRetryAnalyzer.JsonMethods })
             {
-                if (text.IndexOf(name, StringComparison.Ordinal) >= 0)
+                foreach (var name in names)
                 {
-                    return true;
+                    trees.UnionWith(index.TreesNaming(name));
                 }
             }
 
-            return false;
+            return trees;
         }
     }
 }

@@ -83,12 +83,10 @@ namespace Steadfast.Analyzers.Rules
                 var analyzerOptions = start.Options;
                 var registrations = new RetryableLazy<HttpRegistrations>(
                     cancellationToken => HttpRegistrations.Scan(compilation, types, analyzerOptions, cancellationToken));
-                var oneShot = new RetryableLazy<object>(
-                    cancellationToken => OneShotTool.Is(compilation, cancellationToken) ? OneShotYes : OneShotNo);
 
                 if (types.HttpClientFactoryServiceCollectionExtensions is not null && types.HttpClientBuilder is not null)
                 {
-                    start.RegisterOperationAction(context => OnRegistration(context, types, registrations, oneShot), OperationKind.Invocation);
+                    start.RegisterOperationAction(context => OnRegistration(context, types, registrations), OperationKind.Invocation);
                 }
 
                 var candidates = new CandidateCalls(start.Compilation);
@@ -101,7 +99,7 @@ namespace Steadfast.Analyzers.Rules
                             return; // no call here could be an HttpClient call: nothing to gather or judge in this type
                         }
 
-                        var state = new TypeState(type, types, registrations, oneShot, compilation);
+                        var state = new TypeState(type, types, registrations, compilation);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(state.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterOperationAction(
@@ -118,15 +116,7 @@ namespace Steadfast.Analyzers.Rules
         }
 
         /// <summary>An <c>AddHttpClient</c> registration whose builder adds no resilience, where the factory's defaults add none either.</summary>
-        private static readonly object OneShotYes = new object();
-
-        private static readonly object OneShotNo = new object();
-
-        /// <summary>A command-line tool runs once, in front of the person who ran it: its failures are seen and retried by hand (<see cref="OneShotTool"/>).</summary>
-        private static bool IsOneShotTool(RetryableLazy<object> oneShot, CancellationToken cancellationToken) =>
-            ReferenceEquals(oneShot.GetValue(cancellationToken), OneShotYes);
-
-        private static void OnRegistration(OperationAnalysisContext context, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, RetryableLazy<object> oneShot)
+        private static void OnRegistration(OperationAnalysisContext context, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations)
         {
             var call = (IInvocationOperation)context.Operation;
             if (call.TargetMethod.Name != "AddHttpClient")
@@ -136,7 +126,7 @@ namespace Steadfast.Analyzers.Rules
 
             var recognizer = new ResilienceRecognizer(types, Options.Get(context.Options, call.Syntax.SyntaxTree).HandlerNames);
             if (!recognizer.IsRegistration(call) || recognizer.Judge(call) != RegistrationVerdict.NotResilient || recognizer.HasNoTimeout(call) ||
-                registrations.GetValue(context.CancellationToken).DefaultsResilient || IsOneShotTool(oneShot, context.CancellationToken))
+                registrations.GetValue(context.CancellationToken).DefaultsResilient || OneShotTool.IsCommandLineTool(context.Compilation, context.CancellationToken))
             {
                 return;
             }
@@ -221,7 +211,6 @@ namespace Steadfast.Analyzers.Rules
             private readonly INamedTypeSymbol _type;
             private readonly SF2001Symbols _types;
             private readonly RetryableLazy<HttpRegistrations> _registrations;
-            private readonly RetryableLazy<object> _oneShot;
             private readonly Compilation _compilation;
             private readonly object _gate = new object();
             private readonly List<(IInvocationOperation Call, IOperation Receiver, Options Options)> _calls = new List<(IInvocationOperation, IOperation, Options)>();
@@ -231,9 +220,8 @@ namespace Steadfast.Analyzers.Rules
             private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> _ownCallSites = new Dictionary<IMethodSymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _ownReferenced = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
-            public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, RetryableLazy<object> oneShot, Compilation compilation)
+            public TypeState(INamedTypeSymbol type, SF2001Symbols types, RetryableLazy<HttpRegistrations> registrations, Compilation compilation)
             {
-                _oneShot = oneShot;
                 _compilation = compilation;
                 _type = type;
                 _types = types;
@@ -401,7 +389,7 @@ namespace Steadfast.Analyzers.Rules
 
                 var otherMembers = new Dictionary<ISymbol, ClientOrigin>(SymbolEqualityComparer.Default);
                 var callerRetry = new CallerRetry(_type, _types, _ownCallSites, _ownReferenced);
-                if (_calls.Count > 0 && IsOneShotTool(_oneShot, context.CancellationToken))
+                if (_calls.Count > 0 && OneShotTool.IsCommandLineTool(_compilation, context.CancellationToken))
                 {
                     return;
                 }

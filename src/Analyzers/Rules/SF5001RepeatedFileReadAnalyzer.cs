@@ -59,12 +59,10 @@ namespace Steadfast.Analyzers.Rules
                     return;
                 }
 
-                var compilation = start.Compilation;
-                var oneShot = new RetryableLazy<object>(cancellationToken => OneShotTool.Is(compilation, cancellationToken) ? OneShotYes : OneShotNo);
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
-                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types, oneShot);
+                        var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types);
                         symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                         symbolStart.RegisterOperationAction(state.OnMethodReference, OperationKind.MethodReference);
                         symbolStart.RegisterSymbolEndAction(state.OnEnd);
@@ -72,10 +70,6 @@ namespace Steadfast.Analyzers.Rules
                     SymbolKind.NamedType);
             });
         }
-
-        private static readonly object OneShotYes = new object();
-
-        private static readonly object OneShotNo = new object();
 
         private sealed class Options
         {
@@ -116,13 +110,10 @@ namespace Steadfast.Analyzers.Rules
             private readonly HashSet<IMethodSymbol> _escaped = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             private readonly HashSet<IMethodSymbol> _changeHandlers = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
-            private readonly RetryableLazy<object> _oneShot;
-
-            public TypeState(INamedTypeSymbol type, SF5001Symbols types, RetryableLazy<object> oneShot)
+            public TypeState(INamedTypeSymbol type, SF5001Symbols types)
             {
                 _type = type;
                 _types = types;
-                _oneShot = oneShot;
             }
 
             public void OnInvocation(OperationAnalysisContext context)
@@ -257,7 +248,7 @@ namespace Steadfast.Analyzers.Rules
 
                     // A command-line tool runs one command and exits (OneShotTool): every read in it is a read once per process.
                     // Asked last, for a read that would be reported: the answer costs the entry point's calls, once per compilation.
-                    if (ReferenceEquals(_oneShot.GetValue(context.CancellationToken), OneShotYes))
+                    if (OneShotTool.IsCommandLineTool(context.Compilation, context.CancellationToken))
                     {
                         return;
                     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,6 +19,19 @@ namespace Steadfast.Analyzers.Rules.SF2001
     internal static class OneShotTool
     {
         private const int MaxDepth = 3;
+
+        private static readonly ConditionalWeakTable<Compilation, RetryableLazy<object>> Cache = new ConditionalWeakTable<Compilation, RetryableLazy<object>>();
+
+        private static readonly object Yes = new object();
+
+        private static readonly object No = new object();
+
+        /// <summary>
+        /// Whether the compilation is a command-line tool, decided once per compilation and shared by the rules that ask
+        /// (SF2001, SF5001): the answer binds the entry point's calls, so each rule asks only for what it would report.
+        /// </summary>
+        public static bool IsCommandLineTool(Compilation compilation, CancellationToken cancellationToken) =>
+            ReferenceEquals(Cache.GetValue(compilation, static c => new RetryableLazy<object>(token => Is(c, token) ? Yes : No)).GetValue(cancellationToken), Yes);
 
         public static bool Is(Compilation compilation, CancellationToken cancellationToken)
         {

@@ -36,6 +36,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), Answers> _receives =
             new ConcurrentDictionary<(IMethodSymbol, int), Answers>(new ReceivesComparer());
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
 
         private InputSources(Compilation compilation, SF4001Symbols types)
         {
@@ -180,7 +181,12 @@ namespace Steadfast.Analyzers.Rules.SF4001
                     continue; // no explicit argument for the parameter, or a literal: nothing to bind
                 }
 
-                var model = SharedModels.Get(_compilation, node.SyntaxTree); // binding only the calls of the method in question (see remarks)
+                var model = _models.GetOrAdd(node.SyntaxTree, tree =>
+                {
+#pragma warning disable RS1030 // A compilation-wide fact, computed once, binding only the calls of the method in question (see remarks).
+                    return _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                });
 
                 if (model.GetOperation(node, cancellationToken) is not IInvocationOperation call || !Targets(call.TargetMethod, method))
                 {

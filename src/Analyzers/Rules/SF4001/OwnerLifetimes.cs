@@ -46,6 +46,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
 
         private readonly SyntaxIndex _index;
         private readonly ConcurrentDictionary<ITypeSymbol, OwnerLifetime> _known = new ConcurrentDictionary<ITypeSymbol, OwnerLifetime>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly IMethodSymbol? _entryPoint;
 
         private OwnerLifetimes(Compilation compilation, SF4001Symbols types, HashSet<ITypeSymbol> singletons, HashSet<ITypeSymbol> perScopeOrCall, SyntaxIndex index, IMethodSymbol? entryPoint)
@@ -241,8 +242,12 @@ namespace Steadfast.Analyzers.Rules.SF4001
             return OwnerLifetime.ShortLived;
         }
 
-        /// <summary>The shared model of <paramref name="tree"/>: binding only the candidates of the type in question (see remarks).</summary>
-        private SemanticModel Model(SyntaxTree tree) => SharedModels.Get(_compilation, tree);
+        private SemanticModel Model(SyntaxTree tree) => _models.GetOrAdd(tree, t =>
+        {
+#pragma warning disable RS1030 // A compilation-wide fact, computed once, binding only the candidates of the type in question (see remarks).
+            return _compilation.GetSemanticModel(t);
+#pragma warning restore RS1030
+        });
 
         /// <summary>
         /// The type's own code passes <c>this</c> on: as an argument, in an assignment, a return, a collection or a
@@ -506,6 +511,7 @@ namespace Steadfast.Analyzers.Rules.SF4001
             var singletons = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             var perScopeOrCall = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             var index = SyntaxIndex.Get(compilation, cancellationToken);
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
             foreach (var name in RegistrationNames)
             {
                 var lifetime = RegistrationLifetime(name);
@@ -517,8 +523,14 @@ namespace Steadfast.Analyzers.Rules.SF4001
                         continue; // as the walk this replaced: registrations are plain or member-access calls
                     }
 
-                    // A compilation-wide fact, computed once and only for the trees that register services (see remarks).
-                    var model = SharedModels.Get(compilation, invocation.SyntaxTree);
+                    var tree = invocation.SyntaxTree;
+                    if (!models.TryGetValue(tree, out var model))
+                    {
+#pragma warning disable RS1030 // A compilation-wide fact, computed once and only for the trees that register services (see remarks).
+                        models[tree] = model = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                    }
+
                     if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation call && IsRegistration(call, types))
                     {
                         AddRegistered(call, lifetime == OwnerLifetime.LongLived ? singletons : perScopeOrCall);

@@ -32,6 +32,7 @@ namespace Steadfast.Analyzers.Rules.SF6001
 
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _decided = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
 
         private HelperCallers(Compilation compilation) => _compilation = compilation;
 
@@ -131,7 +132,12 @@ namespace Steadfast.Analyzers.Rules.SF6001
                         continue;
                     }
 
-                    var model = SharedModels.Get(_compilation, tree); // the callers of a helper are in other trees than the one analyzed (see remarks)
+                    var model = _models.GetOrAdd(tree, t =>
+                    {
+#pragma warning disable RS1030 // The callers of a helper are in other trees than the one analyzed; bound once per helper (see remarks).
+                        return _compilation.GetSemanticModel(t);
+#pragma warning restore RS1030
+                    });
 
                     var info = model.GetSymbolInfo(name, cancellationToken);
                     if (!Refers(info.Symbol, helper) && !RefersAny(info.CandidateSymbols, helper))

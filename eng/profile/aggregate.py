@@ -11,8 +11,10 @@ Read the docs/performance.md section "Round 7: profile" for how it was used. The
 - Inclusive time of a method: the sampled time during which it is on the thread's stack (counted once however often it
   recurses). Sampled thread time is wall-clock time of each managed thread (about 100 samples a second), not CPU:
   on a loaded machine it includes time waiting for a core, about evenly for every frame.
-- The breakdown of a method's time names the first marker frame (see CATEGORIES) found from the leaf down to the
-  innermost Steadfast frame, i.e. the Roslyn work the rule's own call led to; "own code" when the leaf is ours.
+- The breakdown of a method's time names the Roslyn work under the innermost Steadfast frame of each sample, by the
+  first category in CATEGORIES that any frame above it matches; "own code" when no frame is above it.
+- "innermost ms": the time during which the method is the innermost Steadfast frame (its own code and the Roslyn or
+  BCL work it calls directly).
 - The totals line gives the time under any Steadfast frame against the time under the harness's compiler pass
   (`Compilation.GetDiagnostics` outside the analyzer driver) and under the analyzer driver.
 """
@@ -22,19 +24,20 @@ import json
 import re
 import sys
 
-# First match wins, from the leaf toward our frame. Each entry: (label, regex on the frame name).
+# In priority order: the work under our innermost frame is named by the first category any frame of it matches (a
+# dictionary lookup inside the binder counts as binding, a symbol lookup inside nullable analysis as nullable analysis).
 CATEGORIES = [
-    ("GC / allocation", re.compile(r"GarbageCollect|GCHeap|Allocat|!GC_|JIT_New")),
     ("nullable analysis", re.compile(r"NullableWalker")),
     ("flow analysis", re.compile(r"DataFlowPass|ControlFlowPass|DefiniteAssignment|AbstractFlowPass")),
-    ("IOperation creation", re.compile(r"CSharpOperationFactory|OperationFactory|Operations\.")),
-    ("binding (Binder)", re.compile(r"\.Binder\.|Binder_|\.Binder[A-Za-z]*\.|MethodCompiler|BindMethodBody|BoundTree")),
-    ("semantic model (other)", re.compile(r"SemanticModel|MemberSemanticModel")),
+    ("binding (Binder)", re.compile(r"\.Binder\.|Binder_|\.Binder[A-Za-z]*\.|MethodCompiler|BindMethodBody|GetBoundNodes|GetBoundRoot")),
+    ("IOperation creation", re.compile(r"CSharpOperationFactory|OperationFactory")),
+    ("semantic model (other)", re.compile(r"SemanticModel")),
     ("symbol lookup / metadata", re.compile(r"GetTypeByMetadataName|GetTypesByMetadataName|LookupSymbols|\.PE[A-Z]|Metadata|NamespaceSymbol|GetMembers")),
     ("symbol API (interfaces, equality, attributes)", re.compile(r"AllInterfaces|GetAttributes|SymbolEqualityComparer|FindImplementationForInterfaceMember|Symbols\.PublicModel")),
     ("syntax walk", re.compile(r"DescendantNodes|DescendantTokens|ChildSyntaxList|SyntaxNode\.|SyntaxToken|GreenNode|ChildNodes|Syntax\.InternalSyntax")),
     ("collections", re.compile(r"System\.Collections|System\.Linq|ConditionalWeakTable")),
 ]
+PSEUDO = {"CPU_TIME", "UNMANAGED_CODE_TIME"}  # the sampled-thread-time profile's leaf markers
 OWN = "own code"
 OTHER = "other (leaf not classified)"
 
@@ -59,14 +62,14 @@ def main():
         return body
 
     ours = [("!" + args.prefix) in n or n.startswith(args.prefix) for n in frames]
-    leaf_cat = []
+    rank = []  # per frame: the index of the first category it matches, or len(CATEGORIES)
     for n in frames:
-        cat = None
-        for label, rx in CATEGORIES:
+        r = len(CATEGORIES)
+        for i, (label, rx) in enumerate(CATEGORIES):
             if rx.search(n):
-                cat = label
+                r = i
                 break
-        leaf_cat.append(cat)
+        rank.append(r)
     is_driver = [("AnalyzerDriver" in n or "AnalyzerExecutor" in n) for n in frames]
     is_getdiag = ["Compilation.GetDiagnostics" in n or "CSharpCompilation.GetDiagnostics" in n for n in frames]
 
@@ -105,15 +108,12 @@ def main():
                         if ours[stack[i]]:
                             innermost = i
                             break
-                    if innermost == len(stack) - 1:
+                    region = [f for f in stack[innermost + 1:] if frames[f] not in PSEUDO]
+                    if not region:
                         cat = OWN
                     else:
-                        cat = OTHER
-                        for i in range(len(stack) - 1, innermost, -1):
-                            c = leaf_cat[stack[i]]
-                            if c:
-                                cat = c
-                                break
+                        best = min(rank[f] for f in region)
+                        cat = CATEGORIES[best][0] if best < len(CATEGORIES) else OTHER
                     self_time[stack[innermost]] += dt
                     for fr in our_count:
                         inclusive[fr] += dt
@@ -159,7 +159,7 @@ def main():
     print(f"all sampled thread time {ms(total_all)/1000:.1f} s; under the analyzer driver {ms(total_driver)/1000:.1f} s; "
           f"compiler pass outside the driver {ms(total_compiler_pass)/1000:.1f} s; under any {args.prefix} frame {ms(total_ours)/1000:.2f} s")
     print()
-    print(f"| # | method | inclusive ms | % of ours | self ms |")
+    print(f"| # | method | inclusive ms | % of ours | innermost ms |")
     print(f"|---:|---|---:|---:|---:|")
     top = inclusive.most_common(args.top)
     for i, (fr, v) in enumerate(top, 1):
@@ -172,7 +172,7 @@ def main():
         print(f"- `{short(frames[fr])}` ({ms(v):,.0f} ms): {parts}")
     if args.tsv:
         with open(args.tsv, "w") as out:
-            out.write("method\tinclusive_ms\tself_ms\n")
+            out.write("method\tinclusive_ms\tinnermost_ms\n")
             for fr, v in inclusive.most_common():
                 out.write(f"{short(frames[fr])}\t{ms(v):.1f}\t{ms(self_time[fr]):.1f}\n")
 
